@@ -1,0 +1,1 @@
+//! Prepared verifying key: being written.
