@@ -1,5 +1,17 @@
-//! Verification (stub, being written).
-use crate::Error;
+//! Strict ES256 verification: the verification contract of `DESIGN.md`, in order.
+//!
+//! Checks run in this order, and the first failure is returned:
+//! 1. size limit; 2. three non-empty segments; 3. canonical base64url of every segment;
+//! 4. a 64-byte signature; 5. strict header JSON; 6. header rules (`alg`, header types,
+//! `crit`, `kid`, `typ`); 7. signature range, then the signature itself; 8. strict claims
+//! JSON; 9. required claims, claim types, date ranges, `exp`/`nbf`/`iat`/lifetime,
+//! `iss`/`sub`/`aud`.
+
+use crate::json::{Kind, Object, Value};
+use crate::validation::{AudiencePolicy, Validation};
+use crate::{Error, JsonStr};
+use base64ct::{Base64UrlUnpadded, Encoding};
+use p256::ecdsa::Signature;
 
 /// Something that checks an ES256 signature over a JWS signing input.
 ///
@@ -11,12 +23,468 @@ pub trait Es256Verifier {
     ///
     /// # Errors
     /// [`Error::BadSignature`] when the signature does not verify.
-    fn verify_es256(&self, signing_input: &[u8], signature: &p256::ecdsa::Signature) -> Result<(), Error>;
+    fn verify_es256(&self, signing_input: &[u8], signature: &Signature) -> Result<(), Error>;
 }
 
 impl Es256Verifier for crate::VerifyingKey {
-    fn verify_es256(&self, signing_input: &[u8], signature: &p256::ecdsa::Signature) -> Result<(), Error> {
+    fn verify_es256(&self, signing_input: &[u8], signature: &Signature) -> Result<(), Error> {
         use p256::ecdsa::signature::Verifier;
         self.0.verify(signing_input, signature).map_err(|_| Error::BadSignature)
+    }
+}
+
+impl<T: Es256Verifier + ?Sized> Es256Verifier for &T {
+    fn verify_es256(&self, signing_input: &[u8], signature: &Signature) -> Result<(), Error> {
+        (**self).verify_es256(signing_input, signature)
+    }
+}
+
+/// Latest accepted NumericDate: 9999-12-31T23:59:59Z.
+pub const MAX_DATE: u64 = 253_402_300_799;
+
+/// The JOSE header of a token, read without copying.
+#[derive(Clone, Copy, Debug)]
+pub struct Header<'a> {
+    obj: Object<'a>,
+}
+
+impl<'a> Header<'a> {
+    /// `alg` (always `ES256` in a verified token).
+    #[must_use]
+    pub fn alg(&self) -> Option<JsonStr<'a>> {
+        self.obj.get("alg").and_then(|v| v.as_json_str())
+    }
+    /// `kid`, if present.
+    #[must_use]
+    pub fn kid(&self) -> Option<JsonStr<'a>> {
+        self.obj.get("kid").and_then(|v| v.as_json_str())
+    }
+    /// `typ`, if present.
+    #[must_use]
+    pub fn typ(&self) -> Option<JsonStr<'a>> {
+        self.obj.get("typ").and_then(|v| v.as_json_str())
+    }
+    /// Any header parameter.
+    #[must_use]
+    pub fn get(&self, name: &str) -> Option<Value<'a>> {
+        self.obj.get(name)
+    }
+    /// The header JSON exactly as it was in the token.
+    #[must_use]
+    pub fn as_json(&self) -> &'a str {
+        self.obj.as_str()
+    }
+}
+
+/// The claims of a token, read without copying.
+#[derive(Clone, Copy, Debug)]
+pub struct Claims<'a> {
+    obj: Object<'a>,
+}
+
+fn date(v: Option<Value<'_>>) -> Option<u64> {
+    let f = v?.as_f64()?;
+    if f.is_finite() && (0.0..=MAX_DATE as f64).contains(&f) {
+        // In range, so the conversion is exact for the integer part.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // range checked above
+        Some(f as u64)
+    } else {
+        None
+    }
+}
+
+impl<'a> Claims<'a> {
+    /// `iss`.
+    #[must_use]
+    pub fn iss(&self) -> Option<JsonStr<'a>> {
+        self.obj.get("iss").and_then(|v| v.as_json_str())
+    }
+    /// `sub`.
+    #[must_use]
+    pub fn sub(&self) -> Option<JsonStr<'a>> {
+        self.obj.get("sub").and_then(|v| v.as_json_str())
+    }
+    /// `jti`.
+    #[must_use]
+    pub fn jti(&self) -> Option<JsonStr<'a>> {
+        self.obj.get("jti").and_then(|v| v.as_json_str())
+    }
+    /// `aud` as raw JSON (a string or an array of strings).
+    #[must_use]
+    pub fn aud(&self) -> Option<Value<'a>> {
+        self.obj.get("aud")
+    }
+    /// `exp` in whole seconds (a fractional NumericDate is rounded down).
+    #[must_use]
+    pub fn exp(&self) -> Option<u64> {
+        date(self.obj.get("exp"))
+    }
+    /// `nbf` in whole seconds (rounded down).
+    #[must_use]
+    pub fn nbf(&self) -> Option<u64> {
+        date(self.obj.get("nbf"))
+    }
+    /// `iat` in whole seconds (rounded down).
+    #[must_use]
+    pub fn iat(&self) -> Option<u64> {
+        date(self.obj.get("iat"))
+    }
+    /// Any claim.
+    #[must_use]
+    pub fn get(&self, name: &str) -> Option<Value<'a>> {
+        self.obj.get(name)
+    }
+    /// All claims in document order.
+    pub fn iter(&self) -> impl Iterator<Item = (JsonStr<'a>, Value<'a>)> + 'a {
+        self.obj.members()
+    }
+    /// The claims JSON exactly as it was in the token.
+    #[must_use]
+    pub fn as_json(&self) -> &'a str {
+        self.obj.as_str()
+    }
+    /// Deserialize the claims into `T` with `serde-json-core` (borrowed `&str` fields need
+    /// strings without escape sequences).
+    ///
+    /// # Errors
+    /// [`Error::ClaimType`] when the claims do not fit `T`.
+    pub fn deserialize<T: serde::Deserialize<'a>>(&self) -> Result<T, Error> {
+        serde_json_core::from_str(self.obj.as_str()).map(|(t, _)| t).map_err(|_| Error::ClaimType)
+    }
+}
+
+/// A token whose signature and claims passed every rule of a [`Validation`].
+#[derive(Clone, Copy, Debug)]
+pub struct VerifiedToken<'a> {
+    header: Header<'a>,
+    claims: Claims<'a>,
+}
+
+impl<'a> VerifiedToken<'a> {
+    /// The header.
+    #[must_use]
+    pub fn header(&self) -> Header<'a> {
+        self.header
+    }
+    /// The claims.
+    #[must_use]
+    pub fn claims(&self) -> Claims<'a> {
+        self.claims
+    }
+}
+
+/// A token decoded but NOT verified: see [`crate::dangerous`].
+#[derive(Clone, Copy, Debug)]
+pub struct UntrustedToken<'a> {
+    header: Header<'a>,
+    claims: Claims<'a>,
+    signature_len: usize,
+}
+
+impl<'a> UntrustedToken<'a> {
+    /// The header (unverified).
+    #[must_use]
+    pub fn header(&self) -> Header<'a> {
+        self.header
+    }
+    /// The claims (unverified).
+    #[must_use]
+    pub fn claims(&self) -> Claims<'a> {
+        self.claims
+    }
+    /// Length of the decoded signature in bytes.
+    #[must_use]
+    pub fn signature_len(&self) -> usize {
+        self.signature_len
+    }
+}
+
+/// Steps 1-4: split and decode. Returns (signing input, header json, claims json, signature).
+struct Decoded<'t, 's> {
+    signing_input: &'t [u8],
+    header: &'s [u8],
+    claims: &'s [u8],
+    sig: &'s [u8],
+}
+
+fn decode<'t, 's>(token: &'t str, max_bytes: usize, scratch: &'s mut [u8]) -> Result<Decoded<'t, 's>, Error> {
+    if token.len() > max_bytes {
+        return Err(Error::TokenTooLarge { limit: max_bytes, found: token.len() });
+    }
+    let bytes = token.as_bytes();
+    let mut dots = bytes.iter().enumerate().filter(|(_, b)| **b == b'.').map(|(i, _)| i);
+    let (Some(d1), Some(d2), None) = (dots.next(), dots.next(), dots.next()) else {
+        return Err(Error::MalformedToken);
+    };
+    let (h, c, s) = (&token[..d1], &token[d1 + 1..d2], &token[d2 + 1..]);
+    if h.is_empty() || c.is_empty() || s.is_empty() {
+        return Err(Error::MalformedToken);
+    }
+    let (hbuf, rest) = split(scratch, h.len())?;
+    let (cbuf, rest) = split(rest, c.len())?;
+    let (sbuf, _) = split(rest, s.len())?;
+    let header = Base64UrlUnpadded::decode(h, hbuf).map_err(|_| Error::BadBase64)?;
+    let claims = Base64UrlUnpadded::decode(c, cbuf).map_err(|_| Error::BadBase64)?;
+    let sig = Base64UrlUnpadded::decode(s, sbuf).map_err(|_| Error::BadBase64)?;
+    Ok(Decoded { signing_input: &bytes[..d2], header, claims, sig })
+}
+
+/// Take room for decoding `encoded_len` base64 characters from the front of `buf`.
+fn split(buf: &mut [u8], encoded_len: usize) -> Result<(&mut [u8], &mut [u8]), Error> {
+    let need = encoded_len / 4 * 3 + 3;
+    if need > buf.len() {
+        return Err(Error::BufferTooSmall);
+    }
+    Ok(buf.split_at_mut(need))
+}
+
+fn opt_str<'a>(obj: &Object<'a>, name: &str, err: Error) -> Result<Option<JsonStr<'a>>, Error> {
+    match obj.get(name) {
+        None => Ok(None),
+        Some(v) => v.as_json_str().map(Some).ok_or(err),
+    }
+}
+
+/// `typ` matching (RFC 7515 §4.1.9): case-insensitive, `application/` optional.
+fn typ_matches(found: &JsonStr<'_>, accepted: &str) -> bool {
+    fn strip(s: &str) -> &str {
+        if s.len() >= 12 && s.get(..12).is_some_and(|p| p.eq_ignore_ascii_case("application/")) {
+            s.get(12..).unwrap_or(s)
+        } else {
+            s
+        }
+    }
+    let mut buf = [0u8; 128];
+    let Ok(found) = found.unescape_into(&mut buf) else { return false };
+    strip(found).eq_ignore_ascii_case(strip(accepted))
+}
+
+fn check_header(obj: &Object<'_>, policy: &Validation<'_>) -> Result<(), Error> {
+    let alg = obj.get("alg").and_then(|v| v.as_json_str()).ok_or(Error::UnsupportedAlgorithm)?;
+    if !alg.eq_str("ES256") {
+        return Err(Error::UnsupportedAlgorithm);
+    }
+    let kid = opt_str(obj, "kid", Error::BadHeader)?;
+    let typ = opt_str(obj, "typ", Error::BadHeader)?;
+    // RFC 7515 §4.1.11: `crit` must be a non-empty array of names present in the header,
+    // each an extension the recipient understands. bearerkit understands none, so every
+    // `crit` — malformed, empty, naming an absent or a present parameter — is refused.
+    if obj.get("crit").is_some() {
+        return Err(Error::UnsupportedCritical);
+    }
+    match (kid, policy.kid) {
+        (None, _) if policy.require_kid => return Err(Error::MissingKeyId),
+        (Some(found), Some(expected)) if !found.eq_str(expected) => return Err(Error::KeyIdMismatch),
+        _ => {}
+    }
+    if let Some(typ) = typ {
+        if !policy.typ.iter().any(|a| typ_matches(&typ, a)) {
+            return Err(Error::BadType);
+        }
+    }
+    Ok(())
+}
+
+fn check_claims(obj: &Object<'_>, p: &Validation<'_>) -> Result<(), Error> {
+    for name in p.required {
+        match obj.get(name) {
+            None => return Err(Error::MissingClaim),
+            Some(v) if v.kind() == Kind::Null => return Err(Error::MissingClaim),
+            Some(_) => {}
+        }
+    }
+    // Types of the registered claims.
+    let mut dates = [None::<f64>; 3];
+    for (slot, name) in dates.iter_mut().zip(["exp", "nbf", "iat"]) {
+        if let Some(v) = obj.get(name) {
+            let f = v.as_f64().ok_or(Error::ClaimType)?;
+            *slot = Some(f);
+        }
+    }
+    let iss = opt_str(obj, "iss", Error::ClaimType)?;
+    let sub = opt_str(obj, "sub", Error::ClaimType)?;
+    opt_str(obj, "jti", Error::ClaimType)?;
+    let aud = obj.get("aud");
+    if let Some(aud) = aud {
+        match aud.kind() {
+            Kind::String => {}
+            Kind::Array => {
+                let mut items = aud.array_items().ok_or(Error::ClaimType)?;
+                if !items.all(|i| i.kind() == Kind::String) {
+                    return Err(Error::ClaimType);
+                }
+            }
+            _ => return Err(Error::ClaimType),
+        }
+    }
+    for f in dates.iter().flatten() {
+        if !(f.is_finite() && (0.0..=MAX_DATE as f64).contains(f)) {
+            return Err(Error::DateOutOfRange);
+        }
+    }
+    let [exp, nbf, iat] = dates;
+    #[allow(clippy::cast_precision_loss)] // both below 2^53 after the range checks
+    let (now, leeway) = (p.now as f64, p.leeway as f64);
+    if let Some(exp) = exp {
+        if now >= exp + leeway {
+            return Err(Error::Expired);
+        }
+    }
+    if let Some(nbf) = nbf {
+        if nbf > now + leeway {
+            return Err(Error::NotYetValid);
+        }
+    }
+    if let Some(iat) = iat {
+        if iat > now + leeway {
+            return Err(Error::IssuedInFuture);
+        }
+    }
+    if let (Some(max), Some(exp)) = (p.max_lifetime, exp) {
+        #[allow(clippy::cast_precision_loss)] // max_lifetime is checked ≤ MAX_DATE
+        let max = max as f64;
+        let start = iat.unwrap_or(now);
+        if exp - start > max {
+            return Err(Error::LifetimeTooLong);
+        }
+    }
+    if let Some(expected) = p.issuer {
+        if !iss.is_some_and(|i| i.eq_str(expected)) {
+            return Err(Error::IssuerMismatch);
+        }
+    }
+    if let Some(expected) = p.subject {
+        if !sub.is_some_and(|s| s.eq_str(expected)) {
+            return Err(Error::SubjectMismatch);
+        }
+    }
+    if p.iss_equals_sub {
+        match (iss, sub) {
+            (Some(i), Some(s)) if i.eq_json(&s) => {}
+            _ => return Err(Error::SubjectMismatch),
+        }
+    }
+    if !matches!(p.audience, AudiencePolicy::Any) {
+        let ok = aud.is_some_and(|aud| match aud.kind() {
+            Kind::String => aud.as_json_str().is_some_and(|a| p.audience.accepts(&a)),
+            _ => aud
+                .array_items()
+                .is_some_and(|mut items| items.any(|i| i.as_json_str().is_some_and(|a| p.audience.accepts(&a)))),
+        });
+        if !ok {
+            return Err(Error::AudienceMismatch);
+        }
+    }
+    Ok(())
+}
+
+/// Verify `token` with `key` under `policy`, decoding into `scratch`.
+///
+/// `scratch` must hold the decoded header, claims and signature: the token's length is
+/// always enough. The returned token borrows from `scratch`.
+///
+/// ```
+/// # fn main() -> Result<(), bearerkit::Error> {
+/// use bearerkit::{verify, Assertion, SigningKey, Validation};
+/// let key = SigningKey::from_bytes(&[7u8; 32])?;
+/// let now = 1_700_000_000;
+/// let mut buf = [0u8; 512];
+/// let token = Assertion::new().issuer("me").audience("prd").issued_at(now).expires_in(300).sign(&key, &mut buf)?;
+/// let policy = Validation::new(now).issuer("me").audience("prd");
+/// let mut scratch = [0u8; 512];
+/// let verified = verify(token, &key.verifying_key(), &policy, &mut scratch)?;
+/// assert_eq!(verified.claims().exp(), Some(now + 300));
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// The first rule broken, as listed in the module docs; [`Error::BufferTooSmall`] when
+/// `scratch` is too small; [`Error::InvalidPolicy`] for an inconsistent policy.
+pub fn verify<'s, V: Es256Verifier + ?Sized>(
+    token: &str,
+    key: &V,
+    policy: &Validation<'_>,
+    scratch: &'s mut [u8],
+) -> Result<VerifiedToken<'s>, Error> {
+    policy.check()?;
+    let d = decode(token, policy.max_bytes, scratch)?;
+    if d.sig.len() != 64 {
+        return Err(Error::SignatureLength { found: d.sig.len() });
+    }
+    let header = Object::parse(d.header)?;
+    check_header(&header, policy)?;
+    let sig = Signature::from_slice(d.sig).map_err(|_| Error::SignatureRange)?;
+    key.verify_es256(d.signing_input, &sig)?;
+    let claims = Object::parse(d.claims)?;
+    check_claims(&claims, policy)?;
+    Ok(VerifiedToken { header: Header { obj: header }, claims: Claims { obj: claims } })
+}
+
+/// Decode without verifying (used by [`crate::dangerous::decode_unverified`]).
+pub(crate) fn decode_unverified<'s>(token: &str, scratch: &'s mut [u8]) -> Result<UntrustedToken<'s>, Error> {
+    let d = decode(token, crate::validation::DEFAULT_MAX_BYTES, scratch)?;
+    let header = Object::parse(d.header)?;
+    let claims = Object::parse(d.claims)?;
+    Ok(UntrustedToken { header: Header { obj: header }, claims: Claims { obj: claims }, signature_len: d.sig.len() })
+}
+
+/// A set of keys looked up by `kid`: implement it to verify against several keys.
+pub trait KeySet {
+    /// The verifier to use.
+    type Key: Es256Verifier + ?Sized;
+    /// The key for `kid` (`None` when the token has no `kid`).
+    fn find(&self, kid: Option<&JsonStr<'_>>) -> Option<&Self::Key>;
+}
+
+impl<K: Es256Verifier> KeySet for [(&str, K)] {
+    type Key = K;
+    fn find(&self, kid: Option<&JsonStr<'_>>) -> Option<&K> {
+        let kid = kid?;
+        self.iter().find(|(id, _)| kid.eq_str(id)).map(|(_, k)| k)
+    }
+}
+
+/// Verify against a [`KeySet`]: the key is chosen by the token's `kid`.
+///
+/// # Errors
+/// As [`verify`]; [`Error::MissingKeyId`] without a `kid`, [`Error::KeyIdMismatch`] when no key
+/// has it.
+pub fn verify_with_key_set<'s, K: KeySet + ?Sized>(
+    token: &str,
+    keys: &K,
+    policy: &Validation<'_>,
+    scratch: &'s mut [u8],
+) -> Result<VerifiedToken<'s>, Error> {
+    // Find the kid first: decode the header only (no trust is placed in it but the lookup).
+    let mut hbuf = [0u8; 1024];
+    let head = token.split('.').next().unwrap_or_default();
+    let kid_key = match Base64UrlUnpadded::decode(head, &mut hbuf) {
+        Ok(h) => {
+            let obj = Object::parse(h).ok();
+            let kid = obj.and_then(|o| o.get("kid")).and_then(|v| v.as_json_str());
+            match kid {
+                None => None,
+                Some(kid) => Some(keys.find(Some(&kid)).ok_or(Error::KeyIdMismatch)?),
+            }
+        }
+        Err(_) => None,
+    };
+    match kid_key {
+        Some(k) => verify(token, k, policy, scratch),
+        None => match keys.find(None) {
+            Some(k) => verify(token, k, policy, scratch),
+            // Run the ordinary checks so malformed tokens get their precise error.
+            None => {
+                let strict = Validation { require_kid: true, ..*policy };
+                verify(token, &NoKey, &strict, scratch)
+            }
+        },
+    }
+}
+
+struct NoKey;
+impl Es256Verifier for NoKey {
+    fn verify_es256(&self, _: &[u8], _: &Signature) -> Result<(), Error> {
+        Err(Error::KeyIdMismatch)
     }
 }

@@ -1,0 +1,503 @@
+//! Tests of the prepared (per-key comb table) ES256 verifier against plain `p256`.
+#![cfg(feature = "alloc")]
+
+use std::sync::{Arc, OnceLock};
+
+use bearerkit::prepared::{BaseTable, MAX_WINDOW, MIN_WINDOW, signed_digits};
+use bearerkit::{Error, Es256Verifier, PreparedVerifyingKey, VerifyingKey};
+use p256::ecdsa::signature::hazmat::PrehashVerifier;
+use p256::ecdsa::signature::{Signer, Verifier};
+use p256::ecdsa::{Signature, SigningKey};
+use p256::elliptic_curve::ops::Reduce;
+use p256::{FieldBytes, ProjectivePoint, Scalar};
+use proptest::prelude::*;
+
+const WINDOWS: core::ops::RangeInclusive<u8> = MIN_WINDOW..=MAX_WINDOW;
+
+// ---------------------------------------------------------------- helpers
+
+fn scalar_from_bytes(bytes: [u8; 32]) -> Scalar {
+    <Scalar as Reduce<FieldBytes>>::reduce(&FieldBytes::from(bytes))
+}
+
+fn scalar_from_i64(v: i64) -> Scalar {
+    let s = Scalar::from(v.unsigned_abs());
+    if v < 0 { -s } else { s }
+}
+
+/// `2^bit` as a scalar (reduced mod n).
+fn pow2(bit: u32) -> Scalar {
+    let mut s = Scalar::ONE;
+    for _ in 0..bit {
+        s = s + s;
+    }
+    s
+}
+
+/// Edge-case scalars: around 0, around n, around 2^255 and 2^256 (reduced), all-ones.
+fn edge_scalars() -> Vec<Scalar> {
+    let mut v = Vec::new();
+    for k in 0..=4i64 {
+        v.push(scalar_from_i64(k)); // 0, 1, 2, ...
+        v.push(scalar_from_i64(-k)); // n, n-1, n-2, ...
+        v.push(pow2(255) + scalar_from_i64(k));
+        v.push(pow2(255) - scalar_from_i64(k));
+        v.push(pow2(256) - scalar_from_i64(k)); // 2^256 - k mod n
+    }
+    v.push(scalar_from_bytes([0xff; 32]));
+    v.push(scalar_from_bytes([0x55; 32]));
+    v.push(scalar_from_bytes([0xaa; 32]));
+    // Long runs of "digit = 2^(w-1)" patterns for every window (carry chains).
+    for w in WINDOWS {
+        let mut k = Scalar::ZERO;
+        for _ in 0..(256 / u32::from(w)) {
+            k = k * pow2(u32::from(w)) + Scalar::from(1u64 << (w - 1));
+        }
+        v.push(k);
+        v.push(-k);
+    }
+    v
+}
+
+fn scalar_strategy() -> impl Strategy<Value = Scalar> {
+    let edges = edge_scalars();
+    let n_edges = edges.len();
+    prop_oneof![
+        3 => any::<[u8; 32]>().prop_map(scalar_from_bytes),
+        1 => (0..n_edges).prop_map(move |i| edges[i]),
+        1 => (any::<u64>(), any::<bool>()).prop_map(|(k, neg)| {
+            let s = Scalar::from(k);
+            if neg { -s } else { s }
+        }),
+    ]
+}
+
+/// A fixed key point (deterministic) for the table tests.
+fn fixed_key(seed: u8) -> VerifyingKey {
+    let sk = SigningKey::from_slice(&[seed; 32]).expect("valid scalar");
+    VerifyingKey::from_p256(*sk.verifying_key())
+}
+
+/// Prepared keys for every window, built once (debug builds are slow).
+fn prepared_per_window() -> &'static Vec<PreparedVerifyingKey> {
+    static CELL: OnceLock<Vec<PreparedVerifyingKey>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        WINDOWS
+            .map(|w| PreparedVerifyingKey::with_window(&fixed_key(7), w).expect("window"))
+            .collect()
+    })
+}
+
+fn base_tables() -> &'static Vec<BaseTable> {
+    static CELL: OnceLock<Vec<BaseTable>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        WINDOWS
+            .map(|w| BaseTable::new(w).expect("window"))
+            .collect()
+    })
+}
+
+fn plain_verdict(vk: &VerifyingKey, msg: &[u8], sig: &Signature) -> bool {
+    vk.as_p256().verify(msg, sig).is_ok()
+}
+
+fn prepared_verdict(pk: &PreparedVerifyingKey, msg: &[u8], sig: &Signature) -> bool {
+    match pk.verify_es256(msg, sig) {
+        Ok(()) => true,
+        Err(Error::BadSignature) => false,
+        Err(e) => panic!("unexpected error {e:?}"),
+    }
+}
+
+/// Signature from raw r, s bytes; `None` when p256 rejects the encoding (0 or ≥ n).
+fn sig_from(r: [u8; 32], s: [u8; 32]) -> Option<Signature> {
+    let mut bytes = [0u8; 64];
+    bytes[..32].copy_from_slice(&r);
+    bytes[32..].copy_from_slice(&s);
+    Signature::from_slice(&bytes).ok()
+}
+
+fn small(v: u16) -> [u8; 32] {
+    let mut b = [0u8; 32];
+    b[30..].copy_from_slice(&v.to_be_bytes());
+    b
+}
+
+/// The signature mutations checked against plain p256.
+#[derive(Clone, Debug)]
+enum Mutation {
+    None,
+    FlipR(u8),
+    FlipS(u8),
+    SwapRS,
+    NegateS,
+    NegateR,
+    SmallR(u16),
+    SmallS(u16),
+    SmallBoth(u16, u16),
+    MaxR,
+    MaxS,
+    FlipMsg(usize, u8),
+}
+
+fn mutation_strategy() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        Just(Mutation::None),
+        any::<u8>().prop_map(Mutation::FlipR),
+        any::<u8>().prop_map(Mutation::FlipS),
+        Just(Mutation::SwapRS),
+        Just(Mutation::NegateS),
+        Just(Mutation::NegateR),
+        any::<u16>().prop_map(Mutation::SmallR),
+        any::<u16>().prop_map(Mutation::SmallS),
+        (any::<u16>(), any::<u16>()).prop_map(|(a, b)| Mutation::SmallBoth(a, b)),
+        Just(Mutation::MaxR),
+        Just(Mutation::MaxS),
+        (any::<usize>(), 0u8..8).prop_map(|(i, b)| Mutation::FlipMsg(i, b)),
+    ]
+}
+
+/// Apply `m`; returns the (possibly changed) message and the signature, or `None` when the
+/// mutated signature is not encodable (r or s zero / ≥ n), which both sides reject.
+fn mutate(msg: &[u8], sig: &Signature, m: &Mutation) -> (Vec<u8>, Option<Signature>) {
+    let bytes = sig.to_bytes();
+    let mut r = [0u8; 32];
+    let mut s = [0u8; 32];
+    r.copy_from_slice(&bytes[..32]);
+    s.copy_from_slice(&bytes[32..]);
+    let mut msg = msg.to_vec();
+    let n_minus_1 = (-Scalar::ONE).to_bytes().into();
+    let (r, s) = match *m {
+        Mutation::None => (r, s),
+        Mutation::FlipR(bit) => {
+            r[usize::from(bit / 8)] ^= 1 << (bit % 8);
+            (r, s)
+        }
+        Mutation::FlipS(bit) => {
+            s[usize::from(bit / 8)] ^= 1 << (bit % 8);
+            (r, s)
+        }
+        Mutation::SwapRS => (s, r),
+        Mutation::NegateS => {
+            let s_scalar = scalar_from_bytes(s);
+            (r, (-s_scalar).to_bytes().into())
+        }
+        Mutation::NegateR => {
+            let r_scalar = scalar_from_bytes(r);
+            ((-r_scalar).to_bytes().into(), s)
+        }
+        Mutation::SmallR(v) => (small(v), s),
+        Mutation::SmallS(v) => (r, small(v)),
+        Mutation::SmallBoth(a, b) => (small(a), small(b)),
+        Mutation::MaxR => (n_minus_1, s),
+        Mutation::MaxS => (r, n_minus_1),
+        Mutation::FlipMsg(i, bit) => {
+            if msg.is_empty() {
+                msg.push(0);
+            }
+            let len = msg.len();
+            msg[i % len] ^= 1 << bit;
+            (r, s)
+        }
+    };
+    (msg, sig_from(r, s))
+}
+
+// ---------------------------------------------------------------- digits
+
+#[test]
+fn digit_edge_cases_recombine() {
+    for k in edge_scalars() {
+        for w in WINDOWS {
+            check_digits(&k, w);
+        }
+    }
+}
+
+fn check_digits(k: &Scalar, w: u8) {
+    let digits = signed_digits(k, w).expect("supported window");
+    let half = 1i64 << (w - 1);
+    assert_eq!(
+        digits.len(),
+        257usize.div_ceil(usize::from(w)),
+        "window {w}"
+    );
+    for &d in &digits {
+        let d = i64::from(d);
+        assert!(
+            -half < d && d <= half,
+            "digit {d} out of range for window {w}"
+        );
+    }
+    assert!(*digits.last().expect("non-empty") >= 0);
+    // Horner: Σ dᵢ·2^(w·i), most significant first.
+    let radix = pow2(u32::from(w));
+    let mut acc = Scalar::ZERO;
+    for &d in digits.iter().rev() {
+        acc = acc * radix + scalar_from_i64(i64::from(d));
+    }
+    assert_eq!(acc, *k, "window {w}");
+}
+
+#[test]
+fn unsupported_windows_are_rejected() {
+    let vk = fixed_key(3);
+    for w in [0u8, 1, 2, 3, 9, 16, 255] {
+        assert!(matches!(
+            PreparedVerifyingKey::with_window(&vk, w),
+            Err(Error::InvalidPolicy)
+        ));
+        assert!(matches!(BaseTable::new(w), Err(Error::InvalidPolicy)));
+        assert!(signed_digits(&Scalar::ONE, w).is_err());
+    }
+}
+
+#[test]
+fn accessors_memory_and_debug() {
+    let vk = fixed_key(5);
+    let point = size_of::<p256::AffinePoint>();
+    let expected_points = [(4u8, 513usize), (5, 818), (6, 1360), (7, 2320), (8, 4097)];
+    for (pk, (w, points)) in prepared_per_window().iter().zip(expected_points) {
+        assert_eq!(pk.window(), w);
+        assert_eq!(pk.memory_bytes(), points * point, "window {w}");
+    }
+    let pk = PreparedVerifyingKey::new(&vk);
+    assert_eq!(pk.window(), 6);
+    assert_eq!(pk.verifying_key(), &vk);
+    assert_eq!(pk.has_base_table(), cfg!(feature = "std"));
+    let dbg = format!("{pk:?}");
+    assert!(dbg.len() < 200, "{dbg}");
+    assert!(dbg.contains("window: 6"), "{dbg}");
+    let clone = pk.clone();
+    assert_eq!(clone.memory_bytes(), pk.memory_bytes());
+    #[cfg(feature = "std")]
+    assert_eq!(
+        BaseTable::global().window(),
+        bearerkit::prepared::GLOBAL_BASE_WINDOW
+    );
+}
+
+// ---------------------------------------------------------------- verification
+
+#[test]
+fn sign_verify_every_window_and_base() {
+    let sk = SigningKey::from_slice(&[7; 32]).expect("key");
+    let vk = fixed_key(7);
+    let msg = b"eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0";
+    let sig: Signature = sk.sign(msg);
+    let high_s = Signature::from_scalars(sig.r().to_bytes(), (-*sig.s()).to_bytes())
+        .expect("n - s is in range");
+    for pk in prepared_per_window() {
+        assert!(prepared_verdict(pk, msg, &sig));
+        assert!(
+            prepared_verdict(pk, msg, &high_s),
+            "high-S must be accepted"
+        );
+        assert!(!prepared_verdict(pk, b"other", &sig));
+    }
+    assert!(plain_verdict(&vk, msg, &high_s));
+    // An explicitly shared base table, every window.
+    for w in WINDOWS {
+        let base = Arc::new(BaseTable::new(w).expect("window"));
+        let pk = PreparedVerifyingKey::with_base_table(&vk, 4 + (w % 5), base).expect("window");
+        assert!(pk.has_base_table());
+        assert!(prepared_verdict(&pk, msg, &sig));
+        assert!(prepared_verdict(&pk, msg, &high_s));
+        assert!(!prepared_verdict(&pk, b"other", &sig));
+    }
+}
+
+#[test]
+fn special_prehashes_match_p256() {
+    let sk = SigningKey::from_slice(&[9; 32]).expect("key");
+    let vk = *sk.verifying_key();
+    let pk = PreparedVerifyingKey::new(&VerifyingKey::from_p256(vk));
+    let n: [u8; 32] = (-Scalar::ONE).to_bytes().into(); // n - 1
+    let mut n_exact = n;
+    n_exact[31] = n_exact[31].wrapping_add(1); // n (n - 1 ends in 0x50, no carry)
+    let prehashes = [[0u8; 32], [0xff; 32], n, n_exact, small(1)];
+    for prehash in prehashes {
+        let sig: Signature = sk.sign_prehash_with(&prehash);
+        let expect = vk.verify_prehash(&prehash, &sig).is_ok();
+        assert!(expect);
+        assert_eq!(pk.verify_prehash(&prehash, &sig).is_ok(), expect);
+        for m in [
+            Mutation::NegateS,
+            Mutation::FlipS(3),
+            Mutation::SmallR(1),
+            Mutation::SwapRS,
+        ] {
+            let (_, mutated) = mutate(b"", &sig, &m);
+            if let Some(mutated) = mutated {
+                assert_eq!(
+                    pk.verify_prehash(&prehash, &mutated).is_ok(),
+                    vk.verify_prehash(&prehash, &mutated).is_ok(),
+                    "{m:?}"
+                );
+            }
+        }
+    }
+}
+
+/// Sign a prehash directly (test helper over p256's hazmat signer).
+trait SignPrehash {
+    fn sign_prehash_with(&self, prehash: &[u8; 32]) -> Signature;
+}
+
+impl SignPrehash for SigningKey {
+    fn sign_prehash_with(&self, prehash: &[u8; 32]) -> Signature {
+        use p256::ecdsa::signature::hazmat::PrehashSigner;
+        self.sign_prehash(prehash).expect("sign")
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn digits_recombine(k in scalar_strategy()) {
+        for w in WINDOWS {
+            check_digits(&k, w);
+        }
+    }
+
+    #[test]
+    fn key_table_mul_matches_p256(k in scalar_strategy()) {
+        let q = ProjectivePoint::from(*fixed_key(7).as_p256().as_affine());
+        let expected = q * k;
+        for pk in prepared_per_window() {
+            prop_assert_eq!(pk.mul(&k), expected, "window {}", pk.window());
+        }
+    }
+
+    #[test]
+    fn base_table_mul_matches_p256(k in scalar_strategy()) {
+        let expected = ProjectivePoint::GENERATOR * k;
+        for table in base_tables() {
+            prop_assert_eq!(table.mul(&k), expected, "window {}", table.window());
+        }
+        #[cfg(feature = "std")]
+        prop_assert_eq!(BaseTable::global().mul(&k), expected);
+    }
+
+    #[test]
+    fn random_key_table_mul_matches_p256(seed in any::<[u8; 32]>(), k in scalar_strategy()) {
+        let sk = SigningKey::from_slice(&seed);
+        prop_assume!(sk.is_ok());
+        let vk = VerifyingKey::from_p256(*sk.expect("checked").verifying_key());
+        let pk = PreparedVerifyingKey::with_window(&vk, 4).expect("window");
+        let q = ProjectivePoint::from(*vk.as_p256().as_affine());
+        prop_assert_eq!(pk.mul(&k), q * k);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn prepared_matches_p256_random_keys(
+        seed in any::<[u8; 32]>(),
+        msg in proptest::collection::vec(any::<u8>(), 0..96),
+        mutation in mutation_strategy(),
+    ) {
+        let sk = SigningKey::from_slice(&seed);
+        prop_assume!(sk.is_ok());
+        let sk = sk.expect("checked");
+        let vk = VerifyingKey::from_p256(*sk.verifying_key());
+        let pk = PreparedVerifyingKey::new(&vk);
+        let sig: Signature = sk.sign(&msg);
+        prop_assert!(prepared_verdict(&pk, &msg, &sig));
+        let (msg2, sig2) = mutate(&msg, &sig, &mutation);
+        if let Some(sig2) = sig2 {
+            let plain = plain_verdict(&vk, &msg2, &sig2);
+            prop_assert_eq!(prepared_verdict(&pk, &msg2, &sig2), plain, "{:?}", mutation);
+            if matches!(mutation, Mutation::None | Mutation::NegateS) {
+                prop_assert!(plain, "unmodified / high-S signature must verify");
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(192))]
+
+    /// Fixed key, every window, many messages and mutations (tables built once).
+    #[test]
+    fn prepared_matches_p256_every_window(
+        msg in proptest::collection::vec(any::<u8>(), 0..96),
+        mutation in mutation_strategy(),
+        foreign in any::<bool>(),
+    ) {
+        // Sign with the matching key, or with an unrelated one (must not verify).
+        let sk = SigningKey::from_slice(&[if foreign { 8 } else { 7 }; 32]).expect("key");
+        let vk = fixed_key(7);
+        let sig: Signature = sk.sign(&msg);
+        let (msg2, sig2) = mutate(&msg, &sig, &mutation);
+        if let Some(sig2) = sig2 {
+            let plain = plain_verdict(&vk, &msg2, &sig2);
+            for pk in prepared_per_window() {
+                prop_assert_eq!(prepared_verdict(pk, &msg2, &sig2), plain,
+                    "window {} {:?}", pk.window(), mutation);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- Wycheproof
+
+#[test]
+fn wycheproof_p1363() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/vectors/wycheproof/wycheproof_p256_sha256_p1363.json"
+    );
+    let text = std::fs::read_to_string(path).expect("read the Wycheproof P1363 vectors");
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let groups = doc["testGroups"].as_array().expect("testGroups");
+    let mut checked = 0usize;
+    let mut valid = 0usize;
+    for (gi, group) in groups.iter().enumerate() {
+        assert_eq!(group["sha"], "SHA-256");
+        let key_hex = group["publicKey"]["uncompressed"]
+            .as_str()
+            .expect("uncompressed key");
+        let key_bytes = hex::decode(key_hex).expect("hex key");
+        let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(&key_bytes).expect("valid key");
+        let vk = VerifyingKey::from_p256(vk);
+        // Default window for every group, plus one other window in rotation.
+        let prepared = [
+            PreparedVerifyingKey::new(&vk),
+            PreparedVerifyingKey::with_window(&vk, 4 + u8::try_from(gi % 5).expect("small"))
+                .expect("window"),
+        ];
+        for test in group["tests"].as_array().expect("tests") {
+            let id = &test["tcId"];
+            let msg = hex::decode(test["msg"].as_str().expect("msg")).expect("hex msg");
+            let sig = hex::decode(test["sig"].as_str().expect("sig")).expect("hex sig");
+            let expected = match test["result"].as_str().expect("result") {
+                "valid" => true,
+                "invalid" => false,
+                other => panic!("tcId {id}: unexpected result {other}"),
+            };
+            let verdicts = match Signature::from_slice(&sig) {
+                Err(_) => vec![false; prepared.len() + 1],
+                Ok(sig) => {
+                    let mut v = vec![plain_verdict(&vk, &msg, &sig)];
+                    v.extend(prepared.iter().map(|pk| prepared_verdict(pk, &msg, &sig)));
+                    v
+                }
+            };
+            for (i, verdict) in verdicts.iter().enumerate() {
+                assert_eq!(
+                    *verdict, expected,
+                    "tcId {id} verifier {i} ({})",
+                    test["comment"]
+                );
+            }
+            checked += 1;
+            valid += usize::from(expected);
+        }
+    }
+    assert_eq!(checked, 262);
+    assert!(valid > 100);
+}
