@@ -95,6 +95,9 @@ pub enum Error {
     InvalidScalar,
     /// The private key's embedded public key does not match its private scalar.
     KeyMismatch,
+    /// A JWK is marked for another use: `use` other than `sig`, `key_ops` without the
+    /// needed operation, or `alg` other than `ES256`.
+    KeyUsage,
     // ---- signing and policy --------------------------------------------
     /// The caller's output or scratch buffer is too small.
     BufferTooSmall,
@@ -146,6 +149,7 @@ impl Error {
             Self::InvalidPoint => "invalid_point",
             Self::InvalidScalar => "invalid_scalar",
             Self::KeyMismatch => "key_mismatch",
+            Self::KeyUsage => "key_usage",
             Self::BufferTooSmall => "buffer_too_small",
             Self::ClaimsNotObject => "claims_not_object",
             Self::SignerFailed => "signer_failed",
@@ -189,6 +193,7 @@ impl Error {
         "invalid_point",
         "invalid_scalar",
         "key_mismatch",
+        "key_usage",
         "buffer_too_small",
         "claims_not_object",
         "signer_failed",
@@ -209,6 +214,7 @@ impl Error {
                 | Self::InvalidPoint
                 | Self::InvalidScalar
                 | Self::KeyMismatch
+                | Self::KeyUsage
                 | Self::BufferTooSmall
                 | Self::ClaimsNotObject
                 | Self::SignerFailed
@@ -260,6 +266,7 @@ impl fmt::Display for Error {
             Self::InvalidPoint => f.write_str("invalid public point for P-256"),
             Self::InvalidScalar => f.write_str("invalid private scalar for P-256"),
             Self::KeyMismatch => f.write_str("public key does not match the private key"),
+            Self::KeyUsage => f.write_str("JWK is not meant for ES256 signatures (use, key_ops or alg)"),
             Self::BufferTooSmall => f.write_str("buffer too small"),
             Self::ClaimsNotObject => f.write_str("claims must serialize to a JSON object"),
             Self::SignerFailed => f.write_str("signer failed"),

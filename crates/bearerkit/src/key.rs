@@ -125,12 +125,14 @@ impl SigningKey {
     }
 
     /// From a private JWK (`kty` `EC`, `crv` `P-256`, `x`, `y`, `d`; RFC 7517, RFC 7518 §6.2).
+    /// `use` (if present) must be `sig`, `key_ops` must contain `sign`, `alg` must be `ES256`.
     ///
     /// # Errors
+    /// [`Error::KeyUsage`] for a key marked for another use;
     /// [`Error::BadJwk`], [`Error::UnsupportedKeyType`], [`Error::WrongCurve`],
     /// [`Error::InvalidScalar`], [`Error::InvalidPoint`] or [`Error::KeyMismatch`].
     pub fn from_jwk(jwk: &str) -> Result<Self, Error> {
-        let parsed = Jwk::parse(jwk)?;
+        let parsed = Jwk::parse(jwk, "sign")?;
         let d = parsed.d.ok_or(Error::BadJwk)?;
         let key = Self::from_bytes(d.as_slice())?;
         let public = VerifyingKey::from_coordinates(&parsed.x, &parsed.y)?;
@@ -323,14 +325,16 @@ impl VerifyingKey {
     }
 
     /// From a JWK (`kty` `EC`, `crv` `P-256`, `x`, `y`); a private JWK is accepted and its
-    /// public half used, after checking that `d` matches.
+    /// public half used, after checking that `d` matches. `use` (if present) must be `sig`,
+    /// `key_ops` must contain `verify`, `alg` must be `ES256`.
     ///
     /// # Errors
+    /// [`Error::KeyUsage`] for a key marked for another use;
     /// [`Error::BadJwk`], [`Error::UnsupportedKeyType`], [`Error::WrongCurve`],
     /// [`Error::InvalidPoint`], or for a private JWK [`Error::InvalidScalar`] /
     /// [`Error::KeyMismatch`].
     pub fn from_jwk(jwk: &str) -> Result<Self, Error> {
-        let parsed = Jwk::parse(jwk)?;
+        let parsed = Jwk::parse(jwk, "verify")?;
         let key = Self::from_coordinates(&parsed.x, &parsed.y)?;
         if let Some(d) = parsed.d {
             if SigningKey::from_bytes(d.as_slice())?.verifying_key() != key {
@@ -465,8 +469,31 @@ fn jwk_coordinate(obj: &json::Object<'_>, name: &str) -> Result<Option<[u8; 32]>
     }
 }
 
+/// `use`, `key_ops` and `alg` must allow ES256 signing or verification (RFC 7517 §4.2-4.4).
+fn check_usage(obj: &json::Object<'_>, op: &str) -> Result<(), Error> {
+    if let Some(u) = obj.get("use") {
+        let u = u.as_json_str().ok_or(Error::BadJwk)?;
+        if !u.eq_str("sig") {
+            return Err(Error::KeyUsage);
+        }
+    }
+    if let Some(ops) = obj.get("key_ops") {
+        let mut items = ops.array_items().ok_or(Error::BadJwk)?;
+        if !items.any(|i| i.as_json_str().is_some_and(|s| s.eq_str(op))) {
+            return Err(Error::KeyUsage);
+        }
+    }
+    if let Some(alg) = obj.get("alg") {
+        let alg = alg.as_json_str().ok_or(Error::BadJwk)?;
+        if !alg.eq_str("ES256") {
+            return Err(Error::KeyUsage);
+        }
+    }
+    Ok(())
+}
+
 impl Jwk {
-    fn parse(text: &str) -> Result<Self, Error> {
+    fn parse(text: &str, op: &str) -> Result<Self, Error> {
         let obj = json::Object::parse(text.trim().as_bytes()).map_err(|e| match e {
             Error::DuplicateMember => Error::DuplicateMember,
             _ => Error::BadJwk,
@@ -479,6 +506,7 @@ impl Jwk {
         if !crv.eq_str("P-256") {
             return Err(Error::WrongCurve);
         }
+        check_usage(&obj, op)?;
         let x = jwk_coordinate(&obj, "x")?.ok_or(Error::BadJwk)?;
         let y = jwk_coordinate(&obj, "y")?.ok_or(Error::BadJwk)?;
         let d = jwk_coordinate(&obj, "d")?.map(Zeroizing::new);

@@ -30,7 +30,7 @@ pub use prepared::PreparedVerifyingKey;
 pub use sign::{Assertion, Audience, NoClaims, der_to_raw_signature};
 pub use thumbprint::{CertificateThumbprints, Thumbprint, jwk_thumbprint};
 pub use validation::{AudiencePolicy, DEFAULT_LEEWAY, DEFAULT_MAX_BYTES, DEFAULT_REQUIRED, DEFAULT_TYP, Validation};
-pub use verify::{Claims, Es256Verifier, Header, KeySet, MAX_DATE, VerifiedToken, verify, verify_with_key_set};
+pub use verify::{Claims, Es256Verifier, Header, KeySet, MAX_DATE, VerifiedToken, verify, verify_jws, verify_with_key_set};
 
 /// Re-exported so callers implement [`signature::Signer`] for their own signers (HSM, KMS)
 /// with the exact version bearerkit uses.

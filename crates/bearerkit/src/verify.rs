@@ -378,6 +378,25 @@ fn check_claims(obj: &Object<'_>, p: &Validation<'_>) -> Result<(), Error> {
     Ok(())
 }
 
+/// Steps 1-7: everything but the claims. Returns the header and the raw payload.
+fn verify_signed<'s, V: Es256Verifier + ?Sized>(
+    token: &str,
+    key: &V,
+    policy: &Validation<'_>,
+    scratch: &'s mut [u8],
+) -> Result<(Object<'s>, &'s [u8]), Error> {
+    policy.check()?;
+    let d = decode(token, policy.max_bytes, scratch)?;
+    if d.sig.len() != 64 {
+        return Err(Error::SignatureLength { found: d.sig.len() });
+    }
+    let header = Object::parse(d.header)?;
+    check_header(&header, policy)?;
+    let sig = Signature::from_slice(d.sig).map_err(|_| Error::SignatureRange)?;
+    key.verify_es256(d.signing_input, &sig)?;
+    Ok((header, d.claims))
+}
+
 /// Verify `token` with `key` under `policy`, decoding into `scratch`.
 ///
 /// `scratch` must hold the decoded header, claims and signature: the token's length is
@@ -406,18 +425,26 @@ pub fn verify<'s, V: Es256Verifier + ?Sized>(
     policy: &Validation<'_>,
     scratch: &'s mut [u8],
 ) -> Result<VerifiedToken<'s>, Error> {
-    policy.check()?;
-    let d = decode(token, policy.max_bytes, scratch)?;
-    if d.sig.len() != 64 {
-        return Err(Error::SignatureLength { found: d.sig.len() });
-    }
-    let header = Object::parse(d.header)?;
-    check_header(&header, policy)?;
-    let sig = Signature::from_slice(d.sig).map_err(|_| Error::SignatureRange)?;
-    key.verify_es256(d.signing_input, &sig)?;
-    let claims = Object::parse(d.claims)?;
+    let (header, payload) = verify_signed(token, key, policy, scratch)?;
+    let claims = Object::parse(payload)?;
     check_claims(&claims, policy)?;
     Ok(VerifiedToken { header: Header { obj: header }, claims: Claims { obj: claims } })
+}
+
+/// Verify a compact ES256 JWS whose payload need not be JSON claims: the format, header
+/// and signature rules of [`verify`] (policy fields about claims are not used). Returns the
+/// verified header and the payload bytes.
+///
+/// # Errors
+/// As [`verify`], steps 1-7.
+pub fn verify_jws<'s, V: Es256Verifier + ?Sized>(
+    token: &str,
+    key: &V,
+    policy: &Validation<'_>,
+    scratch: &'s mut [u8],
+) -> Result<(Header<'s>, &'s [u8]), Error> {
+    let (header, payload) = verify_signed(token, key, policy, scratch)?;
+    Ok((Header { obj: header }, payload))
 }
 
 /// Decode without verifying (used by [`crate::dangerous::decode_unverified`]).
