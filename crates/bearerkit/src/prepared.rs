@@ -26,12 +26,14 @@
 //!
 //! * With feature **`std`**: one process-wide `G` table (window
 //!   [`GLOBAL_BASE_WINDOW`]) is built lazily on first use behind a `std::sync::OnceLock` and
-//!   shared by every prepared key. This is the fast configuration (servers).
-//! * Without `std` (`alloc` only) there is no safe lazy global, so by default `u1·G` is
-//!   computed with `p256`'s generic variable-time multiplication (correct, but slower:
-//!   only the `Q` half is accelerated). On targets with pointer-sized atomics a caller can
-//!   build one [`BaseTable`] itself and share it between keys via `Arc` with
-//!   [`PreparedVerifyingKey::with_base_table`], which gives the full speed-up.
+//!   shared by every prepared key (see [`BaseTable::global`]). This is the fast
+//!   configuration (servers); a key then only costs its own table.
+//! * Without `std` (`alloc` only) there is no safe lazy global in `core`, so by default each
+//!   prepared key builds and owns a `G` table of its own window (twice the memory and build
+//!   time of the table below). To avoid that, build one [`BaseTable`] and share it between
+//!   keys via `Arc` with [`PreparedVerifyingKey::with_base_table`] (targets with
+//!   pointer-sized atomics). (Falling back to `p256`'s generic `u1·G` would be *slower* than
+//!   plain `p256` verification, which shares the doublings of `u1·G` and `u2·Q`.)
 //!
 //! # Memory and build time per key
 //!
@@ -221,8 +223,8 @@ impl Comb {
         size_of_val::<[AffinePoint]>(&self.points)
     }
 
-    /// `acc += k·P`.
-    fn mul_add(&self, acc: &mut ProjectivePoint, k: &Scalar) {
+    /// `acc += k·P`; `None` stands for the identity (saves the first addition).
+    fn mul_add(&self, acc: &mut Option<ProjectivePoint>, k: &Scalar) {
         let mut digits = [0i16; MAX_POSITIONS];
         let len = recode(k, &self.layout, &mut digits);
         let stride = self.layout.stride;
@@ -231,28 +233,30 @@ impl Comb {
                 continue;
             }
             let idx = i * stride + usize::from(d.unsigned_abs()) - 1;
-            if let Some(p) = self.points.get(idx) {
-                if d > 0 {
-                    *acc += p;
-                } else {
-                    *acc -= p;
-                }
-            }
+            let Some(p) = self.points.get(idx) else {
+                continue;
+            };
+            *acc = Some(match acc.take() {
+                Some(a) if d > 0 => a + p,
+                Some(a) => a - p,
+                None if d > 0 => ProjectivePoint::from(p),
+                None => ProjectivePoint::from(-*p),
+            });
         }
     }
 
     fn mul(&self, k: &Scalar) -> ProjectivePoint {
-        let mut acc = ProjectivePoint::IDENTITY;
+        let mut acc = None;
         self.mul_add(&mut acc, k);
-        acc
+        acc.unwrap_or(ProjectivePoint::IDENTITY)
     }
 }
 
 /// A precomputed comb table for the P-256 base point `G`, shareable between prepared keys.
 ///
 /// With feature `std` a process-wide instance ([`BaseTable::global`]) is used automatically;
-/// without `std`, build one and pass it (in an `Arc`) to
-/// [`PreparedVerifyingKey::with_base_table`]. Memory and build time are those of a key
+/// without `std` each prepared key owns one unless you build one and pass it (in an `Arc`)
+/// to [`PreparedVerifyingKey::with_base_table`]. Memory and build time are those of a key
 /// table of the same window (see the [module docs](self)).
 #[derive(Clone)]
 pub struct BaseTable {
@@ -310,49 +314,53 @@ impl fmt::Debug for BaseTable {
     }
 }
 
-/// Where `u1·G` comes from.
+/// Where the base-point table comes from.
 #[derive(Clone)]
 enum Base {
-    /// `p256`'s generic variable-time multiplication (no table).
-    #[cfg_attr(feature = "std", allow(dead_code))]
-    Generic,
-    /// The process-wide table.
+    /// The process-wide table (`std`).
     #[cfg(feature = "std")]
     Global(&'static BaseTable),
     /// A caller-supplied shared table.
     #[cfg(target_has_atomic = "ptr")]
     Shared(Arc<BaseTable>),
+    /// A table owned by this key (default without `std`).
+    #[cfg_attr(feature = "std", allow(dead_code))]
+    Owned(Box<BaseTable>),
 }
 
 impl Base {
-    fn default_base() -> Self {
+    /// The process-wide table with `std`; otherwise a table of `layout` owned by the key.
+    fn default_for(layout: Layout) -> Self {
         #[cfg(feature = "std")]
         {
+            let _ = layout;
             Self::Global(BaseTable::global())
         }
         #[cfg(not(feature = "std"))]
         {
-            Self::Generic
+            Self::Owned(Box::new(BaseTable {
+                comb: Comb::new(ProjectivePoint::GENERATOR, layout),
+            }))
         }
     }
 
-    fn mul(&self, k: &Scalar) -> ProjectivePoint {
+    fn table(&self) -> &BaseTable {
         match self {
-            Self::Generic => ProjectivePoint::GENERATOR.mul_vartime(k),
             #[cfg(feature = "std")]
-            Self::Global(table) => table.comb.mul(k),
+            Self::Global(table) => table,
             #[cfg(target_has_atomic = "ptr")]
-            Self::Shared(table) => table.comb.mul(k),
+            Self::Shared(table) => table,
+            Self::Owned(table) => table,
         }
     }
 
     fn name(&self) -> &'static str {
         match self {
-            Self::Generic => "generic",
             #[cfg(feature = "std")]
             Self::Global(_) => "global",
             #[cfg(target_has_atomic = "ptr")]
             Self::Shared(_) => "shared",
+            Self::Owned(_) => "owned",
         }
     }
 }
@@ -382,7 +390,8 @@ impl PreparedVerifyingKey {
     /// base-point table).
     #[must_use]
     pub fn new(key: &VerifyingKey) -> Self {
-        Self::build(key, Layout::of(DEFAULT_WINDOW), Base::default_base())
+        let layout = Layout::of(DEFAULT_WINDOW);
+        Self::build(key, layout, Base::default_for(layout))
     }
 
     /// Prepare `key` with a window of `window` bits (`4..=8`; memory per window in the
@@ -392,7 +401,7 @@ impl PreparedVerifyingKey {
     /// [`Error::InvalidPolicy`] when `window` is outside [`MIN_WINDOW`]`..=`[`MAX_WINDOW`].
     pub fn with_window(key: &VerifyingKey, window: u8) -> Result<Self, Error> {
         let layout = Layout::new(window)?;
-        Ok(Self::build(key, layout, Base::default_base()))
+        Ok(Self::build(key, layout, Base::default_for(layout)))
     }
 
     /// Prepare `key` with a window of `window` bits and a caller-built, shared base-point
@@ -425,10 +434,18 @@ impl PreparedVerifyingKey {
         u8::try_from(self.table.layout.window).unwrap_or(0)
     }
 
-    /// Size of the key's table in bytes (the shared base-point table is not counted).
+    /// Heap bytes of the tables this key owns: its own comb table, plus the base-point
+    /// table when the key owns one (the default without `std`). A shared base-point table
+    /// (the process-wide one with `std`, or one passed to
+    /// [`with_base_table`](Self::with_base_table)) is not counted.
     #[must_use]
     pub fn memory_bytes(&self) -> usize {
-        self.table.memory_bytes()
+        let base = match &self.base {
+            Base::Owned(table) => table.memory_bytes(),
+            #[cfg(any(feature = "std", target_has_atomic = "ptr"))]
+            _ => 0,
+        };
+        self.table.memory_bytes() + base
     }
 
     /// The original verifying key.
@@ -437,11 +454,10 @@ impl PreparedVerifyingKey {
         &self.key
     }
 
-    /// Whether `u1·G` uses a precomputed base-point table (`false`: generic `p256` path,
-    /// the default without `std`).
+    /// The base-point table used for `u1·G` (the shared process-wide one with `std`).
     #[must_use]
-    pub fn has_base_table(&self) -> bool {
-        !matches!(self.base, Base::Generic)
+    pub fn base_table(&self) -> &BaseTable {
+        self.base.table()
     }
 
     /// Verify `signature` over a SHA-256 `prehash` (the digest of the JWS signing input).
@@ -458,10 +474,14 @@ impl PreparedVerifyingKey {
         let u1 = z * s_inv;
         let u2 = *r * s_inv;
 
-        let mut acc = self.base.mul(&u1);
+        let mut acc = None;
+        self.base.table().comb.mul_add(&mut acc, &u1);
         self.table.mul_add(&mut acc, &u2);
 
-        // The identity maps to x = 0, which never equals r (r ≠ 0).
+        // The identity has no x; `to_affine` maps it to x = 0, which never equals r (r ≠ 0).
+        let Some(acc) = acc else {
+            return Err(Error::BadSignature);
+        };
         let x = acc.to_affine().x();
         if *r == <Scalar as Reduce<FieldBytes>>::reduce(&x) {
             Ok(())

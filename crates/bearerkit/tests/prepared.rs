@@ -257,14 +257,23 @@ fn accessors_memory_and_debug() {
     let vk = fixed_key(5);
     let point = size_of::<p256::AffinePoint>();
     let expected_points = [(4u8, 513usize), (5, 818), (6, 1360), (7, 2320), (8, 4097)];
+    // Without `std` each key also owns a base-point table of its window.
+    let tables = if cfg!(feature = "std") { 1 } else { 2 };
     for (pk, (w, points)) in prepared_per_window().iter().zip(expected_points) {
         assert_eq!(pk.window(), w);
-        assert_eq!(pk.memory_bytes(), points * point, "window {w}");
+        assert_eq!(pk.memory_bytes(), tables * points * point, "window {w}");
+    }
+    for (table, (w, points)) in base_tables().iter().zip(expected_points) {
+        assert_eq!(table.window(), w);
+        assert_eq!(table.memory_bytes(), points * point, "window {w}");
     }
     let pk = PreparedVerifyingKey::new(&vk);
     assert_eq!(pk.window(), 6);
     assert_eq!(pk.verifying_key(), &vk);
-    assert_eq!(pk.has_base_table(), cfg!(feature = "std"));
+    #[cfg(feature = "std")]
+    assert!(core::ptr::eq(pk.base_table(), BaseTable::global()));
+    #[cfg(not(feature = "std"))]
+    assert_eq!(pk.base_table().window(), 6);
     let dbg = format!("{pk:?}");
     assert!(dbg.len() < 200, "{dbg}");
     assert!(dbg.contains("window: 6"), "{dbg}");
@@ -299,8 +308,10 @@ fn sign_verify_every_window_and_base() {
     // An explicitly shared base table, every window.
     for w in WINDOWS {
         let base = Arc::new(BaseTable::new(w).expect("window"));
-        let pk = PreparedVerifyingKey::with_base_table(&vk, 4 + (w % 5), base).expect("window");
-        assert!(pk.has_base_table());
+        let pk =
+            PreparedVerifyingKey::with_base_table(&vk, 4 + (w % 5), base.clone()).expect("window");
+        assert!(core::ptr::eq(pk.base_table(), &*base));
+        assert_eq!(pk.memory_bytes(), pk.clone().memory_bytes());
         assert!(prepared_verdict(&pk, msg, &sig));
         assert!(prepared_verdict(&pk, msg, &high_s));
         assert!(!prepared_verdict(&pk, b"other", &sig));

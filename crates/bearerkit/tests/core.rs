@@ -1,0 +1,17 @@
+//! Integration tests of the core crate: one binary built from the submodules in `core/`.
+#![allow(missing_docs, clippy::unwrap_used, clippy::panic, clippy::cast_possible_truncation)]
+
+#[path = "core/common.rs"]
+mod common;
+#[path = "core/errors.rs"]
+mod errors;
+#[path = "core/keys.rs"]
+mod keys;
+#[path = "core/props.rs"]
+mod props;
+#[path = "core/signing.rs"]
+mod signing;
+#[path = "core/vectors.rs"]
+mod vectors;
+#[path = "core/wycheproof.rs"]
+mod wycheproof;

@@ -1,0 +1,163 @@
+//! Every error variant produced by real bad input, with its stable code. The last test
+//! checks that the set of codes seen here is exactly `Error::ALL_CODES`.
+use crate::common::{NOW, forge, test_key};
+use bearerkit::{Assertion, Error, SigningKey, Validation, VerifyingKey, verify};
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+
+static SEEN: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+
+fn expect(r: Result<impl Sized, Error>, want: Error) {
+    match r {
+        Ok(_) => panic!("expected {want:?}, got Ok"),
+        Err(e) => {
+            assert_eq!(e, want);
+            SEEN.lock().unwrap().insert(e.code());
+        }
+    }
+}
+
+fn check(token: &str, policy: &Validation<'_>, want: Error) {
+    let key = test_key().verifying_key();
+    let mut scratch = vec![0u8; token.len() + 16];
+    expect(verify(token, &key, policy, &mut scratch), want);
+}
+
+fn good_claims() -> String {
+    format!(r#"{{"iss":"i","sub":"i","aud":"a","exp":{},"iat":{}}}"#, NOW + 300, NOW)
+}
+
+#[test]
+fn token_format_errors() {
+    let p = Validation::new(NOW);
+    let key = test_key();
+    let ok = forge(&key, br#"{"alg":"ES256"}"#, good_claims().as_bytes());
+    check(&ok, &p.max_bytes(10), Error::TokenTooLarge { limit: 10, found: ok.len() });
+    check("a.b", &p, Error::MalformedToken);
+    check("a.b.c.d", &p, Error::MalformedToken);
+    check(".b.c", &p, Error::MalformedToken);
+    check(&ok.replacen('.', "=.", 1), &p, Error::BadBase64);
+    let mut parts: Vec<&str> = ok.split('.').collect();
+    let der_sig = "MEUCIQ".to_string() + &"A".repeat(90);
+    parts[2] = &der_sig;
+    check(&parts.join("."), &p, Error::SignatureLength { found: 72 });
+    check(&forge(&key, b"{\"alg\":\"ES256\",}", good_claims().as_bytes()), &p, Error::BadJson);
+    check(&forge(&key, br#"{"alg":"ES256","alg":"ES256"}"#, good_claims().as_bytes()), &p, Error::DuplicateMember);
+    let deep = format!(r#"{{"alg":"ES256","x":{}{}}}"#, "[".repeat(1000), "]".repeat(1000));
+    check(&forge(&key, deep.as_bytes(), good_claims().as_bytes()), &p, Error::JsonTooDeep);
+}
+
+#[test]
+fn header_errors() {
+    let p = Validation::new(NOW);
+    let key = test_key();
+    let c = good_claims();
+    let f = |h: &str| forge(&key, h.as_bytes(), c.as_bytes());
+    check(&f(r#"{"alg":"none"}"#), &p, Error::UnsupportedAlgorithm);
+    check(&f(r#"{"alg":"HS256"}"#), &p, Error::UnsupportedAlgorithm);
+    check(&f(r#"{"typ":"JWT"}"#), &p, Error::UnsupportedAlgorithm);
+    check(&f(r#"{"alg":"ES256","crit":["exp"],"exp":1}"#), &p, Error::UnsupportedCritical);
+    check(&f(r#"{"alg":"ES256","crit":[]}"#), &p, Error::UnsupportedCritical);
+    check(&f(r#"{"alg":"ES256"}"#), &p.require_kid(true), Error::MissingKeyId);
+    check(&f(r#"{"alg":"ES256","kid":"k2"}"#), &p.kid("k1"), Error::KeyIdMismatch);
+    check(&f(r#"{"alg":"ES256","typ":"at+jwt"}"#), &p, Error::BadType);
+    check(&f(r#"{"alg":"ES256","kid":7}"#), &p, Error::BadHeader);
+    check(&f(r#"{"alg":"ES256","typ":null}"#), &p, Error::BadHeader);
+}
+
+#[test]
+fn signature_errors() {
+    let p = Validation::new(NOW);
+    let key = test_key();
+    let ok = forge(&key, br#"{"alg":"ES256"}"#, good_claims().as_bytes());
+    let (input, _) = ok.rsplit_once('.').unwrap();
+    let zero = crate::common::b64(&[0u8; 64]);
+    check(&format!("{input}.{zero}"), &p, Error::SignatureRange);
+    let other = SigningKey::from_bytes(&[0x43; 32]).unwrap();
+    let forged = forge(&other, br#"{"alg":"ES256"}"#, good_claims().as_bytes());
+    check(&forged, &p, Error::BadSignature);
+}
+
+#[test]
+fn claim_errors() {
+    let p = Validation::new(NOW);
+    let key = test_key();
+    let h = br#"{"alg":"ES256"}"#;
+    let f = |c: String| forge(&key, h, c.as_bytes());
+    check(&f(format!(r#"{{"exp":"{}"}}"#, NOW + 1)), &p, Error::ClaimType);
+    check(&f(r#"{"exp":1e400}"#.into()), &p, Error::DateOutOfRange);
+    check(&f(format!(r#"{{"exp":{NOW}}}"#)), &p.leeway(0), Error::Expired);
+    check(&f(format!(r#"{{"exp":{},"nbf":{}}}"#, NOW + 900, NOW + 100)), &p, Error::NotYetValid);
+    check(&f(format!(r#"{{"exp":{},"iat":{}}}"#, NOW + 900, NOW + 100)), &p, Error::IssuedInFuture);
+    check(&f(format!(r#"{{"exp":{},"iat":{NOW}}}"#, NOW + 901)), &p.max_lifetime(900), Error::LifetimeTooLong);
+    check(&f(good_claims()), &p.issuer("I"), Error::IssuerMismatch);
+    check(&f(good_claims()), &p.subject("x"), Error::SubjectMismatch);
+    check(&f(good_claims()), &p.audience("b"), Error::AudienceMismatch);
+    check(&f(good_claims()), &p.required(&["jti"]), Error::MissingClaim);
+    check(&f(r#"{"exp":null}"#.into()), &p, Error::MissingClaim);
+}
+
+#[test]
+fn key_errors() {
+    expect(SigningKey::from_pem("-----BEGIN EC PRIVATE KEY-----\n!!!!\n-----END EC PRIVATE KEY-----"), Error::BadPem);
+    expect(SigningKey::from_sec1_der(&[0x30, 0x03, 0x02, 0x01]), Error::BadDer);
+    expect(VerifyingKey::from_jwk(r#"{"kty":"EC"}"#), Error::BadJwk);
+    expect(VerifyingKey::from_jwk(r#"{"kty":"RSA","n":"AQAB","e":"AQAB"}"#), Error::UnsupportedKeyType);
+    expect(VerifyingKey::from_jwk(r#"{"kty":"EC","crv":"P-384","x":"AA","y":"AA"}"#), Error::WrongCurve);
+    let zero = crate::common::b64(&[0u8; 32]);
+    let one = crate::common::b64(&[1u8; 32]);
+    expect(VerifyingKey::from_jwk(&format!(r#"{{"kty":"EC","crv":"P-256","x":"{zero}","y":"{one}"}}"#)), Error::InvalidPoint);
+    expect(SigningKey::from_bytes(&[0u8; 32]), Error::InvalidScalar);
+    let k1 = test_key();
+    let mut jwk = [0u8; 256];
+    let j = k1.to_jwk(&mut jwk).unwrap().to_string();
+    let other = SigningKey::from_bytes(&[9u8; 32]).unwrap();
+    let mut d = [0u8; 64];
+    let other_d = crate::common::b64(&*other.to_bytes());
+    let _ = &mut d;
+    let v: serde_json::Value = serde_json::from_str(&j).unwrap();
+    let mismatched = j.replace(v["d"].as_str().unwrap(), &other_d);
+    expect(SigningKey::from_jwk(&mismatched), Error::KeyMismatch);
+    expect(VerifyingKey::from_jwk(&j.replace("\"kty\"", "\"use\":\"enc\",\"kty\"")), Error::KeyUsage);
+}
+
+struct FailingSigner;
+impl bearerkit::signature::Signer<p256::ecdsa::Signature> for FailingSigner {
+    fn try_sign(&self, _: &[u8]) -> Result<p256::ecdsa::Signature, bearerkit::signature::Error> {
+        Err(bearerkit::signature::Error::new())
+    }
+}
+
+#[test]
+fn signing_and_policy_errors() {
+    let key = test_key();
+    let mut small = [0u8; 20];
+    expect(Assertion::new().issuer("i").expires_at(NOW).sign(&key, &mut small), Error::BufferTooSmall);
+    let mut buf = [0u8; 512];
+    expect(Assertion::new().claims(&[1, 2, 3]).sign(&key, &mut buf), Error::ClaimsNotObject);
+    expect(Assertion::new().issuer("i").sign(&FailingSigner, &mut buf), Error::SignerFailed);
+    expect(bearerkit::der_to_raw_signature(&[0x30, 0x02, 0x02, 0x00]), Error::BadDerSignature);
+    let mut scratch = [0u8; 64];
+    expect(verify("a.b.c", &key.verifying_key(), &Validation::new(NOW).max_bytes(0), &mut scratch), Error::InvalidPolicy);
+}
+
+#[test]
+fn zz_every_code_is_exercised_and_stable() {
+    // Run the others first (test order is not guaranteed): call them directly.
+    token_format_errors();
+    header_errors();
+    signature_errors();
+    claim_errors();
+    key_errors();
+    signing_and_policy_errors();
+    let seen = SEEN.lock().unwrap().clone();
+    let all: BTreeSet<&str> = Error::ALL_CODES.iter().copied().collect();
+    assert_eq!(all.len(), Error::ALL_CODES.len(), "codes must be unique");
+    assert_eq!(seen, all, "every error code must be produced by a test");
+    for code in Error::ALL_CODES {
+        assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'), "{code}");
+    }
+    // Display is lower-case, no final period, and never empty.
+    let e = Error::SignatureLength { found: 71 };
+    assert_eq!(e.to_string(), "invalid signature length: expected 64 bytes, got 71");
+}

@@ -1,0 +1,1 @@
+//! The shared vectors in tests/vectors/ (run by every runtime).
