@@ -76,7 +76,7 @@ pub const MAX_WINDOW: u8 = 8;
 /// Window used by [`PreparedVerifyingKey::new`].
 pub const DEFAULT_WINDOW: u8 = 6;
 /// Window of the process-wide base-point table used with feature `std`.
-pub const GLOBAL_BASE_WINDOW: u8 = 7;
+pub const GLOBAL_BASE_WINDOW: u8 = 8;
 
 /// Bit length of the scalars (P-256 group order `n < 2^256`).
 const SCALAR_BITS: usize = 256;

@@ -1,0 +1,64 @@
+//! Proof that signing and verifying allocate nothing: a counting global allocator wraps
+//! the system one, and the count must not move across sign and verify (plain key),
+//! key import from PEM and JWK, and key export.
+#![allow(missing_docs, clippy::unwrap_used)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+struct Counting;
+static ALLOCS: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards to the system allocator unchanged; only counts calls.
+#[allow(unsafe_code)]
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::SeqCst);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::SeqCst);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+const PEM: &str = "-----BEGIN EC PRIVATE KEY----- \nMHcCAQEEILlIXMnH1if8EuWykPmWw/LyXZuoNVCzMp3Yhbj9/sEUoAoGCCqGSM49 \nAwEHoUQDQgAE6swczLIRn/lPxQPpdUb2pHjCr0YeC02lkG7vMmqCNpalwIQSl+TR \nfZVDwCKJmajRgK3+n5SyAgCp4oH8qNluwQ==\n-----END EC PRIVATE KEY-----";
+
+#[test]
+fn sign_and_verify_allocate_nothing() {
+    let now = 1_700_000_000;
+    let mut buf = [0u8; 1024];
+    let mut scratch = [0u8; 1024];
+    let mut out = [0u8; 512];
+    // Warm up anything lazily initialised by the test harness itself.
+    let _ = std::hint::black_box(ALLOCS.load(Ordering::SeqCst));
+    let before = ALLOCS.load(Ordering::SeqCst);
+    let key = bearerkit::SigningKey::from_pem(PEM).unwrap();
+    let vk = key.verifying_key();
+    let token = bearerkit::profile::d1::assertion("MGW_ID", bearerkit::profile::d1::Env::Production, "k1", now)
+        .sign(&key, &mut buf)
+        .unwrap();
+    let policy = bearerkit::profile::d1::validation("MGW_ID", bearerkit::profile::d1::Env::Production, "k1", now);
+    let verified = bearerkit::verify(token, &vk, &policy, &mut scratch).unwrap();
+    assert!(verified.claims().iss().unwrap().eq_str("MGW_ID"));
+    let jwk = vk.to_jwk(&mut out).unwrap();
+    let again = bearerkit::VerifyingKey::from_jwk(jwk).unwrap();
+    assert_eq!(again, vk);
+    let _ = key.to_pkcs8_pem(&mut out).unwrap();
+    let _ = vk.thumbprint();
+    let after = ALLOCS.load(Ordering::SeqCst);
+    assert_eq!(after - before, 0, "the core allocated {} times", after - before);
+    // The counter works: a Vec allocates.
+    let v = std::hint::black_box(vec![1u8; 10]);
+    assert!(ALLOCS.load(Ordering::SeqCst) > after);
+    drop(v);
+}

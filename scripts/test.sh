@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# bearerkit: run every test in every runtime, installing what a fresh machine lacks.
+#
+#   ./scripts/test.sh            # everything (what CI runs via .ci/run)
+#
+# Installs when missing: the thumbv7em-none-eabihf Rust target, rustfmt/clippy, Debian's
+# qemu-system-arm and openssl, and a Python venv (.venv) with `cryptography` and `pytest`.
+# Works non-interactively (CI=true, no stdin). Reuses a cargo target directory outside the
+# clone when one exists ($CARGO_TARGET_DIR, else ~/.cache/bearerkit/target); never needs one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+if [ -z "${CARGO_TARGET_DIR:-}" ] && [ -d "$HOME/.cache/bearerkit/target" ]; then
+  export CARGO_TARGET_DIR="$HOME/.cache/bearerkit/target"
+fi
+
+PASSED=0
+FAILED=0
+FAILURES=()
+step() { echo; echo "=== $* ==="; }
+run() {
+  # run NAME CMD...: a step counts as one passed or failed check.
+  local name=$1; shift
+  step "$name"
+  if "$@"; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); FAILURES+=("$name"); fi
+}
+
+SUDO=""
+if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; fi
+apt_install() {
+  local missing=()
+  for pair in "$@"; do
+    local cmd=${pair%%:*} pkg=${pair##*:}
+    command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get update -qq </dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" </dev/null
+  fi
+}
+
+step "setup"
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+rustup target add thumbv7em-none-eabihf >/dev/null
+apt_install qemu-system-arm:qemu-system-arm openssl:openssl
+if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
+.venv/bin/python -m pip install -q --disable-pip-version-check -r tests/python/requirements.txt </dev/null
+
+run "cargo fmt --check" cargo fmt --all --check
+run "clippy (default features)" cargo clippy --workspace --all-targets -- -D warnings
+run "clippy (all features)" cargo clippy --workspace --all-targets --all-features -- -D warnings
+run "core tests, no features (no_std paths)" cargo test -p bearerkit
+run "core tests, std + precomputed tables (prepared verifier too)" cargo test -p bearerkit --features std,precomputed-tables
+run "core builds for thumbv7em-none-eabihf without alloc" cargo build -p bearerkit --no-default-features --target thumbv7em-none-eabihf
+run "core builds for thumbv7em-none-eabihf with alloc" cargo build -p bearerkit --features alloc --target thumbv7em-none-eabihf
+run "no alloc/std feature reaches the core build" bash -c '! cargo tree -p bearerkit -e features --target thumbv7em-none-eabihf | grep -E "feature \"(alloc|std)\""'
+run "embedded firmware on emulated Cortex-M4" bash scripts/embedded.sh
+run "rustdoc (every public item documented)" env RUSTDOCFLAGS="-D warnings -D missing_docs" cargo doc -p bearerkit --no-deps --features std,precomputed-tables
+
+pytest_run() {
+  local rc=0
+  .venv/bin/python -m pytest -q tests/python "$@" || rc=$?
+  # pytest exits 5 when it collected no tests: that is a failure here, said plainly.
+  if [ $rc -eq 5 ]; then echo "pytest collected no tests"; return 1; fi
+  return $rc
+}
+run "vectors confirmed by an independent implementation (Python cryptography)" pytest_run
+
+echo
+echo "=== summary ==="
+for f in "${FAILURES[@]:-}"; do [ -n "$f" ] && echo "FAILED: $f"; done
+echo "checks: $PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
