@@ -86,3 +86,8 @@ impl<'b> Writer<'b> {
         core::str::from_utf8(self.finish()).map_err(|_| Error::BufferTooSmall)
     }
 }
+
+/// The repository README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;

@@ -1,0 +1,65 @@
+//! Core sign and verify of a D1-sized assertion, side by side with raw `p256` ECDSA over the
+//! same signing input, in one run. `benches/run.sh` adds `openssl speed ecdsap256` and writes
+//! the ratios to `benches/RESULTS.md`.
+#![allow(missing_docs, clippy::unwrap_used)]
+
+use bearerkit::{PreparedVerifyingKey, SigningKey, profile::d1, verify};
+use bearerkit_benches::{NOW, SEED_PEM};
+use criterion::{Criterion, criterion_group, criterion_main};
+use p256::ecdsa::signature::{Signer, Verifier};
+use std::hint::black_box;
+
+fn benches(c: &mut Criterion) {
+    let key = SigningKey::from_pem(SEED_PEM).unwrap();
+    let vk = key.verifying_key();
+    let assertion = d1::assertion("MGW_ID", d1::Env::Production, "k1", NOW);
+    let policy = d1::validation("MGW_ID", d1::Env::Production, "k1", NOW);
+    let mut buf = [0u8; 1024];
+    let token = assertion.sign(&key, &mut buf).unwrap().to_string();
+    let (input, _) = token.rsplit_once('.').unwrap();
+    let input = input.as_bytes().to_vec();
+    let raw_sk = key.as_p256().clone();
+    let raw_vk = *vk.as_p256();
+    let raw_sig: p256::ecdsa::Signature = raw_sk.sign(&input);
+
+    let mut g = c.benchmark_group("sign");
+    g.bench_function("bearerkit_d1_assertion", |b| {
+        b.iter(|| {
+            let mut buf = [0u8; 1024];
+            black_box(assertion.sign(&key, &mut buf).unwrap().len());
+        });
+    });
+    g.bench_function("raw_p256", |b| {
+        b.iter(|| {
+            let s: p256::ecdsa::Signature = raw_sk.sign(black_box(&input));
+            black_box(s);
+        });
+    });
+    g.finish();
+
+    let prepared = PreparedVerifyingKey::new(&vk);
+    let mut g = c.benchmark_group("verify");
+    g.bench_function("bearerkit_d1_plain", |b| {
+        b.iter(|| {
+            let mut scratch = [0u8; 1024];
+            black_box(verify(black_box(&token), &vk, &policy, &mut scratch).is_ok());
+        });
+    });
+    g.bench_function("bearerkit_d1_prepared", |b| {
+        b.iter(|| {
+            let mut scratch = [0u8; 1024];
+            black_box(verify(black_box(&token), &prepared, &policy, &mut scratch).is_ok());
+        });
+    });
+    g.bench_function("raw_p256", |b| {
+        b.iter(|| black_box(raw_vk.verify(black_box(&input), &raw_sig).is_ok()));
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("prepare");
+    g.bench_function("prepared_key_build", |b| b.iter(|| black_box(PreparedVerifyingKey::new(black_box(&vk)))));
+    g.finish();
+}
+
+criterion_group!(core, benches);
+criterion_main!(core);

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Run the core benchmarks and `openssl speed ecdsap256` in one go, then write the ratios to
+# benches/RESULTS.md. Usage: ./benches/run.sh   (takes about 3 minutes on 2 cores)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
+if [ -z "${CARGO_TARGET_DIR:-}" ] && [ -d "$HOME/.cache/bearerkit/target" ]; then
+  export CARGO_TARGET_DIR="$HOME/.cache/bearerkit/target"
+fi
+TARGET="${CARGO_TARGET_DIR:-$PWD/target}"
+cargo bench -p bearerkit-benches --bench core -- --warm-up-time 2 --measurement-time 6 2>&1 | tee /tmp/bearerkit-bench.log
+openssl speed -seconds 5 ecdsap256 2>/dev/null | tee /tmp/bearerkit-openssl.txt
+python3 benches/report.py "$TARGET/criterion" /tmp/bearerkit-openssl.txt > benches/RESULTS.md
+cat benches/RESULTS.md
