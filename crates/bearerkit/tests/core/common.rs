@@ -101,3 +101,15 @@ pub fn test_key() -> bearerkit::SigningKey {
 }
 
 pub const NOW: u64 = 1_700_000_000;
+
+/// JSON equality where numbers compare by value (`1.7e9` equals `1700000000.0`).
+pub fn json_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.to_string() == y.to_string() || x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q)),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+        }
+        _ => a == b,
+    }
+}
