@@ -57,7 +57,9 @@ fn benches(c: &mut Criterion) {
     g.finish();
 
     let mut g = c.benchmark_group("prepare");
-    g.bench_function("prepared_key_build", |b| b.iter(|| black_box(PreparedVerifyingKey::new(black_box(&vk)))));
+    g.bench_function("prepared_key_build", |b| {
+        b.iter(|| black_box(PreparedVerifyingKey::new(black_box(&vk))))
+    });
     g.finish();
 }
 

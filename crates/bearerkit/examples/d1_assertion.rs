@@ -11,7 +11,8 @@ fn main() -> Result<(), bearerkit::Error> {
     let key = SigningKey::from_pem(KEY)?;
     let now = bearerkit::now_unix();
     let mut buf = [0u8; 1024];
-    let assertion = d1::assertion("MGW_ID", d1::Env::Staging, "your_tenant_key_id", now).sign(&key, &mut buf)?;
+    let assertion =
+        d1::assertion("MGW_ID", d1::Env::Staging, "your_tenant_key_id", now).sign(&key, &mut buf)?;
     println!("POST {}/oauth2/token", d1::Env::Staging.base_url());
     println!("Content-Type: application/x-www-form-urlencoded");
     println!();

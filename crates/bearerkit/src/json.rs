@@ -113,11 +113,7 @@ fn scan_number(doc: &[u8], start: usize) -> Result<usize, Error> {
 }
 
 fn scan_literal(doc: &[u8], start: usize, lit: &[u8]) -> Result<usize, Error> {
-    if doc.get(start..start + lit.len()) == Some(lit) {
-        Ok(start + lit.len())
-    } else {
-        Err(Error::BadJson)
-    }
+    if doc.get(start..start + lit.len()) == Some(lit) { Ok(start + lit.len()) } else { Err(Error::BadJson) }
 }
 
 /// Validate `doc` as one strict JSON object (see the module docs).
@@ -393,11 +389,7 @@ impl<'a> Value<'a> {
     /// The string, if this is one.
     #[must_use]
     pub fn as_json_str(&self) -> Option<JsonStr<'a>> {
-        if self.kind() == Kind::String {
-            Some(raw_str(self.raw, 0, self.raw.len()))
-        } else {
-            None
-        }
+        if self.kind() == Kind::String { Some(raw_str(self.raw, 0, self.raw.len())) } else { None }
     }
 
     /// The boolean, if this is one.
@@ -413,11 +405,7 @@ impl<'a> Value<'a> {
     /// The number as `f64`, if this is a number (may be infinite for huge exponents).
     #[must_use]
     pub fn as_f64(&self) -> Option<f64> {
-        if self.kind() == Kind::Number {
-            self.as_raw().parse::<f64>().ok()
-        } else {
-            None
-        }
+        if self.kind() == Kind::Number { self.as_raw().parse::<f64>().ok() } else { None }
     }
 
     /// The elements, if this is an array.
@@ -447,11 +435,7 @@ impl<'a> Value<'a> {
     /// The object, if this is one.
     #[must_use]
     pub fn as_object(&self) -> Option<Object<'a>> {
-        if self.kind() == Kind::Object {
-            Some(Object { raw: self.as_raw() })
-        } else {
-            None
-        }
+        if self.kind() == Kind::Object { Some(Object { raw: self.as_raw() }) } else { None }
     }
 }
 
@@ -647,8 +631,9 @@ mod tests {
 
     #[test]
     fn reader() {
-        let o = Object::parse(br#"{"iss":"a\"b","aud":["x", "y"],"exp":1.5e3,"n":{"k":[1,{"z":2}]},"t":true}"#)
-            .unwrap();
+        let o =
+            Object::parse(br#"{"iss":"a\"b","aud":["x", "y"],"exp":1.5e3,"n":{"k":[1,{"z":2}]},"t":true}"#)
+                .unwrap();
         assert!(o.get("iss").unwrap().as_json_str().unwrap().eq_str("a\"b"));
         let aud: usize = o.get("aud").unwrap().array_items().unwrap().count();
         assert_eq!(aud, 2);

@@ -12,8 +12,7 @@ use p256::elliptic_curve::rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
 /// `id-ecPublicKey` (RFC 5480 §2.1.1).
-pub(crate) const ID_EC_PUBLIC_KEY: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+pub(crate) const ID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 /// `prime256v1` / `secp256r1` (RFC 5480 §2.1.1.1).
 pub(crate) const PRIME256V1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
 
@@ -77,10 +76,10 @@ impl SigningKey {
 
     fn from_ec_private_key(ec: &sec1::EcPrivateKey<'_>) -> Result<Self, Error> {
         let key = Self::from_bytes(ec.private_key)?;
-        if let Some(public) = ec.public_key {
-            if public != key.verifying_key().to_sec1_bytes().as_slice() {
-                return Err(Error::KeyMismatch);
-            }
+        if let Some(public) = ec.public_key
+            && public != key.verifying_key().to_sec1_bytes().as_slice()
+        {
+            return Err(Error::KeyMismatch);
         }
         Ok(key)
     }
@@ -168,7 +167,7 @@ impl SigningKey {
             parameters: with_params.then_some(sec1::EcParameters::NamedCurve(PRIME256V1)),
             public_key: Some(public.as_slice()),
         };
-        ec.encode_to_slice(buf).map_err(|_| Error::BufferTooSmall).map(|b| &*b)
+        ec.encode_to_slice(buf).map_err(|_| Error::BufferTooSmall).map(|b| b as &[u8])
     }
 
     /// SEC1 `EC PRIVATE KEY` PEM (what `openssl ecparam -genkey -noout` writes) into `buf`.
@@ -205,7 +204,7 @@ impl SigningKey {
             private_key: OctetStringRef::new(inner).map_err(|_| Error::BufferTooSmall)?,
             public_key: None,
         };
-        info.encode_to_slice(buf).map_err(|_| Error::BufferTooSmall).map(|b| &*b)
+        info.encode_to_slice(buf).map_err(|_| Error::BufferTooSmall).map(|b| b as &[u8])
     }
 
     /// Private JWK `{"kty":"EC","crv":"P-256","x":…,"y":…,"d":…}` into `buf`. 200 bytes are enough.
@@ -336,10 +335,10 @@ impl VerifyingKey {
     pub fn from_jwk(jwk: &str) -> Result<Self, Error> {
         let parsed = Jwk::parse(jwk, "verify")?;
         let key = Self::from_coordinates(&parsed.x, &parsed.y)?;
-        if let Some(d) = parsed.d {
-            if SigningKey::from_bytes(d.as_slice())?.verifying_key() != key {
-                return Err(Error::KeyMismatch);
-            }
+        if let Some(d) = parsed.d
+            && SigningKey::from_bytes(d.as_slice())?.verifying_key() != key
+        {
+            return Err(Error::KeyMismatch);
         }
         Ok(key)
     }
@@ -375,7 +374,7 @@ impl VerifyingKey {
             algorithm: spki::AlgorithmIdentifier { oid: ID_EC_PUBLIC_KEY, parameters: Some(curve) },
             subject_public_key: BitStringRef::from_bytes(&point).map_err(|_| Error::BufferTooSmall)?,
         };
-        info.encode_to_slice(buf).map_err(|_| Error::BufferTooSmall).map(|b| &*b)
+        info.encode_to_slice(buf).map_err(|_| Error::BufferTooSmall).map(|b| b as &[u8])
     }
 
     /// SPKI `PUBLIC KEY` PEM into `buf` (what `openssl ec -pubout` writes). 200 bytes are enough.

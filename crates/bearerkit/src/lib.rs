@@ -29,22 +29,24 @@ pub use key::{SigningKey, VerifyingKey};
 pub use prepared::PreparedVerifyingKey;
 pub use sign::{Assertion, Audience, NoClaims, der_to_raw_signature};
 pub use thumbprint::{CertificateThumbprints, Thumbprint, jwk_thumbprint};
-pub use validation::{AudiencePolicy, DEFAULT_LEEWAY, DEFAULT_MAX_BYTES, DEFAULT_REQUIRED, DEFAULT_TYP, Validation};
-pub use verify::{Claims, Es256Verifier, Header, KeySet, MAX_DATE, VerifiedToken, verify, verify_jws, verify_with_key_set};
+pub use validation::{
+    AudiencePolicy, DEFAULT_LEEWAY, DEFAULT_MAX_BYTES, DEFAULT_REQUIRED, DEFAULT_TYP, Validation,
+};
+pub use verify::{
+    Claims, Es256Verifier, Header, KeySet, MAX_DATE, VerifiedToken, verify, verify_jws, verify_with_key_set,
+};
 
+/// The `p256` crate bearerkit is built on (for `p256::ecdsa::Signature`).
+pub use p256;
 /// Re-exported so callers implement [`signature::Signer`] for their own signers (HSM, KMS)
 /// with the exact version bearerkit uses.
 pub use signature;
-/// The `p256` crate bearerkit is built on (for `p256::ecdsa::Signature`).
-pub use p256;
 
 /// Seconds since the Unix epoch from the system clock, for `now` parameters.
 #[cfg(feature = "std")]
 #[must_use]
 pub fn now_unix() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 /// A cursor writing into a caller's buffer.

@@ -117,7 +117,12 @@ pub mod client_assertion {
 
     /// A client assertion: `iss` = `sub` = `client_id`, `aud` = `token_endpoint`, `jti`,
     /// `iat` = `now`, `exp` = `now` + 60 s. Add `.key_id(fingerprint)` for Worldline.
-    pub const fn assertion<'a>(client_id: &'a str, token_endpoint: &'a str, jti: &'a str, now: u64) -> Assertion<'a> {
+    pub const fn assertion<'a>(
+        client_id: &'a str,
+        token_endpoint: &'a str,
+        jti: &'a str,
+        now: u64,
+    ) -> Assertion<'a> {
         Assertion::new()
             .issuer(client_id)
             .subject(client_id)

@@ -397,4 +397,3 @@ pub fn der_to_raw_signature(der: &[u8]) -> Result<[u8; 64], Error> {
     out.copy_from_slice(&sig.to_bytes());
     Ok(out)
 }
-

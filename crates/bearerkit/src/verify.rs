@@ -1,11 +1,16 @@
 //! Strict ES256 verification: the verification contract of `DESIGN.md`, in order.
 //!
 //! Checks run in this order, and the first failure is returned:
-//! 1. size limit; 2. three non-empty segments; 3. canonical base64url of every segment;
-//! 4. a 64-byte signature; 5. strict header JSON; 6. header rules (`alg`, header types,
-//! `crit`, `kid`, `typ`); 7. signature range, then the signature itself; 8. strict claims
-//! JSON; 9. required claims, claim types, date ranges, `exp`/`nbf`/`iat`/lifetime,
-//! `iss`/`sub`/`aud`.
+//!
+//! 1. size limit;
+//! 2. three non-empty segments;
+//! 3. canonical base64url of every segment;
+//! 4. a 64-byte signature;
+//! 5. strict header JSON;
+//! 6. header rules (`alg`, header types, `crit`, `kid`, `typ`);
+//! 7. signature range, then the signature itself;
+//! 8. strict claims JSON;
+//! 9. required claims, claim types, date ranges, `exp`/`nbf`/`iat`/lifetime, `iss`/`sub`/`aud`.
 
 use crate::json::{Kind, Object, Value};
 use crate::validation::{AudiencePolicy, Validation};
@@ -277,10 +282,10 @@ fn check_header(obj: &Object<'_>, policy: &Validation<'_>) -> Result<(), Error> 
         (Some(found), Some(expected)) if !found.eq_str(expected) => return Err(Error::KeyIdMismatch),
         _ => {}
     }
-    if let Some(typ) = typ {
-        if !policy.typ.iter().any(|a| typ_matches(&typ, a)) {
-            return Err(Error::BadType);
-        }
+    if let Some(typ) = typ
+        && !policy.typ.iter().any(|a| typ_matches(&typ, a))
+    {
+        return Err(Error::BadType);
     }
     Ok(())
 }
@@ -325,20 +330,20 @@ fn check_claims(obj: &Object<'_>, p: &Validation<'_>) -> Result<(), Error> {
     let [exp, nbf, iat] = dates;
     #[allow(clippy::cast_precision_loss)] // both below 2^53 after the range checks
     let (now, leeway) = (p.now as f64, p.leeway as f64);
-    if let Some(exp) = exp {
-        if now >= exp + leeway {
-            return Err(Error::Expired);
-        }
+    if let Some(exp) = exp
+        && now >= exp + leeway
+    {
+        return Err(Error::Expired);
     }
-    if let Some(nbf) = nbf {
-        if nbf > now + leeway {
-            return Err(Error::NotYetValid);
-        }
+    if let Some(nbf) = nbf
+        && nbf > now + leeway
+    {
+        return Err(Error::NotYetValid);
     }
-    if let Some(iat) = iat {
-        if iat > now + leeway {
-            return Err(Error::IssuedInFuture);
-        }
+    if let Some(iat) = iat
+        && iat > now + leeway
+    {
+        return Err(Error::IssuedInFuture);
     }
     if let (Some(max), Some(exp)) = (p.max_lifetime, exp) {
         #[allow(clippy::cast_precision_loss)] // max_lifetime is checked ≤ MAX_DATE
@@ -348,15 +353,15 @@ fn check_claims(obj: &Object<'_>, p: &Validation<'_>) -> Result<(), Error> {
             return Err(Error::LifetimeTooLong);
         }
     }
-    if let Some(expected) = p.issuer {
-        if !iss.is_some_and(|i| i.eq_str(expected)) {
-            return Err(Error::IssuerMismatch);
-        }
+    if let Some(expected) = p.issuer
+        && !iss.is_some_and(|i| i.eq_str(expected))
+    {
+        return Err(Error::IssuerMismatch);
     }
-    if let Some(expected) = p.subject {
-        if !sub.is_some_and(|s| s.eq_str(expected)) {
-            return Err(Error::SubjectMismatch);
-        }
+    if let Some(expected) = p.subject
+        && !sub.is_some_and(|s| s.eq_str(expected))
+    {
+        return Err(Error::SubjectMismatch);
     }
     if p.iss_equals_sub {
         match (iss, sub) {
@@ -367,9 +372,9 @@ fn check_claims(obj: &Object<'_>, p: &Validation<'_>) -> Result<(), Error> {
     if !matches!(p.audience, AudiencePolicy::Any) {
         let ok = aud.is_some_and(|aud| match aud.kind() {
             Kind::String => aud.as_json_str().is_some_and(|a| p.audience.accepts(&a)),
-            _ => aud
-                .array_items()
-                .is_some_and(|mut items| items.any(|i| i.as_json_str().is_some_and(|a| p.audience.accepts(&a)))),
+            _ => aud.array_items().is_some_and(|mut items| {
+                items.any(|i| i.as_json_str().is_some_and(|a| p.audience.accepts(&a)))
+            }),
         });
         if !ok {
             return Err(Error::AudienceMismatch);
@@ -452,7 +457,11 @@ pub(crate) fn decode_unverified<'s>(token: &str, scratch: &'s mut [u8]) -> Resul
     let d = decode(token, crate::validation::DEFAULT_MAX_BYTES, scratch)?;
     let header = Object::parse(d.header)?;
     let claims = Object::parse(d.claims)?;
-    Ok(UntrustedToken { header: Header { obj: header }, claims: Claims { obj: claims }, signature_len: d.sig.len() })
+    Ok(UntrustedToken {
+        header: Header { obj: header },
+        claims: Claims { obj: claims },
+        signature_len: d.sig.len(),
+    })
 }
 
 /// A set of keys looked up by `kid`: implement it to verify against several keys.

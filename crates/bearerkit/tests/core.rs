@@ -1,5 +1,13 @@
 //! Integration tests of the core crate: one binary built from the submodules in `core/`.
-#![allow(missing_docs, clippy::unwrap_used, clippy::panic, clippy::cast_possible_truncation)]
+// Tests: unwrap/panic are the assertion style; helpers are `pub` for the submodules; std is fine.
+#![allow(
+    missing_docs,
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::cast_possible_truncation,
+    clippy::std_instead_of_core
+)]
 
 #[path = "core/common.rs"]
 mod common;

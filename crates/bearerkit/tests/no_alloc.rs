@@ -1,7 +1,8 @@
 //! Proof that signing and verifying allocate nothing: a counting global allocator wraps
 //! the system one, and the count must not move across sign and verify (plain key),
 //! key import from PEM and JWK, and key export.
-#![allow(missing_docs, clippy::unwrap_used)]
+// A test binary: std is the point here.
+#![allow(missing_docs, clippy::unwrap_used, clippy::std_instead_of_core)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -44,10 +45,12 @@ fn sign_and_verify_allocate_nothing() {
     let before = ALLOCS.load(Ordering::SeqCst);
     let key = bearerkit::SigningKey::from_pem(PEM).unwrap();
     let vk = key.verifying_key();
-    let token = bearerkit::profile::d1::assertion("MGW_ID", bearerkit::profile::d1::Env::Production, "k1", now)
-        .sign(&key, &mut buf)
-        .unwrap();
-    let policy = bearerkit::profile::d1::validation("MGW_ID", bearerkit::profile::d1::Env::Production, "k1", now);
+    let token =
+        bearerkit::profile::d1::assertion("MGW_ID", bearerkit::profile::d1::Env::Production, "k1", now)
+            .sign(&key, &mut buf)
+            .unwrap();
+    let policy =
+        bearerkit::profile::d1::validation("MGW_ID", bearerkit::profile::d1::Env::Production, "k1", now);
     let verified = bearerkit::verify(token, &vk, &policy, &mut scratch).unwrap();
     assert!(verified.claims().iss().unwrap().eq_str("MGW_ID"));
     let jwk = vk.to_jwk(&mut out).unwrap();

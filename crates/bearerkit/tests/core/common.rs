@@ -66,9 +66,8 @@ pub fn with_policy<R>(p: &Value, f: impl FnOnce(&Validation<'_>) -> R) -> R {
 pub fn verify_both(token: &str, key: &VerifyingKey, p: &Value) -> Result<Value, Error> {
     let plain = with_policy(p, |v| {
         let mut scratch = vec![0u8; token.len() + 16];
-        bearerkit::verify(token, key, v, &mut scratch).map(|t| {
-            serde_json::from_str::<Value>(t.claims().as_json()).unwrap()
-        })
+        bearerkit::verify(token, key, v, &mut scratch)
+            .map(|t| serde_json::from_str::<Value>(t.claims().as_json()).unwrap())
     });
     #[cfg(feature = "alloc")]
     {
@@ -106,7 +105,9 @@ pub const NOW: u64 = 1_700_000_000;
 pub fn json_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.to_string() == y.to_string() || x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q)),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q))
+        }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
         }

@@ -42,7 +42,11 @@ fn token_format_errors() {
     parts[2] = &der_sig;
     check(&parts.join("."), &p, Error::SignatureLength { found: 72 });
     check(&forge(&key, b"{\"alg\":\"ES256\",}", good_claims().as_bytes()), &p, Error::BadJson);
-    check(&forge(&key, br#"{"alg":"ES256","alg":"ES256"}"#, good_claims().as_bytes()), &p, Error::DuplicateMember);
+    check(
+        &forge(&key, br#"{"alg":"ES256","alg":"ES256"}"#, good_claims().as_bytes()),
+        &p,
+        Error::DuplicateMember,
+    );
     let deep = format!(r#"{{"alg":"ES256","x":{}{}}}"#, "[".repeat(1000), "]".repeat(1000));
     check(&forge(&key, deep.as_bytes(), good_claims().as_bytes()), &p, Error::JsonTooDeep);
 }
@@ -89,7 +93,11 @@ fn claim_errors() {
     check(&f(format!(r#"{{"exp":{NOW}}}"#)), &p.leeway(0), Error::Expired);
     check(&f(format!(r#"{{"exp":{},"nbf":{}}}"#, NOW + 900, NOW + 100)), &p, Error::NotYetValid);
     check(&f(format!(r#"{{"exp":{},"iat":{}}}"#, NOW + 900, NOW + 100)), &p, Error::IssuedInFuture);
-    check(&f(format!(r#"{{"exp":{},"iat":{NOW}}}"#, NOW + 901)), &p.max_lifetime(900), Error::LifetimeTooLong);
+    check(
+        &f(format!(r#"{{"exp":{},"iat":{NOW}}}"#, NOW + 901)),
+        &p.max_lifetime(900),
+        Error::LifetimeTooLong,
+    );
     check(&f(good_claims()), &p.issuer("I"), Error::IssuerMismatch);
     check(&f(good_claims()), &p.subject("x"), Error::SubjectMismatch);
     check(&f(good_claims()), &p.audience("b"), Error::AudienceMismatch);
@@ -99,14 +107,20 @@ fn claim_errors() {
 
 #[test]
 fn key_errors() {
-    expect(SigningKey::from_pem("-----BEGIN EC PRIVATE KEY-----\n!!!!\n-----END EC PRIVATE KEY-----"), Error::BadPem);
+    expect(
+        SigningKey::from_pem("-----BEGIN EC PRIVATE KEY-----\n!!!!\n-----END EC PRIVATE KEY-----"),
+        Error::BadPem,
+    );
     expect(SigningKey::from_sec1_der(&[0x30, 0x03, 0x02, 0x01]), Error::BadDer);
     expect(VerifyingKey::from_jwk(r#"{"kty":"EC"}"#), Error::BadJwk);
     expect(VerifyingKey::from_jwk(r#"{"kty":"RSA","n":"AQAB","e":"AQAB"}"#), Error::UnsupportedKeyType);
     expect(VerifyingKey::from_jwk(r#"{"kty":"EC","crv":"P-384","x":"AA","y":"AA"}"#), Error::WrongCurve);
     let zero = crate::common::b64(&[0u8; 32]);
     let one = crate::common::b64(&[1u8; 32]);
-    expect(VerifyingKey::from_jwk(&format!(r#"{{"kty":"EC","crv":"P-256","x":"{zero}","y":"{one}"}}"#)), Error::InvalidPoint);
+    expect(
+        VerifyingKey::from_jwk(&format!(r#"{{"kty":"EC","crv":"P-256","x":"{zero}","y":"{one}"}}"#)),
+        Error::InvalidPoint,
+    );
     expect(SigningKey::from_bytes(&[0u8; 32]), Error::InvalidScalar);
     let k1 = test_key();
     let mut jwk = [0u8; 256];
@@ -138,7 +152,10 @@ fn signing_and_policy_errors() {
     expect(Assertion::new().issuer("i").sign(&FailingSigner, &mut buf), Error::SignerFailed);
     expect(bearerkit::der_to_raw_signature(&[0x30, 0x02, 0x02, 0x00]), Error::BadDerSignature);
     let mut scratch = [0u8; 64];
-    expect(verify("a.b.c", &key.verifying_key(), &Validation::new(NOW).max_bytes(0), &mut scratch), Error::InvalidPolicy);
+    expect(
+        verify("a.b.c", &key.verifying_key(), &Validation::new(NOW).max_bytes(0), &mut scratch),
+        Error::InvalidPolicy,
+    );
 }
 
 #[test]

@@ -47,7 +47,11 @@ fn pem_whitespace_tolerance_and_limits() {
     }
     // Anything else malformed is a typed error.
     assert_eq!(SigningKey::from_pem(&clean.replace("MHcC", "MH cC")).unwrap_err(), Error::BadPem);
-    assert_eq!(SigningKey::from_pem(&clean.replace("EC PRIVATE KEY-----\nM", "EC PRIVATE KEY-----\n\nM")).unwrap_err(), Error::BadPem);
+    assert_eq!(
+        SigningKey::from_pem(&clean.replace("EC PRIVATE KEY-----\nM", "EC PRIVATE KEY-----\n\nM"))
+            .unwrap_err(),
+        Error::BadPem
+    );
     assert_eq!(SigningKey::from_pem(&clean.replace("END EC", "END XX")).unwrap_err(), Error::BadPem);
     assert_eq!(SigningKey::from_pem("").unwrap_err(), Error::BadPem);
     assert_eq!(SigningKey::from_pem(&"A".repeat(5000)).unwrap_err(), Error::BadPem);
@@ -55,10 +59,12 @@ fn pem_whitespace_tolerance_and_limits() {
     assert_eq!(SigningKey::from_pem(&big).unwrap_err(), Error::BadPem);
     // A public key is not a private key.
     let mut buf = [0u8; 256];
-    let spki = SigningKey::from_pem(SEED_PEM).unwrap().verifying_key().to_spki_pem(&mut buf).unwrap().to_string();
+    let spki =
+        SigningKey::from_pem(SEED_PEM).unwrap().verifying_key().to_spki_pem(&mut buf).unwrap().to_string();
     assert_eq!(SigningKey::from_pem(&spki).unwrap_err(), Error::BadPem);
     assert_eq!(
-        SigningKey::from_pem("-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----").unwrap_err(),
+        SigningKey::from_pem("-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----")
+            .unwrap_err(),
         Error::UnsupportedKeyType
     );
 }
@@ -102,7 +108,10 @@ fn openssl_interop() {
     // openssl reads what bearerkit writes, and derives the same public key.
     let mut buf = [0u8; 512];
     let ours_spki = key.verifying_key().to_spki_pem(&mut buf).unwrap().to_string();
-    for export in [key.to_sec1_pem(&mut [0u8; 512]).unwrap().to_string(), key.to_pkcs8_pem(&mut [0u8; 512]).unwrap().to_string()] {
+    for export in [
+        key.to_sec1_pem(&mut [0u8; 512]).unwrap().to_string(),
+        key.to_pkcs8_pem(&mut [0u8; 512]).unwrap().to_string(),
+    ] {
         let (ok, out) = openssl(&["pkey", "-pubout"], Some(&export));
         assert!(ok, "openssl pkey refused {export}");
         assert_eq!(out, ours_spki);
@@ -125,22 +134,45 @@ fn certificate_fingerprints() {
     let key = dir.join("k.pem");
     let cert = dir.join("c.pem");
     let st = Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=bearerkit-test", "-days", "1"])
-        .arg("-keyout").arg(&key).arg("-out").arg(&cert)
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-subj",
+            "/CN=bearerkit-test",
+            "-days",
+            "1",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
         .output()
         .unwrap();
     assert!(st.status.success());
     let pem = std::fs::read_to_string(&cert).unwrap();
     let mut scratch = vec![0u8; pem.len() * 2];
     let t = bearerkit::CertificateThumbprints::from_pem(&pem, &mut scratch).unwrap();
-    let out = Command::new("openssl").args(["x509", "-noout", "-fingerprint", "-sha1", "-in"]).arg(&cert).output().unwrap();
+    let out = Command::new("openssl")
+        .args(["x509", "-noout", "-fingerprint", "-sha1", "-in"])
+        .arg(&cert)
+        .output()
+        .unwrap();
     let line = String::from_utf8(out.stdout).unwrap();
     let expected = line.trim().rsplit('=').next().unwrap().replace(':', "");
     assert_eq!(t.sha1_hex().as_str(), expected);
     assert_eq!(t.sha1_hex().as_str().len(), 40);
     assert_eq!(t.x5t().as_str(), crate::common::b64(&t.sha1()));
     assert_eq!(t.x5t_s256().as_str(), crate::common::b64(&t.sha256()));
-    assert_eq!(bearerkit::CertificateThumbprints::from_pem(&std::fs::read_to_string(&key).unwrap(), &mut scratch).unwrap_err(), Error::BadPem);
+    assert_eq!(
+        bearerkit::CertificateThumbprints::from_pem(&std::fs::read_to_string(&key).unwrap(), &mut scratch)
+            .unwrap_err(),
+        Error::BadPem
+    );
     assert_eq!(bearerkit::CertificateThumbprints::from_der(b"not der").unwrap_err(), Error::BadDer);
     std::fs::remove_dir_all(&dir).unwrap();
 }

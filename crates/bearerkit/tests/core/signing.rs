@@ -52,9 +52,9 @@ struct DerHsm(p256::ecdsa::SigningKey);
 
 impl bearerkit::signature::Signer<p256::ecdsa::Signature> for DerHsm {
     fn try_sign(&self, msg: &[u8]) -> Result<p256::ecdsa::Signature, bearerkit::signature::Error> {
-        use p256::ecdsa::signature::Signer;
         let der: p256::ecdsa::DerSignature = self.0.try_sign(msg)?;
-        let raw = bearerkit::der_to_raw_signature(der.as_bytes()).map_err(|_| bearerkit::signature::Error::new())?;
+        let raw = bearerkit::der_to_raw_signature(der.as_bytes())
+            .map_err(|_| bearerkit::signature::Error::new())?;
         p256::ecdsa::Signature::from_slice(&raw)
     }
 }
@@ -80,29 +80,73 @@ fn profiles_round_trip_and_enforce() {
     let v = verify(&t, &vk, &validation("MGW", Env::Staging, "k1", NOW), &mut s).unwrap();
     assert_eq!(v.header().typ().unwrap().as_str(), Some("JWT"));
     assert_eq!(v.claims().exp(), Some(NOW + profile::d1::DEFAULT_LIFETIME));
-    assert_eq!(verify(&t, &vk, &validation("MGW", Env::Production, "k1", NOW), &mut s).unwrap_err(), Error::AudienceMismatch);
-    assert_eq!(verify(&t, &vk, &validation("MGW", Env::Staging, "k2", NOW), &mut s).unwrap_err(), Error::KeyIdMismatch);
+    assert_eq!(
+        verify(&t, &vk, &validation("MGW", Env::Production, "k1", NOW), &mut s).unwrap_err(),
+        Error::AudienceMismatch
+    );
+    assert_eq!(
+        verify(&t, &vk, &validation("MGW", Env::Staging, "k2", NOW), &mut s).unwrap_err(),
+        Error::KeyIdMismatch
+    );
     // exp beyond 15 minutes.
-    let long = assertion("MGW", Env::Staging, "k1", NOW).expires_in(901).sign(&key, &mut buf).unwrap().to_string();
-    assert_eq!(verify(&long, &vk, &validation("MGW", Env::Staging, "k1", NOW), &mut s).unwrap_err(), Error::LifetimeTooLong);
+    let long =
+        assertion("MGW", Env::Staging, "k1", NOW).expires_in(901).sign(&key, &mut buf).unwrap().to_string();
+    assert_eq!(
+        verify(&long, &vk, &validation("MGW", Env::Staging, "k1", NOW), &mut s).unwrap_err(),
+        Error::LifetimeTooLong
+    );
     // iss != sub.
-    let bad = assertion("MGW", Env::Staging, "k1", NOW).subject("other").sign(&key, &mut buf).unwrap().to_string();
-    assert_eq!(verify(&bad, &vk, &validation("MGW", Env::Staging, "k1", NOW), &mut s).unwrap_err(), Error::SubjectMismatch);
+    let bad =
+        assertion("MGW", Env::Staging, "k1", NOW).subject("other").sign(&key, &mut buf).unwrap().to_string();
+    assert_eq!(
+        verify(&bad, &vk, &validation("MGW", Env::Staging, "k1", NOW), &mut s).unwrap_err(),
+        Error::SubjectMismatch
+    );
     // No kid.
-    let nokid = bearerkit::Assertion::new().issuer("MGW").subject("MGW").audience("stg").issued_at(NOW).expires_in(60).sign(&key, &mut buf).unwrap().to_string();
-    assert_eq!(verify(&nokid, &vk, &validation("MGW", Env::Staging, "k1", NOW), &mut s).unwrap_err(), Error::MissingKeyId);
+    let nokid = bearerkit::Assertion::new()
+        .issuer("MGW")
+        .subject("MGW")
+        .audience("stg")
+        .issued_at(NOW)
+        .expires_in(60)
+        .sign(&key, &mut buf)
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        verify(&nokid, &vk, &validation("MGW", Env::Staging, "k1", NOW), &mut s).unwrap_err(),
+        Error::MissingKeyId
+    );
 
     use profile::client_assertion as ca;
     let ep = "https://127.0.0.1/auth/realms/r/protocol/openid-connect/token";
-    let t = ca::assertion("client-1", ep, "jti-1", NOW).key_id("B4E11A49EE0D1239E7F784919B91DF577E839385").typ(ca::TYP_CLIENT_AUTH).sign(&key, &mut buf).unwrap().to_string();
+    let t = ca::assertion("client-1", ep, "jti-1", NOW)
+        .key_id("B4E11A49EE0D1239E7F784919B91DF577E839385")
+        .typ(ca::TYP_CLIENT_AUTH)
+        .sign(&key, &mut buf)
+        .unwrap()
+        .to_string();
     verify(&t, &vk, &ca::validation("client-1", ep, NOW), &mut s).unwrap();
-    let nojti = bearerkit::Assertion::new().issuer("client-1").subject("client-1").audience(ep).issued_at(NOW).expires_in(60).sign(&key, &mut buf).unwrap().to_string();
-    assert_eq!(verify(&nojti, &vk, &ca::validation("client-1", ep, NOW), &mut s).unwrap_err(), Error::MissingClaim);
+    let nojti = bearerkit::Assertion::new()
+        .issuer("client-1")
+        .subject("client-1")
+        .audience(ep)
+        .issued_at(NOW)
+        .expires_in(60)
+        .sign(&key, &mut buf)
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        verify(&nojti, &vk, &ca::validation("client-1", ep, NOW), &mut s).unwrap_err(),
+        Error::MissingClaim
+    );
 
     use profile::rfc7523 as g;
     let t = g::assertion("i", "s", "https://as", NOW).sign(&key, &mut buf).unwrap().to_string();
     verify(&t, &vk, &g::validation("i", "https://as", NOW), &mut s).unwrap();
-    assert_eq!(verify(&t, &vk, &g::validation("i", "https://other", NOW), &mut s).unwrap_err(), Error::AudienceMismatch);
+    assert_eq!(
+        verify(&t, &vk, &g::validation("i", "https://other", NOW), &mut s).unwrap_err(),
+        Error::AudienceMismatch
+    );
 }
 
 #[test]

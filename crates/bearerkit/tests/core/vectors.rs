@@ -65,7 +65,11 @@ fn signing_vectors_byte_identical() {
         let key = SigningKey::from_jwk(&k["private_jwk"].to_string()).unwrap();
         // Every encoding of the key is the same key.
         for form in ["sec1_pem", "pkcs8_pem"] {
-            assert_eq!(SigningKey::from_pem(k[form].as_str().unwrap()).unwrap().to_bytes(), key.to_bytes(), "{name} {form}");
+            assert_eq!(
+                SigningKey::from_pem(k[form].as_str().unwrap()).unwrap().to_bytes(),
+                key.to_bytes(),
+                "{name} {form}"
+            );
         }
         let vk = VerifyingKey::from_pem(k["spki_pem"].as_str().unwrap()).unwrap();
         assert_eq!(vk, key.verifying_key(), "{name}");
@@ -79,8 +83,16 @@ fn signing_vectors_byte_identical() {
         let h = parts.next().unwrap();
         let cl = parts.next().unwrap();
         use base64ct::{Base64UrlUnpadded, Encoding};
-        assert_eq!(Base64UrlUnpadded::decode_vec(h).unwrap(), c["header_json"].as_str().unwrap().as_bytes(), "{name} header");
-        assert_eq!(Base64UrlUnpadded::decode_vec(cl).unwrap(), c["claims_json"].as_str().unwrap().as_bytes(), "{name} claims");
+        assert_eq!(
+            Base64UrlUnpadded::decode_vec(h).unwrap(),
+            c["header_json"].as_str().unwrap().as_bytes(),
+            "{name} header"
+        );
+        assert_eq!(
+            Base64UrlUnpadded::decode_vec(cl).unwrap(),
+            c["claims_json"].as_str().unwrap().as_bytes(),
+            "{name} claims"
+        );
         assert_eq!(token, expected, "{name} token");
     }
 }
@@ -116,8 +128,13 @@ fn verify_valid_vectors() {
     for c in cases {
         let name = c["name"].as_str().unwrap();
         let key = jwk_key(&c["key"]["public_jwk"]);
-        let got = verify_both(c["token"].as_str().unwrap(), &key, &c["policy"]).unwrap_or_else(|e| panic!("{name}: {e:?}"));
-        assert!(crate::common::json_eq(&got, &c["expected_claims"]), "{name}: {got} != {}", c["expected_claims"]);
+        let got = verify_both(c["token"].as_str().unwrap(), &key, &c["policy"])
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        assert!(
+            crate::common::json_eq(&got, &c["expected_claims"]),
+            "{name}: {got} != {}",
+            c["expected_claims"]
+        );
         // The header as read equals the expected header.
         let token = c["token"].as_str().unwrap();
         let mut scratch = vec![0u8; token.len()];
@@ -144,11 +161,31 @@ fn negative_vectors() {
     }
     // At least one vector for every token rule of the contract.
     for rule in [
-        "token_too_large", "malformed_token", "bad_base64", "bad_json", "duplicate_member", "json_too_deep",
-        "unsupported_alg", "unsupported_crit", "missing_kid", "kid_mismatch", "bad_typ", "bad_header",
-        "bad_signature_length", "signature_out_of_range", "bad_signature", "bad_claim_type", "date_out_of_range",
-        "expired", "not_yet_valid", "issued_in_future", "lifetime_too_long", "issuer_mismatch",
-        "subject_mismatch", "audience_mismatch", "missing_claim",
+        "token_too_large",
+        "malformed_token",
+        "bad_base64",
+        "bad_json",
+        "duplicate_member",
+        "json_too_deep",
+        "unsupported_alg",
+        "unsupported_crit",
+        "missing_kid",
+        "kid_mismatch",
+        "bad_typ",
+        "bad_header",
+        "bad_signature_length",
+        "signature_out_of_range",
+        "bad_signature",
+        "bad_claim_type",
+        "date_out_of_range",
+        "expired",
+        "not_yet_valid",
+        "issued_in_future",
+        "lifetime_too_long",
+        "issuer_mismatch",
+        "subject_mismatch",
+        "audience_mismatch",
+        "missing_claim",
     ] {
         assert!(codes.contains(rule), "no negative vector for {rule}");
     }

@@ -34,7 +34,8 @@ fn p1363_all_as_expected() {
     let file = load("wycheproof/wycheproof_p256_sha256_p1363.json");
     let mut counted = (0, 0);
     for group in file["testGroups"].as_array().unwrap() {
-        let key = VerifyingKey::from_sec1_bytes(&hex(group["publicKey"]["uncompressed"].as_str().unwrap())).unwrap();
+        let key = VerifyingKey::from_sec1_bytes(&hex(group["publicKey"]["uncompressed"].as_str().unwrap()))
+            .unwrap();
         for t in group["tests"].as_array().unwrap() {
             let ok = p1363_verdict(&key, &hex(t["msg"].as_str().unwrap()), &hex(t["sig"].as_str().unwrap()));
             let expected = match t["result"].as_str().unwrap() {
@@ -57,7 +58,8 @@ fn p1363_through_the_whole_jws_path() {
     // raw verdict over the same signing input.
     let file = load("wycheproof/wycheproof_p256_sha256_p1363.json");
     let group = &file["testGroups"][0];
-    let key = VerifyingKey::from_sec1_bytes(&hex(group["publicKey"]["uncompressed"].as_str().unwrap())).unwrap();
+    let key =
+        VerifyingKey::from_sec1_bytes(&hex(group["publicKey"]["uncompressed"].as_str().unwrap())).unwrap();
     let input = format!("{}.{}", b64(br#"{"alg":"ES256"}"#), b64(b"foo"));
     let policy = Validation::new(0);
     for t in group["tests"].as_array().unwrap() {
@@ -74,7 +76,8 @@ fn der_signatures_never_accepted() {
     let file = load("wycheproof/wycheproof_p256_sha256_der.json");
     let mut n = 0;
     for group in file["testGroups"].as_array().unwrap() {
-        let key = VerifyingKey::from_sec1_bytes(&hex(group["publicKey"]["uncompressed"].as_str().unwrap())).unwrap();
+        let key = VerifyingKey::from_sec1_bytes(&hex(group["publicKey"]["uncompressed"].as_str().unwrap()))
+            .unwrap();
         for t in group["tests"].as_array().unwrap() {
             let sig = hex(t["sig"].as_str().unwrap());
             let input = format!("{}.{}", b64(br#"{"alg":"ES256"}"#), b64(&hex(t["msg"].as_str().unwrap())));
@@ -83,7 +86,10 @@ fn der_signatures_never_accepted() {
             let r = verify_jws(&token, &key, &Validation::new(0), &mut scratch);
             assert!(r.is_err(), "tcId {} accepted a DER signature", t["tcId"]);
             if sig.len() != 64 {
-                assert!(matches!(r, Err(Error::SignatureLength { .. }) | Err(Error::MalformedToken)), "{r:?}");
+                assert!(
+                    matches!(r, Err(Error::SignatureLength { .. }) | Err(Error::MalformedToken)),
+                    "{r:?}"
+                );
             }
             n += 1;
         }
