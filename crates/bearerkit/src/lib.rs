@@ -13,6 +13,7 @@ mod error;
 pub mod json;
 mod key;
 mod pem;
+mod ser;
 #[cfg(feature = "alloc")]
 pub mod prepared;
 pub mod profile;

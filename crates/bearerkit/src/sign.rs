@@ -241,7 +241,7 @@ impl<'a, C: Serialize> Assertion<'a, C> {
     /// Write the header JSON into `buf`.
     fn header_json<'b>(&self, buf: &'b mut [u8]) -> Result<&'b [u8], Error> {
         let header = Header { alg: "ES256", typ: self.typ, kid: self.kid };
-        let n = serde_json_core::to_slice(&header, buf).map_err(|_| Error::BufferTooSmall)?;
+        let n = crate::ser::to_slice(&header, buf)?;
         buf.get(..n).ok_or(Error::BufferTooSmall)
     }
 
@@ -256,10 +256,10 @@ impl<'a, C: Serialize> Assertion<'a, C> {
             iat: self.iat,
             jti: self.jti,
         };
-        let mut len = serde_json_core::to_slice(&reg, buf).map_err(|_| Error::BufferTooSmall)?;
+        let mut len = crate::ser::to_slice(&reg, buf)?;
         if let Some(private) = self.private {
             let tail = buf.get_mut(len..).ok_or(Error::BufferTooSmall)?;
-            let n = serde_json_core::to_slice(private, tail).map_err(|_| Error::BufferTooSmall)?;
+            let n = crate::ser::to_slice(private, tail)?;
             len = splice(buf, len, n)?;
         }
         if let Some(private) = self.private_json {
