@@ -4,7 +4,7 @@
 //! write into a caller's buffer.
 
 use crate::pem::{self, Label};
-use crate::{Error, json};
+use crate::{Error, JsonStr, json};
 use base64ct::{Base64UrlUnpadded, Encoding};
 use der::asn1::{AnyRef, BitStringRef, ObjectIdentifier, OctetStringRef};
 use der::{Decode, Encode};
@@ -16,8 +16,8 @@ pub(crate) const ID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwr
 /// `prime256v1` / `secp256r1` (RFC 5480 §2.1.1.1).
 pub(crate) const PRIME256V1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
 
-/// DER of a P-256 key is at most about 140 bytes; leave room for odd encodings.
-const DER_BUF: usize = 512;
+/// DER of a P-256 key is at most about 140 bytes; room for an RSA-2048 key to be recognised.
+const DER_BUF: usize = 1536;
 
 fn check_curve(params: Option<ObjectIdentifier>) -> Result<(), Error> {
     match params {
@@ -76,8 +76,9 @@ impl SigningKey {
 
     fn from_ec_private_key(ec: &sec1::EcPrivateKey<'_>) -> Result<Self, Error> {
         let key = Self::from_bytes(ec.private_key)?;
+        // Compare points, not encodings (an embedded key may be compressed).
         if let Some(public) = ec.public_key
-            && public != key.verifying_key().to_sec1_bytes().as_slice()
+            && VerifyingKey::from_sec1_bytes(public)? != key.verifying_key()
         {
             return Err(Error::KeyMismatch);
         }
@@ -478,7 +479,10 @@ fn check_usage(obj: &json::Object<'_>, op: &str) -> Result<(), Error> {
     }
     if let Some(ops) = obj.get("key_ops") {
         let mut items = ops.array_items().ok_or(Error::BadJwk)?;
-        if !items.any(|i| i.as_json_str().is_some_and(|s| s.eq_str(op))) {
+        // A private JWK marked `sign` may also give its public half for verification.
+        let has_d = obj.get("d").is_some();
+        let ok = |s: &JsonStr<'_>| s.eq_str(op) || (op == "verify" && has_d && s.eq_str("sign"));
+        if !items.any(|i| i.as_json_str().is_some_and(|s| ok(&s))) {
             return Err(Error::KeyUsage);
         }
     }

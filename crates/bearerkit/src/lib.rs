@@ -9,15 +9,16 @@ extern crate alloc;
 extern crate std;
 
 pub mod dangerous;
+mod date;
 mod error;
 pub mod json;
 mod key;
 mod pem;
-mod ser;
 #[cfg(feature = "alloc")]
 pub mod prepared;
 pub mod profile;
 pub mod security;
+mod ser;
 mod sign;
 mod thumbprint;
 mod validation;

@@ -8,8 +8,9 @@
 
 use crate::Error;
 
-/// Largest PEM text accepted for a key (a P-256 PKCS#8 PEM is about 240 bytes).
-pub(crate) const MAX_KEY_PEM: usize = 1024;
+/// Largest PEM text accepted for a key: a P-256 PKCS#8 PEM is about 240 bytes; 2 KiB also
+/// reads an RSA-2048 key far enough to say it is not an EC key.
+pub(crate) const MAX_KEY_PEM: usize = 2048;
 
 /// Normalise `pem` into `norm`; returns the used prefix.
 fn normalise<'n>(pem: &str, norm: &'n mut [u8]) -> Result<&'n [u8], Error> {

@@ -44,8 +44,8 @@ impl<T: Es256Verifier + ?Sized> Es256Verifier for &T {
     }
 }
 
-/// Latest accepted NumericDate: 9999-12-31T23:59:59Z.
-pub const MAX_DATE: u64 = 253_402_300_799;
+use crate::date::Date;
+pub use crate::date::MAX_DATE;
 
 /// The JOSE header of a token, read without copying.
 #[derive(Clone, Copy, Debug)]
@@ -88,14 +88,11 @@ pub struct Claims<'a> {
 }
 
 fn date(v: Option<Value<'_>>) -> Option<u64> {
-    let f = v?.as_f64()?;
-    if f.is_finite() && (0.0..=MAX_DATE as f64).contains(&f) {
-        // In range, so the conversion is exact for the integer part.
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // range checked above
-        Some(f as u64)
-    } else {
-        None
+    let v = v?;
+    if v.kind() != Kind::Number {
+        return None;
     }
+    crate::date::parse(v.as_raw()).ok().map(Date::secs)
 }
 
 impl<'a> Claims<'a> {
@@ -299,11 +296,13 @@ fn check_claims(obj: &Object<'_>, p: &Validation<'_>) -> Result<(), Error> {
         }
     }
     // Types of the registered claims.
-    let mut dates = [None::<f64>; 3];
-    for (slot, name) in dates.iter_mut().zip(["exp", "nbf", "iat"]) {
+    let mut raw_dates = [None::<Value<'_>>; 3];
+    for (slot, name) in raw_dates.iter_mut().zip(["exp", "nbf", "iat"]) {
         if let Some(v) = obj.get(name) {
-            let f = v.as_f64().ok_or(Error::ClaimType)?;
-            *slot = Some(f);
+            if v.kind() != Kind::Number {
+                return Err(Error::ClaimType);
+            }
+            *slot = Some(v);
         }
     }
     let iss = opt_str(obj, "iss", Error::ClaimType)?;
@@ -322,34 +321,35 @@ fn check_claims(obj: &Object<'_>, p: &Validation<'_>) -> Result<(), Error> {
             _ => return Err(Error::ClaimType),
         }
     }
-    for f in dates.iter().flatten() {
-        if !(f.is_finite() && (0.0..=MAX_DATE as f64).contains(f)) {
-            return Err(Error::DateOutOfRange);
+    let mut dates = [None::<Date>; 3];
+    for (slot, raw) in dates.iter_mut().zip(raw_dates) {
+        if let Some(v) = raw {
+            *slot = Some(crate::date::parse(v.as_raw())?);
         }
     }
     let [exp, nbf, iat] = dates;
-    #[allow(clippy::cast_precision_loss)] // both below 2^53 after the range checks
-    let (now, leeway) = (p.now as f64, p.leeway as f64);
+    // Fixed-point arithmetic: `now` and `leeway` are whole seconds ≤ MAX_DATE (checked by
+    // the policy), so none of these sums can overflow a u128.
+    let now = Date::from_secs(p.now).0;
+    let leeway = Date::from_secs(p.leeway).0;
     if let Some(exp) = exp
-        && now >= exp + leeway
+        && now >= exp.0 + leeway
     {
         return Err(Error::Expired);
     }
     if let Some(nbf) = nbf
-        && nbf > now + leeway
+        && nbf.0 > now + leeway
     {
         return Err(Error::NotYetValid);
     }
     if let Some(iat) = iat
-        && iat > now + leeway
+        && iat.0 > now + leeway
     {
         return Err(Error::IssuedInFuture);
     }
     if let (Some(max), Some(exp)) = (p.max_lifetime, exp) {
-        #[allow(clippy::cast_precision_loss)] // max_lifetime is checked ≤ MAX_DATE
-        let max = max as f64;
-        let start = iat.unwrap_or(now);
-        if exp - start > max {
+        let start = iat.map_or(now, |d| d.0);
+        if exp.0.saturating_sub(start) > Date::from_secs(max).0 {
             return Err(Error::LifetimeTooLong);
         }
     }

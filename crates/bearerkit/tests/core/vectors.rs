@@ -197,9 +197,13 @@ fn key_vectors() {
     for c in file["valid"].as_array().unwrap() {
         let name = c["name"].as_str().unwrap();
         let input = c["input"].as_str().unwrap();
+        let der = || hex::decode(input).unwrap();
         let vk = match c["format"].as_str().unwrap() {
             "pem" => VerifyingKey::from_pem(input),
             "jwk" => VerifyingKey::from_jwk(input),
+            "sec1_der_hex" => SigningKey::from_sec1_der(&der()).map(|k| k.verifying_key()),
+            "pkcs8_der_hex" => SigningKey::from_pkcs8_der(&der()).map(|k| k.verifying_key()),
+            "spki_der_hex" => VerifyingKey::from_spki_der(&der()),
             other => panic!("unknown format {other}"),
         }
         .unwrap_or_else(|e| panic!("{name}: {e:?}"));
@@ -208,7 +212,10 @@ fn key_vectors() {
         if c.get("private").and_then(Value::as_bool) == Some(true) {
             let sk = match c["format"].as_str().unwrap() {
                 "pem" => SigningKey::from_pem(input),
-                _ => SigningKey::from_jwk(input),
+                "jwk" => SigningKey::from_jwk(input),
+                "sec1_der_hex" => SigningKey::from_sec1_der(&der()),
+                "pkcs8_der_hex" => SigningKey::from_pkcs8_der(&der()),
+                other => panic!("{name}: {other} is not a private format"),
             }
             .unwrap();
             assert_eq!(sk.verifying_key(), vk, "{name}");
@@ -219,7 +226,7 @@ fn key_vectors() {
         let input = c["input"].as_str().unwrap();
         let want = c["code"].as_str().unwrap();
         let got = match c["format"].as_str().unwrap() {
-            "pem" => SigningKey::from_pem(input).err().or_else(|| VerifyingKey::from_pem(input).err()),
+            "pem" => VerifyingKey::from_pem(input).err(),
             "jwk" => VerifyingKey::from_jwk(input).err(),
             "sec1_der_hex" => SigningKey::from_sec1_der(&hex::decode(input).unwrap()).err(),
             "pkcs8_der_hex" => SigningKey::from_pkcs8_der(&hex::decode(input).unwrap()).err(),
