@@ -8,121 +8,122 @@
 
 use crate::Error;
 
-/// One second in fixed-point units.
-pub(crate) const ONE: u128 = 1_000_000_000_000_000_000;
-
 /// Latest accepted NumericDate: 9999-12-31T23:59:59Z.
 pub const MAX_DATE: u64 = 253_402_300_799;
 
-/// A NumericDate in units of 10⁻¹⁸ s.
+const NANOS: u32 = 1_000_000_000;
+
+/// A NumericDate: whole seconds and nanoseconds. Ordered by time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Date(pub(crate) u128);
+pub(crate) struct Date {
+    secs: u64,
+    nanos: u32,
+}
 
 impl Date {
-    pub(crate) const fn from_secs(s: u64) -> Self {
-        Self(s as u128 * ONE)
+    pub(crate) const fn from_secs(secs: u64) -> Self {
+        Self { secs, nanos: 0 }
     }
 
     /// Whole seconds (rounded down).
-    pub(crate) fn secs(self) -> u64 {
-        u64::try_from(self.0 / ONE).unwrap_or(u64::MAX)
+    pub(crate) const fn secs(self) -> u64 {
+        self.secs
+    }
+
+    /// `self + secs` (no overflow: both are at most [`MAX_DATE`]).
+    pub(crate) const fn plus(self, secs: u64) -> Self {
+        Self { secs: self.secs + secs, nanos: self.nanos }
+    }
+
+    /// `self − earlier`, or zero when `earlier` is later.
+    pub(crate) fn since(self, earlier: Self) -> Self {
+        if self <= earlier {
+            return Self::from_secs(0);
+        }
+        if self.nanos >= earlier.nanos {
+            Self { secs: self.secs - earlier.secs, nanos: self.nanos - earlier.nanos }
+        } else {
+            Self { secs: self.secs - earlier.secs - 1, nanos: self.nanos + NANOS - earlier.nanos }
+        }
     }
 }
 
-fn pow10(e: u32) -> Option<u128> {
-    10u128.checked_pow(e)
-}
-
-/// Parse the text of a JSON number (already validated by the JSON scanner) as a date.
+/// Parse the text of a JSON number (already validated by the JSON scanner) as a date,
+/// exactly to the nanosecond; any non-zero digit below the nanosecond rounds *up* one
+/// nanosecond, so a date is never taken to be earlier than it is.
+///
+/// Each digit is placed by its decimal position (after the exponent is applied): no
+/// floating point, no wide multiplication.
 ///
 /// # Errors
-/// [`Error::DateOutOfRange`] for negative values, values after [`MAX_DATE`], or numbers
-/// too large to represent; [`Error::ClaimType`] if the text is not a number.
+/// [`Error::DateOutOfRange`] for negative values and values after [`MAX_DATE`];
+/// [`Error::ClaimType`] if the text is not a number.
+#[inline(never)]
 pub(crate) fn parse(text: &str) -> Result<Date, Error> {
     let b = text.as_bytes();
-    let mut i = 0usize;
     let negative = b.first() == Some(&b'-');
-    if negative {
-        i += 1;
-    }
-    // Significant digits in `mantissa`; `exp10` is the decimal exponent to apply.
-    let mut mantissa: u128 = 0;
-    let mut exp10: i64 = 0;
-    let mut sticky = false; // a non-zero digit was dropped
-    let mut any_digit = false;
-    let push = |d: u8, fractional: bool, mantissa: &mut u128, exp10: &mut i64, sticky: &mut bool| {
-        if *mantissa < 10u128.pow(36) {
-            *mantissa = *mantissa * 10 + u128::from(d);
-            if fractional {
-                *exp10 -= 1;
-            }
-        } else {
-            if !fractional {
-                *exp10 += 1;
-            }
-            if d != 0 {
-                *sticky = true;
-            }
-        }
-    };
-    while let Some(&c @ b'0'..=b'9') = b.get(i) {
-        push(c - b'0', false, &mut mantissa, &mut exp10, &mut sticky);
-        any_digit = true;
-        i += 1;
-    }
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        while let Some(&c @ b'0'..=b'9') = b.get(i) {
-            push(c - b'0', true, &mut mantissa, &mut exp10, &mut sticky);
-            i += 1;
-        }
-    }
-    if let Some(b'e' | b'E') = b.get(i) {
-        i += 1;
-        let neg_exp = b.get(i) == Some(&b'-');
-        if let Some(b'+' | b'-') = b.get(i) {
-            i += 1;
-        }
-        let mut e: i64 = 0;
-        while let Some(&c @ b'0'..=b'9') = b.get(i) {
-            e = (e * 10 + i64::from(c - b'0')).min(1_000_000);
-            i += 1;
-        }
-        exp10 += if neg_exp { -e } else { e };
-    }
-    if !any_digit || i != b.len() {
+    let start = usize::from(negative);
+    // First pass: where the digits, the point and the exponent are.
+    let mantissa_end =
+        b.iter().skip(start).position(|c| matches!(c, b'e' | b'E')).map_or(b.len(), |p| p + start);
+    let digits = b.get(start..mantissa_end).ok_or(Error::ClaimType)?;
+    let int_len = digits.iter().position(|&c| c == b'.').unwrap_or(digits.len());
+    if int_len == 0 || !digits.iter().all(|&c| c.is_ascii_digit() || c == b'.') {
         return Err(Error::ClaimType);
     }
-    if mantissa == 0 && !sticky {
-        return Ok(Date(0)); // 0, -0, 0.0e5 ...
+    let mut exp: i64 = 0;
+    if let Some(e) = b.get(mantissa_end + 1..) {
+        let (neg, e) = match e.first() {
+            Some(b'-') => (true, e.get(1..).unwrap_or_default()),
+            Some(b'+') => (false, e.get(1..).unwrap_or_default()),
+            _ => (false, e),
+        };
+        if e.is_empty() || !e.iter().all(u8::is_ascii_digit) {
+            return Err(Error::ClaimType);
+        }
+        for &c in e {
+            exp = (exp * 10 + i64::from(c - b'0')).min(1_000_000);
+        }
+        if neg {
+            exp = -exp;
+        }
     }
-    if negative {
-        return Err(Error::DateOutOfRange);
-    }
-    // value = mantissa × 10^exp10; fixed point = mantissa × 10^(exp10 + 18).
-    let shift = exp10 + 18;
-    let fixed = if shift >= 0 {
-        let p = u32::try_from(shift).ok().and_then(pow10).ok_or(Error::DateOutOfRange)?;
-        mantissa.checked_mul(p).ok_or(Error::DateOutOfRange)?
-    } else {
-        match u32::try_from(-shift).ok().and_then(pow10) {
-            Some(p) => {
-                if !mantissa.is_multiple_of(p) {
-                    sticky = true;
-                }
-                mantissa / p
-            }
-            None => {
-                sticky = true;
-                0
+    // Second pass: add each digit at its position.
+    let mut secs: u64 = 0;
+    let mut nanos: u64 = 0;
+    let mut sticky = false;
+    let mut too_big = false;
+    let mut pos = i64::try_from(int_len).unwrap_or(i64::MAX) - 1 + exp;
+    for &c in digits.iter().filter(|c| c.is_ascii_digit()) {
+        let d = u64::from(c - b'0');
+        if d != 0 {
+            match pos {
+                12.. => too_big = true,
+                0..=11 => secs += d * 10u64.pow(u32::try_from(pos).unwrap_or(0)),
+                -9..=-1 => nanos += d * 10u64.pow(u32::try_from(9 + pos).unwrap_or(0)),
+                _ => sticky = true,
             }
         }
-    };
-    let fixed = if sticky { fixed + 1 } else { fixed };
-    if fixed > Date::from_secs(MAX_DATE).0 {
+        pos -= 1;
+    }
+    if secs == 0 && nanos == 0 && !sticky && !too_big {
+        return Ok(Date::from_secs(0)); // 0, -0, 0.0e5 ...
+    }
+    if negative || too_big {
         return Err(Error::DateOutOfRange);
     }
-    Ok(Date(fixed))
+    if sticky {
+        nanos += 1;
+    }
+    if nanos >= u64::from(NANOS) {
+        secs += 1;
+        nanos -= u64::from(NANOS);
+    }
+    let date = Date { secs, nanos: u32::try_from(nanos).map_err(|_| Error::DateOutOfRange)? };
+    if date > Date::from_secs(MAX_DATE) {
+        return Err(Error::DateOutOfRange);
+    }
+    Ok(date)
 }
 
 #[cfg(test)]
@@ -134,16 +135,38 @@ mod tests {
         assert_eq!(parse("1700000000"), Ok(Date::from_secs(1_700_000_000)));
         assert_eq!(parse("1.7e9"), Ok(Date::from_secs(1_700_000_000)));
         assert_eq!(parse("17E8"), Ok(Date::from_secs(1_700_000_000)));
-        assert_eq!(parse("1700000000.5").map(|d| d.0), Ok(1_700_000_000 * ONE + ONE / 2));
-        assert_eq!(parse("170000000050e-1").map(|d| d.0), Ok(17_000_000_005 * ONE));
-        assert_eq!(parse("0"), Ok(Date(0)));
-        assert_eq!(parse("-0"), Ok(Date(0)));
-        assert_eq!(parse("0.0e-5"), Ok(Date(0)));
+        assert_eq!(parse("1700000000.5"), Ok(Date { secs: 1_700_000_000, nanos: 500_000_000 }));
+        assert_eq!(parse("170000000050e-1"), Ok(Date::from_secs(17_000_000_005)));
+        assert_eq!(parse("0.000000001"), Ok(Date { secs: 0, nanos: 1 }));
+        assert_eq!(
+            parse("12345678901234567890123e-12"),
+            Ok(Date { secs: 12_345_678_901, nanos: 234_567_891 })
+        );
+        assert_eq!(parse("0.1e1"), Ok(Date::from_secs(1)));
+        assert_eq!(parse("1E+2"), Ok(Date::from_secs(100)));
+        assert_eq!(parse("0"), Ok(Date::from_secs(0)));
+        assert_eq!(parse("-0"), Ok(Date::from_secs(0)));
+        assert_eq!(parse("0.0e-5"), Ok(Date::from_secs(0)));
         assert_eq!(parse("253402300799"), Ok(Date::from_secs(MAX_DATE)));
         // Tiny fractions never round down to the integer below.
-        assert_eq!(parse("10.0000000000000000000001").map(|d| d.0), Ok(10 * ONE + 1));
-        assert_eq!(parse("1e-400").map(|d| d.0), Ok(1));
+        assert_eq!(parse("10.0000000000000000000001"), Ok(Date { secs: 10, nanos: 1 }));
+        assert_eq!(parse("1e-400"), Ok(Date { secs: 0, nanos: 1 }));
+        assert_eq!(parse("1.9999999999"), Ok(Date { secs: 2, nanos: 0 }));
         assert_eq!(parse("1700000000.5").map(Date::secs), Ok(1_700_000_000));
+    }
+
+    #[test]
+    fn arithmetic() {
+        let a = Date { secs: 10, nanos: 900_000_000 };
+        let b = Date { secs: 0, nanos: 100_000_000 };
+        assert_eq!(a.since(b), Date { secs: 10, nanos: 800_000_000 });
+        assert_eq!(b.since(a), Date::from_secs(0));
+        assert_eq!(
+            Date { secs: 5, nanos: 1 }.since(Date { secs: 1, nanos: 2 }),
+            Date { secs: 3, nanos: 999_999_999 }
+        );
+        assert!(a.since(b) > Date::from_secs(10));
+        assert_eq!(a.plus(5), Date { secs: 15, nanos: 900_000_000 });
     }
 
     #[test]

@@ -326,6 +326,7 @@ impl<'a> Object<'a> {
 
     /// The member named `name`, if present.
     #[must_use]
+    #[inline(never)]
     pub fn get(&self, name: &str) -> Option<Value<'a>> {
         self.members().find(|(k, _)| k.eq_str(name)).map(|(_, v)| v)
     }

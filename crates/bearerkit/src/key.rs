@@ -277,11 +277,15 @@ impl VerifyingKey {
     }
 
     fn from_coordinates(x: &[u8; 32], y: &[u8; 32]) -> Result<Self, Error> {
-        let mut point = [0u8; 65];
-        point[0] = 4;
-        point[1..33].copy_from_slice(x);
-        point[33..].copy_from_slice(y);
-        Self::from_sec1_bytes(&point)
+        // Straight from affine coordinates: the curve equation is checked, and no SEC1
+        // decoding (with its point-decompression code) is linked into firmware.
+        use p256::elliptic_curve::point::AffineCoordinates;
+        let point = Option::<p256::AffinePoint>::from(p256::AffinePoint::from_coordinates(
+            &(*x).into(),
+            &(*y).into(),
+        ))
+        .ok_or(Error::InvalidPoint)?;
+        p256::ecdsa::VerifyingKey::from_affine(point).map(Self).map_err(|_| Error::InvalidPoint)
     }
 
     /// From an X.509 `SubjectPublicKeyInfo` DER structure (RFC 5280 §4.1, RFC 5480).
@@ -497,7 +501,7 @@ fn check_usage(obj: &json::Object<'_>, op: &str) -> Result<(), Error> {
 
 impl Jwk {
     fn parse(text: &str, op: &str) -> Result<Self, Error> {
-        let obj = json::Object::parse(text.trim().as_bytes()).map_err(|e| match e {
+        let obj = json::Object::parse(text.as_bytes().trim_ascii()).map_err(|e| match e {
             Error::DuplicateMember => Error::DuplicateMember,
             _ => Error::BadJwk,
         })?;

@@ -99,6 +99,63 @@ impl Ser<'_> {
         write!(W(self), "{v}").map_err(|_| SerError(Error::BufferTooSmall))
     }
 
+    /// An integer in decimal, without `core::fmt` (keeps firmware small).
+    fn uint(&mut self, mut v: u128, negative: bool) -> Res {
+        let mut tmp = [0u8; 40];
+        let mut i = tmp.len();
+        loop {
+            i -= 1;
+            tmp[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        if negative {
+            i -= 1;
+            tmp[i] = b'-';
+        }
+        self.push(&tmp[i..])
+    }
+
+    /// A `u64` in decimal by repeated subtraction of powers of ten: no 64-bit division,
+    /// which a 32-bit microcontroller would do in software.
+    fn u64(&mut self, mut v: u64) -> Res {
+        let mut tmp = [0u8; 20];
+        let mut n = 0usize;
+        const POW10: [u64; 20] = {
+            let mut t = [1u64; 20];
+            let mut i = 18;
+            loop {
+                t[i] = t[i + 1] * 10;
+                if i == 0 {
+                    break;
+                }
+                i -= 1;
+            }
+            t
+        };
+        for p in POW10 {
+            let mut d = 0u8;
+            while v >= p {
+                v -= p;
+                d += 1;
+            }
+            if d > 0 || n > 0 || p == 1 {
+                tmp[n] = b'0' + d;
+                n += 1;
+            }
+        }
+        self.push(&tmp[..n])
+    }
+
+    fn i64(&mut self, v: i64) -> Res {
+        if v < 0 {
+            self.push(b"-")?;
+        }
+        self.u64(v.unsigned_abs())
+    }
+
     fn float(&mut self, v: f64) -> Res {
         if !v.is_finite() {
             return Err(SerError(Error::ClaimsNotObject));
@@ -177,34 +234,34 @@ impl<'a, 'b> ser::Serializer for &'a mut Ser<'b> {
         self.push(if v { b"true" } else { b"false" })
     }
     fn serialize_i8(self, v: i8) -> Res {
-        self.display(v)
+        self.i64(i64::from(v))
     }
     fn serialize_i16(self, v: i16) -> Res {
-        self.display(v)
+        self.i64(i64::from(v))
     }
     fn serialize_i32(self, v: i32) -> Res {
-        self.display(v)
+        self.i64(i64::from(v))
     }
     fn serialize_i64(self, v: i64) -> Res {
-        self.display(v)
+        self.i64(v)
     }
     fn serialize_i128(self, v: i128) -> Res {
-        self.display(v)
+        self.uint(v.unsigned_abs(), v < 0)
     }
     fn serialize_u8(self, v: u8) -> Res {
-        self.display(v)
+        self.u64(u64::from(v))
     }
     fn serialize_u16(self, v: u16) -> Res {
-        self.display(v)
+        self.u64(u64::from(v))
     }
     fn serialize_u32(self, v: u32) -> Res {
-        self.display(v)
+        self.u64(u64::from(v))
     }
     fn serialize_u64(self, v: u64) -> Res {
-        self.display(v)
+        self.u64(v)
     }
     fn serialize_u128(self, v: u128) -> Res {
-        self.display(v)
+        self.uint(v, false)
     }
     fn serialize_f32(self, v: f32) -> Res {
         self.float(f64::from(v))
@@ -226,7 +283,7 @@ impl<'a, 'b> ser::Serializer for &'a mut Ser<'b> {
             if i > 0 {
                 self.push(b",")?;
             }
-            self.display(b)?;
+            self.u64(u64::from(*b))?;
         }
         self.close(b"]")
     }
@@ -528,9 +585,10 @@ impl KeySer<'_, '_> {
         self.0.collect(value)
     }
 
-    fn int(self, v: impl fmt::Display) -> Res {
+    fn int(self, v: impl Into<i128>) -> Res {
+        let v: i128 = v.into();
         self.0.push(b"\"")?;
-        self.0.display(v)?;
+        self.0.uint(v.unsigned_abs(), v < 0)?;
         self.0.push(b"\"")
     }
 }

@@ -263,7 +263,7 @@ impl<'a, C: Serialize> Assertion<'a, C> {
             len = splice(buf, len, n)?;
         }
         if let Some(private) = self.private_json {
-            let text = private.trim().as_bytes();
+            let text = private.as_bytes().trim_ascii();
             json::validate_object(text).map_err(|e| match e {
                 Error::BadJson => Error::ClaimsNotObject,
                 other => other,

@@ -209,6 +209,7 @@ struct Decoded<'t, 's> {
     sig: &'s [u8],
 }
 
+#[inline(never)]
 fn decode<'t, 's>(token: &'t str, max_bytes: usize, scratch: &'s mut [u8]) -> Result<Decoded<'t, 's>, Error> {
     if token.len() > max_bytes {
         return Err(Error::TokenTooLarge { limit: max_bytes, found: token.len() });
@@ -218,7 +219,11 @@ fn decode<'t, 's>(token: &'t str, max_bytes: usize, scratch: &'s mut [u8]) -> Re
     let (Some(d1), Some(d2), None) = (dots.next(), dots.next(), dots.next()) else {
         return Err(Error::MalformedToken);
     };
-    let (h, c, s) = (&token[..d1], &token[d1 + 1..d2], &token[d2 + 1..]);
+    // Byte slices: the dots are ASCII, and no `str` slicing (with its panic path) is needed.
+    let (head, rest) = bytes.split_at(d1);
+    let (h, rest) = (head, rest.get(1..).unwrap_or_default());
+    let (c, s) = rest.split_at(d2 - d1 - 1);
+    let s = s.get(1..).unwrap_or_default();
     if h.is_empty() || c.is_empty() || s.is_empty() {
         return Err(Error::MalformedToken);
     }
@@ -228,7 +233,7 @@ fn decode<'t, 's>(token: &'t str, max_bytes: usize, scratch: &'s mut [u8]) -> Re
     let header = Base64UrlUnpadded::decode(h, hbuf).map_err(|_| Error::BadBase64)?;
     let claims = Base64UrlUnpadded::decode(c, cbuf).map_err(|_| Error::BadBase64)?;
     let sig = Base64UrlUnpadded::decode(s, sbuf).map_err(|_| Error::BadBase64)?;
-    Ok(Decoded { signing_input: &bytes[..d2], header, claims, sig })
+    Ok(Decoded { signing_input: bytes.get(..d2).unwrap_or_default(), header, claims, sig })
 }
 
 /// Take room for decoding `encoded_len` base64 characters from the front of `buf`.
@@ -240,6 +245,7 @@ fn split(buf: &mut [u8], encoded_len: usize) -> Result<(&mut [u8], &mut [u8]), E
     Ok(buf.split_at_mut(need))
 }
 
+#[inline(never)]
 fn opt_str<'a>(obj: &Object<'a>, name: &str, err: Error) -> Result<Option<JsonStr<'a>>, Error> {
     match obj.get(name) {
         None => Ok(None),
@@ -261,6 +267,7 @@ fn typ_matches(found: &JsonStr<'_>, accepted: &str) -> bool {
     strip(found).eq_ignore_ascii_case(strip(accepted))
 }
 
+#[inline(never)]
 fn check_header(obj: &Object<'_>, policy: &Validation<'_>) -> Result<(), Error> {
     let alg = obj.get("alg").and_then(|v| v.as_json_str()).ok_or(Error::UnsupportedAlgorithm)?;
     if !alg.eq_str("ES256") {
@@ -287,6 +294,7 @@ fn check_header(obj: &Object<'_>, policy: &Validation<'_>) -> Result<(), Error> 
     Ok(())
 }
 
+#[inline(never)]
 fn check_claims(obj: &Object<'_>, p: &Validation<'_>) -> Result<(), Error> {
     for name in p.required {
         match obj.get(name) {
@@ -328,30 +336,28 @@ fn check_claims(obj: &Object<'_>, p: &Validation<'_>) -> Result<(), Error> {
         }
     }
     let [exp, nbf, iat] = dates;
-    // Fixed-point arithmetic: `now` and `leeway` are whole seconds ≤ MAX_DATE (checked by
-    // the policy), so none of these sums can overflow a u128.
-    let now = Date::from_secs(p.now).0;
-    let leeway = Date::from_secs(p.leeway).0;
+    // `now`, `leeway` and every date are at most MAX_DATE (checked by the policy and the
+    // parser), so these sums cannot overflow.
+    let now = Date::from_secs(p.now);
     if let Some(exp) = exp
-        && now >= exp.0 + leeway
+        && now >= exp.plus(p.leeway)
     {
         return Err(Error::Expired);
     }
     if let Some(nbf) = nbf
-        && nbf.0 > now + leeway
+        && nbf > now.plus(p.leeway)
     {
         return Err(Error::NotYetValid);
     }
     if let Some(iat) = iat
-        && iat.0 > now + leeway
+        && iat > now.plus(p.leeway)
     {
         return Err(Error::IssuedInFuture);
     }
-    if let (Some(max), Some(exp)) = (p.max_lifetime, exp) {
-        let start = iat.map_or(now, |d| d.0);
-        if exp.0.saturating_sub(start) > Date::from_secs(max).0 {
-            return Err(Error::LifetimeTooLong);
-        }
+    if let (Some(max), Some(exp)) = (p.max_lifetime, exp)
+        && exp.since(iat.unwrap_or(now)) > Date::from_secs(max)
+    {
+        return Err(Error::LifetimeTooLong);
     }
     if let Some(expected) = p.issuer
         && !iss.is_some_and(|i| i.eq_str(expected))
