@@ -28,7 +28,7 @@ pub use error::Error;
 pub use json::JsonStr;
 pub use key::{SigningKey, VerifyingKey};
 #[cfg(feature = "alloc")]
-pub use prepared::PreparedVerifyingKey;
+pub use prepared::{BaseTable, PreparedVerifyingKey};
 pub use sign::{Assertion, Audience, NoClaims, der_to_raw_signature};
 pub use thumbprint::{CertificateThumbprints, Thumbprint, jwk_thumbprint};
 pub use validation::{

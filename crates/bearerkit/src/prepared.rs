@@ -26,7 +26,7 @@
 //!
 //! * With feature **`std`**: one process-wide `G` table (window
 //!   [`GLOBAL_BASE_WINDOW`]) is built lazily on first use behind a `std::sync::OnceLock` and
-//!   shared by every prepared key (see [`BaseTable::global`]). This is the fast
+//!   shared by every prepared key (see `BaseTable::global`). This is the fast
 //!   configuration (servers); a key then only costs its own table.
 //! * Without `std` (`alloc` only) there is no safe lazy global in `core`, so by default each
 //!   prepared key builds and owns a `G` table of its own window (twice the memory and build
@@ -38,21 +38,23 @@
 //! # Memory and build time per key
 //!
 //! One table point is a `p256::AffinePoint` (72 bytes on 64-bit targets). For window `w`
-//! there are `⌈257/w⌉` positions of `2^(w−1)` points (the last position needs fewer):
+//! there are `⌈257/w⌉` positions of `2^(w−1)` points (the last position needs fewer), and a
+//! scalar costs at most one point addition per position:
 //!
-//! | window | positions | points | memory (64-bit) | additions / scalar |
-//! |-------:|----------:|-------:|----------------:|-------------------:|
-//! | 4      | 65        | 513    | 36,936 B (36 KiB)   | ≤ 65 |
-//! | 5      | 52        | 818    | 58,896 B (58 KiB)   | ≤ 52 |
-//! | 6 (default) | 43   | 1,360  | 97,920 B (96 KiB)   | ≤ 43 |
-//! | 7      | 37        | 2,320  | 167,040 B (163 KiB) | ≤ 37 |
-//! | 8      | 33        | 4,097  | 294,984 B (288 KiB) | ≤ 33 |
+//! | window | positions | points | memory (64-bit) | build time (x86-64) |
+//! |-------:|----------:|-------:|----------------:|--------------------:|
+//! | 4           | 65 | 513   | 36,936 B (36 KiB)   | ≈ 0.7 ms |
+//! | 5           | 52 | 818   | 58,896 B (58 KiB)   | ≈ 1.1 ms |
+//! | 6 (default) | 43 | 1,360 | 97,920 B (96 KiB)   | ≈ 1.7 ms |
+//! | 7           | 37 | 2,320 | 167,040 B (163 KiB) | ≈ 3 ms   |
+//! | 8           | 33 | 4,097 | 294,984 B (288 KiB) | ≈ 5 ms   |
 //!
-//! Building a table costs one point addition per table point plus a single batched
-//! inversion (one field inversion for the whole table): about a millisecond for the
-//! default window on a current x86-64 core (roughly proportional to the point count),
-//! i.e. the cost of a handful of plain verifications. Use the exact
-//! [`PreparedVerifyingKey::memory_bytes`] rather than this table on other targets.
+//! Building costs one point addition per table point plus a single batched inversion (one
+//! field inversion for the whole table), so it grows with the point count (≈ 2^w/w): the
+//! default window costs about as much as five plain `p256` verifications. The shared
+//! process-wide base-point table (`std`, window 8) adds 288 KiB and ≈ 5 ms once per process.
+//! Build times were measured on a loaded 2-core x86-64 machine; use
+//! [`PreparedVerifyingKey::memory_bytes`] for the exact size on other targets.
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
@@ -110,12 +112,7 @@ impl Layout {
         let positions = (SCALAR_BITS + 1).div_ceil(window);
         // `window·(positions − 1) ≥ 257 − window`, so `top_bits ≤ window − 1`.
         let top_bits = SCALAR_BITS.saturating_sub(window * (positions - 1));
-        Self {
-            window,
-            positions,
-            stride: 1 << (window - 1),
-            last_len: 1 << top_bits,
-        }
+        Self { window, positions, stride: 1 << (window - 1), last_len: 1 << top_bits }
     }
 
     fn points(&self) -> usize {
@@ -140,11 +137,7 @@ fn window_bits(limbs: &[u64; 4], start: usize, w: usize) -> u64 {
     let idx = start / 64;
     let off = start % 64;
     let lo = limbs.get(idx).map_or(0, |l| l >> off);
-    let hi = if off == 0 {
-        0
-    } else {
-        limbs.get(idx + 1).map_or(0, |l| l << (64 - off))
-    };
+    let hi = if off == 0 { 0 } else { limbs.get(idx + 1).map_or(0, |l| l << (64 - off)) };
     (lo | hi) & ((1u64 << w) - 1)
 }
 
@@ -213,10 +206,7 @@ impl Comb {
             }
         }
         let points = ProjectivePoint::batch_normalize(proj.as_slice());
-        Self {
-            layout,
-            points: points.into_boxed_slice(),
-        }
+        Self { layout, points: points.into_boxed_slice() }
     }
 
     fn memory_bytes(&self) -> usize {
@@ -254,7 +244,7 @@ impl Comb {
 
 /// A precomputed comb table for the P-256 base point `G`, shareable between prepared keys.
 ///
-/// With feature `std` a process-wide instance ([`BaseTable::global`]) is used automatically;
+/// With feature `std` a process-wide instance (`BaseTable::global`) is used automatically;
 /// without `std` each prepared key owns one unless you build one and pass it (in an `Arc`)
 /// to [`PreparedVerifyingKey::with_base_table`]. Memory and build time are those of a key
 /// table of the same window (see the [module docs](self)).
@@ -270,9 +260,7 @@ impl BaseTable {
     /// [`Error::InvalidPolicy`] when `window` is outside [`MIN_WINDOW`]`..=`[`MAX_WINDOW`].
     pub fn new(window: u8) -> Result<Self, Error> {
         let layout = Layout::new(window)?;
-        Ok(Self {
-            comb: Comb::new(ProjectivePoint::GENERATOR, layout),
-        })
+        Ok(Self { comb: Comb::new(ProjectivePoint::GENERATOR, layout) })
     }
 
     /// The process-wide base-point table (window [`GLOBAL_BASE_WINDOW`]), built on first use.
@@ -338,9 +326,7 @@ impl Base {
         }
         #[cfg(not(feature = "std"))]
         {
-            Self::Owned(Box::new(BaseTable {
-                comb: Comb::new(ProjectivePoint::GENERATOR, layout),
-            }))
+            Self::Owned(Box::new(BaseTable { comb: Comb::new(ProjectivePoint::GENERATOR, layout) }))
         }
     }
 
@@ -374,7 +360,8 @@ impl Base {
 /// time with feature `std` (shared base-point table).
 ///
 /// Memory per key (64-bit targets): window 4: 36 KiB, 5: 58 KiB, **6 (default): 96 KiB**,
-/// 7: 163 KiB, 8: 288 KiB; build time is about a millisecond for the default window.
+/// 7: 163 KiB, 8: 288 KiB (twice that without `std` unless the base-point table is shared);
+/// build time is ≈ 1.7 ms for the default window.
 /// `Clone` copies the table; wrap the key in an `Arc` to share it instead.
 #[derive(Clone)]
 pub struct PreparedVerifyingKey {
@@ -386,8 +373,8 @@ pub struct PreparedVerifyingKey {
 impl PreparedVerifyingKey {
     /// Prepare `key` with the default window ([`DEFAULT_WINDOW`] = 6, 96 KiB).
     ///
-    /// Takes about a millisecond (plus, once per process with `std`, the build of the shared
-    /// base-point table).
+    /// Takes ≈ 1.7 ms (plus, once per process with `std`, ≈ 5 ms for the shared base-point
+    /// table; without `std`, the same again for the key's own base-point table).
     #[must_use]
     pub fn new(key: &VerifyingKey) -> Self {
         let layout = Layout::of(DEFAULT_WINDOW);
@@ -410,22 +397,14 @@ impl PreparedVerifyingKey {
     /// # Errors
     /// [`Error::InvalidPolicy`] when `window` is outside [`MIN_WINDOW`]`..=`[`MAX_WINDOW`].
     #[cfg(target_has_atomic = "ptr")]
-    pub fn with_base_table(
-        key: &VerifyingKey,
-        window: u8,
-        base: Arc<BaseTable>,
-    ) -> Result<Self, Error> {
+    pub fn with_base_table(key: &VerifyingKey, window: u8, base: Arc<BaseTable>) -> Result<Self, Error> {
         let layout = Layout::new(window)?;
         Ok(Self::build(key, layout, Base::Shared(base)))
     }
 
     fn build(key: &VerifyingKey, layout: Layout, base: Base) -> Self {
         let point = ProjectivePoint::from(*key.as_p256().as_affine());
-        Self {
-            key: *key,
-            table: Comb::new(point, layout),
-            base,
-        }
+        Self { key: *key, table: Comb::new(point, layout), base }
     }
 
     /// Window (bits per digit) of the key table.
@@ -478,16 +457,13 @@ impl PreparedVerifyingKey {
         self.base.table().comb.mul_add(&mut acc, &u1);
         self.table.mul_add(&mut acc, &u2);
 
-        // The identity has no x; `to_affine` maps it to x = 0, which never equals r (r ≠ 0).
+        // `None` (nothing added) cannot happen since u2 ≠ 0. A sum equal to the identity has
+        // no x; `to_affine` maps it to x = 0, which never equals r (r ≠ 0), exactly as in p256.
         let Some(acc) = acc else {
             return Err(Error::BadSignature);
         };
         let x = acc.to_affine().x();
-        if *r == <Scalar as Reduce<FieldBytes>>::reduce(&x) {
-            Ok(())
-        } else {
-            Err(Error::BadSignature)
-        }
+        if *r == <Scalar as Reduce<FieldBytes>>::reduce(&x) { Ok(()) } else { Err(Error::BadSignature) }
     }
 
     /// `k·Q` computed with the key table (exposed for tests).

@@ -14,6 +14,13 @@ use proptest::prelude::*;
 
 const WINDOWS: core::ops::RangeInclusive<u8> = MIN_WINDOW..=MAX_WINDOW;
 
+/// Proptest case count: `default`, or `$PREPARED_CASES` for deeper runs (e.g. with
+/// `--release`; debug-build field arithmetic is slow).
+fn cases(default: u32) -> ProptestConfig {
+    let n = std::env::var("PREPARED_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default);
+    ProptestConfig::with_cases(n)
+}
+
 // ---------------------------------------------------------------- helpers
 
 fn scalar_from_bytes(bytes: [u8; 32]) -> Scalar {
@@ -78,23 +85,29 @@ fn fixed_key(seed: u8) -> VerifyingKey {
     VerifyingKey::from_p256(*sk.verifying_key())
 }
 
-/// Prepared keys for every window, built once (debug builds are slow).
+/// Prepared keys for every window, built once (debug builds are slow). With `std` they use
+/// the process-wide base table; without, a shared one of the same window (instead of one
+/// owned per key, which `new`/`with_window` would build).
 fn prepared_per_window() -> &'static Vec<PreparedVerifyingKey> {
     static CELL: OnceLock<Vec<PreparedVerifyingKey>> = OnceLock::new();
     CELL.get_or_init(|| {
         WINDOWS
-            .map(|w| PreparedVerifyingKey::with_window(&fixed_key(7), w).expect("window"))
+            .zip(base_tables())
+            .map(|(w, base)| {
+                if cfg!(feature = "std") {
+                    PreparedVerifyingKey::with_window(&fixed_key(7), w)
+                } else {
+                    PreparedVerifyingKey::with_base_table(&fixed_key(7), w, Arc::clone(base))
+                }
+                .expect("window")
+            })
             .collect()
     })
 }
 
-fn base_tables() -> &'static Vec<BaseTable> {
-    static CELL: OnceLock<Vec<BaseTable>> = OnceLock::new();
-    CELL.get_or_init(|| {
-        WINDOWS
-            .map(|w| BaseTable::new(w).expect("window"))
-            .collect()
-    })
+fn base_tables() -> &'static Vec<Arc<BaseTable>> {
+    static CELL: OnceLock<Vec<Arc<BaseTable>>> = OnceLock::new();
+    CELL.get_or_init(|| WINDOWS.map(|w| Arc::new(BaseTable::new(w).expect("window"))).collect())
 }
 
 fn plain_verdict(vk: &VerifyingKey, msg: &[u8], sig: &Signature) -> bool {
@@ -102,11 +115,9 @@ fn plain_verdict(vk: &VerifyingKey, msg: &[u8], sig: &Signature) -> bool {
 }
 
 fn prepared_verdict(pk: &PreparedVerifyingKey, msg: &[u8], sig: &Signature) -> bool {
-    match pk.verify_es256(msg, sig) {
-        Ok(()) => true,
-        Err(Error::BadSignature) => false,
-        Err(e) => panic!("unexpected error {e:?}"),
-    }
+    let result = pk.verify_es256(msg, sig);
+    assert!(matches!(result, Ok(()) | Err(Error::BadSignature)), "unexpected {result:?}");
+    result.is_ok()
 }
 
 /// Signature from raw r, s bytes; `None` when p256 rejects the encoding (0 or ≥ n).
@@ -217,17 +228,10 @@ fn digit_edge_cases_recombine() {
 fn check_digits(k: &Scalar, w: u8) {
     let digits = signed_digits(k, w).expect("supported window");
     let half = 1i64 << (w - 1);
-    assert_eq!(
-        digits.len(),
-        257usize.div_ceil(usize::from(w)),
-        "window {w}"
-    );
+    assert_eq!(digits.len(), 257usize.div_ceil(usize::from(w)), "window {w}");
     for &d in &digits {
         let d = i64::from(d);
-        assert!(
-            -half < d && d <= half,
-            "digit {d} out of range for window {w}"
-        );
+        assert!(-half < d && d <= half, "digit {d} out of range for window {w}");
     }
     assert!(*digits.last().expect("non-empty") >= 0);
     // Horner: Σ dᵢ·2^(w·i), most significant first.
@@ -243,10 +247,7 @@ fn check_digits(k: &Scalar, w: u8) {
 fn unsupported_windows_are_rejected() {
     let vk = fixed_key(3);
     for w in [0u8, 1, 2, 3, 9, 16, 255] {
-        assert!(matches!(
-            PreparedVerifyingKey::with_window(&vk, w),
-            Err(Error::InvalidPolicy)
-        ));
+        assert!(matches!(PreparedVerifyingKey::with_window(&vk, w), Err(Error::InvalidPolicy)));
         assert!(matches!(BaseTable::new(w), Err(Error::InvalidPolicy)));
         assert!(signed_digits(&Scalar::ONE, w).is_err());
     }
@@ -257,12 +258,15 @@ fn accessors_memory_and_debug() {
     let vk = fixed_key(5);
     let point = size_of::<p256::AffinePoint>();
     let expected_points = [(4u8, 513usize), (5, 818), (6, 1360), (7, 2320), (8, 4097)];
-    // Without `std` each key also owns a base-point table of its window.
-    let tables = if cfg!(feature = "std") { 1 } else { 2 };
+    // Shared base tables are not counted.
     for (pk, (w, points)) in prepared_per_window().iter().zip(expected_points) {
         assert_eq!(pk.window(), w);
-        assert_eq!(pk.memory_bytes(), tables * points * point, "window {w}");
+        assert_eq!(pk.memory_bytes(), points * point, "window {w}");
     }
+    // Without `std` a key built by `with_window` also owns a base-point table of its window.
+    let owned = PreparedVerifyingKey::with_window(&vk, 4).expect("window");
+    let tables = if cfg!(feature = "std") { 1 } else { 2 };
+    assert_eq!(owned.memory_bytes(), tables * 513 * point);
     for (table, (w, points)) in base_tables().iter().zip(expected_points) {
         assert_eq!(table.window(), w);
         assert_eq!(table.memory_bytes(), points * point, "window {w}");
@@ -280,10 +284,7 @@ fn accessors_memory_and_debug() {
     let clone = pk.clone();
     assert_eq!(clone.memory_bytes(), pk.memory_bytes());
     #[cfg(feature = "std")]
-    assert_eq!(
-        BaseTable::global().window(),
-        bearerkit::prepared::GLOBAL_BASE_WINDOW
-    );
+    assert_eq!(BaseTable::global().window(), bearerkit::prepared::GLOBAL_BASE_WINDOW);
 }
 
 // ---------------------------------------------------------------- verification
@@ -294,22 +295,18 @@ fn sign_verify_every_window_and_base() {
     let vk = fixed_key(7);
     let msg = b"eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0";
     let sig: Signature = sk.sign(msg);
-    let high_s = Signature::from_scalars(sig.r().to_bytes(), (-*sig.s()).to_bytes())
-        .expect("n - s is in range");
+    let high_s =
+        Signature::from_scalars(sig.r().to_bytes(), (-*sig.s()).to_bytes()).expect("n - s is in range");
     for pk in prepared_per_window() {
         assert!(prepared_verdict(pk, msg, &sig));
-        assert!(
-            prepared_verdict(pk, msg, &high_s),
-            "high-S must be accepted"
-        );
+        assert!(prepared_verdict(pk, msg, &high_s), "high-S must be accepted");
         assert!(!prepared_verdict(pk, b"other", &sig));
     }
     assert!(plain_verdict(&vk, msg, &high_s));
     // An explicitly shared base table, every window.
     for w in WINDOWS {
         let base = Arc::new(BaseTable::new(w).expect("window"));
-        let pk =
-            PreparedVerifyingKey::with_base_table(&vk, 4 + (w % 5), base.clone()).expect("window");
+        let pk = PreparedVerifyingKey::with_base_table(&vk, 4 + (w % 5), base.clone()).expect("window");
         assert!(core::ptr::eq(pk.base_table(), &*base));
         assert_eq!(pk.memory_bytes(), pk.clone().memory_bytes());
         assert!(prepared_verdict(&pk, msg, &sig));
@@ -332,12 +329,7 @@ fn special_prehashes_match_p256() {
         let expect = vk.verify_prehash(&prehash, &sig).is_ok();
         assert!(expect);
         assert_eq!(pk.verify_prehash(&prehash, &sig).is_ok(), expect);
-        for m in [
-            Mutation::NegateS,
-            Mutation::FlipS(3),
-            Mutation::SmallR(1),
-            Mutation::SwapRS,
-        ] {
+        for m in [Mutation::NegateS, Mutation::FlipS(3), Mutation::SmallR(1), Mutation::SwapRS] {
             let (_, mutated) = mutate(b"", &sig, &m);
             if let Some(mutated) = mutated {
                 assert_eq!(
@@ -363,7 +355,7 @@ impl SignPrehash for SigningKey {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+    #![proptest_config(cases(256))]
 
     #[test]
     fn digits_recombine(k in scalar_strategy()) {
@@ -371,6 +363,11 @@ proptest! {
             check_digits(&k, w);
         }
     }
+
+}
+
+proptest! {
+    #![proptest_config(cases(48))]
 
     #[test]
     fn key_table_mul_matches_p256(k in scalar_strategy()) {
@@ -403,7 +400,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(cases(32))]
 
     #[test]
     fn prepared_matches_p256_random_keys(
@@ -430,7 +427,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(192))]
+    #![proptest_config(cases(96))]
 
     /// Fixed key, every window, many messages and mutations (tables built once).
     #[test]
@@ -469,17 +466,22 @@ fn wycheproof_p1363() {
     let mut valid = 0usize;
     for (gi, group) in groups.iter().enumerate() {
         assert_eq!(group["sha"], "SHA-256");
-        let key_hex = group["publicKey"]["uncompressed"]
-            .as_str()
-            .expect("uncompressed key");
+        let key_hex = group["publicKey"]["uncompressed"].as_str().expect("uncompressed key");
         let key_bytes = hex::decode(key_hex).expect("hex key");
         let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(&key_bytes).expect("valid key");
         let vk = VerifyingKey::from_p256(vk);
-        // Default window for every group, plus one other window in rotation.
+        // Default window for every group (`new`, except without `std` where `new` would
+        // build a base-point table per group: slow in debug builds), plus one other window
+        // in rotation, both sharing one base-point table.
+        let rotated = 4 + u8::try_from(gi % 5).expect("small");
+        let shared = Arc::clone(&base_tables()[usize::from(rotated - MIN_WINDOW)]);
         let prepared = [
-            PreparedVerifyingKey::new(&vk),
-            PreparedVerifyingKey::with_window(&vk, 4 + u8::try_from(gi % 5).expect("small"))
-                .expect("window"),
+            if cfg!(feature = "std") {
+                PreparedVerifyingKey::new(&vk)
+            } else {
+                PreparedVerifyingKey::with_base_table(&vk, 6, shared.clone()).expect("window")
+            },
+            PreparedVerifyingKey::with_base_table(&vk, rotated, shared).expect("window"),
         ];
         for test in group["tests"].as_array().expect("tests") {
             let id = &test["tcId"];
@@ -499,11 +501,7 @@ fn wycheproof_p1363() {
                 }
             };
             for (i, verdict) in verdicts.iter().enumerate() {
-                assert_eq!(
-                    *verdict, expected,
-                    "tcId {id} verifier {i} ({})",
-                    test["comment"]
-                );
+                assert_eq!(*verdict, expected, "tcId {id} verifier {i} ({})", test["comment"]);
             }
             checked += 1;
             valid += usize::from(expected);
