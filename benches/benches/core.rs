@@ -5,9 +5,9 @@
 
 use bearerkit::{PreparedVerifyingKey, SigningKey, profile::d1, verify};
 use bearerkit_benches::{NOW, SEED_PEM};
+use core::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use p256::ecdsa::signature::{Signer, Verifier};
-use core::hint::black_box;
 
 fn benches(c: &mut Criterion) {
     let key = SigningKey::from_pem(SEED_PEM).unwrap();
