@@ -29,6 +29,12 @@ fn benches(c: &mut Criterion) {
             black_box(assertion.sign(&key, &mut buf).unwrap().len());
         });
     });
+    g.bench_function("bearerkit_signing_input_only", |b| {
+        b.iter(|| {
+            let mut buf = [0u8; 1024];
+            black_box(assertion.signing_input(&mut buf).unwrap().len());
+        });
+    });
     g.bench_function("raw_p256", |b| {
         b.iter(|| {
             let s: p256::ecdsa::Signature = raw_sk.sign(black_box(&input));

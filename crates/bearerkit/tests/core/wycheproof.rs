@@ -85,6 +85,13 @@ fn der_signatures_never_accepted() {
             let mut scratch = vec![0u8; token.len() + 8];
             let r = verify_jws(&token, &key, &Validation::new(0), &mut scratch);
             assert!(r.is_err(), "tcId {} accepted a DER signature", t["tcId"]);
+            #[cfg(feature = "alloc")]
+            assert_eq!(
+                verify_jws(&token, &prepared, &Validation::new(0), &mut scratch).err(),
+                r.err(),
+                "prepared path, tcId {}",
+                t["tcId"]
+            );
             if sig.len() != 64 {
                 assert!(
                     matches!(r, Err(Error::SignatureLength { .. }) | Err(Error::MalformedToken)),
@@ -116,7 +123,14 @@ fn jws_es256_groups_as_expected() {
             let ok = match &key {
                 Ok(key) => {
                     let mut scratch = vec![0u8; jws.len() + 8];
-                    verify_jws(jws, key, &Validation::new(0), &mut scratch).is_ok()
+                    let plain = verify_jws(jws, key, &Validation::new(0), &mut scratch).is_ok();
+                    #[cfg(feature = "alloc")]
+                    {
+                        let prepared = bearerkit::PreparedVerifyingKey::new(key);
+                        let ok = verify_jws(jws, &prepared, &Validation::new(0), &mut scratch).is_ok();
+                        assert_eq!(ok, plain, "prepared path, tcId {}", t["tcId"]);
+                    }
+                    plain
                 }
                 Err(e) => {
                     assert_eq!(*e, Error::KeyUsage, "key refused for another reason");
