@@ -1,0 +1,200 @@
+//! The command line (clap).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// ES256 JWT assertions for OAuth 2.0 token endpoints (Thales D1, Worldline / Keycloak).
+///
+/// Exit codes: 0 success; 1 rejected or failed (the stable error code is printed); 2 usage.
+#[derive(Debug, Parser)]
+#[command(
+    name = "bearerkit",
+    version,
+    after_help = "Exit codes: 0 success; 1 rejected or failed (the stable error code is printed); 2 usage."
+)]
+pub(crate) struct Cli {
+    /// Print one JSON document (results on stdout, errors on stderr) instead of text.
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Generate a P-256 private key (SEC1 PEM by default, as `openssl ecparam -genkey` makes).
+    Keygen(KeygenArgs),
+    /// Print the public key of a private key (SPKI PEM or JWK).
+    Pubkey(PubkeyArgs),
+    /// Sign an ES256 JWT assertion.
+    Sign(SignArgs),
+    /// Verify a token strictly; prints the claims when accepted, the error code when not.
+    Verify(VerifyArgs),
+    /// Decode a token WITHOUT verifying it (for reading only).
+    Inspect(InspectArgs),
+    /// RFC 7638 JWK thumbprint of a key, or SHA-1 / x5t fingerprints of a certificate.
+    Thumbprint(ThumbprintArgs),
+}
+
+/// Private key encodings.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum KeyFormat {
+    /// `BEGIN EC PRIVATE KEY` (RFC 5915), what the Thales D1 guide's openssl commands make.
+    Sec1,
+    /// `BEGIN PRIVATE KEY` (PKCS#8).
+    Pkcs8,
+    /// A private JWK.
+    Jwk,
+}
+
+/// Public key encodings.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum PublicFormat {
+    /// `BEGIN PUBLIC KEY` (SPKI), what `openssl ec -pubout` makes.
+    Spki,
+    /// A public JWK.
+    Jwk,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct KeygenArgs {
+    /// Output encoding.
+    #[arg(long, value_enum, default_value = "sec1")]
+    pub(crate) format: KeyFormat,
+    /// Write the key to this file (created with mode 0600) instead of stdout.
+    #[arg(long)]
+    pub(crate) out: Option<PathBuf>,
+    /// Overwrite `--out` if it exists.
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PubkeyArgs {
+    /// Private (or public) key file: PEM or JWK; `-` for stdin.
+    #[arg(long)]
+    pub(crate) key: PathBuf,
+    /// Output encoding.
+    #[arg(long, value_enum, default_value = "spki")]
+    pub(crate) format: PublicFormat,
+}
+
+/// Claim presets.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum Profile {
+    /// Thales D1 JWT-bearer grant: kid required, iss = sub, aud `stg` or `prd`, exp ≤ 15 min.
+    D1,
+    /// RFC 7523 client assertion (Worldline / Keycloak `private_key_jwt`): iss = sub, jti.
+    ClientAssertion,
+    /// No preset: exactly the claims given.
+    None,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SignArgs {
+    /// Private key file: SEC1 or PKCS#8 PEM, or a private JWK.
+    #[arg(long)]
+    pub(crate) key: PathBuf,
+    /// `iss`: the issuer id / merchant gateway id / client id.
+    #[arg(long)]
+    pub(crate) iss: Option<String>,
+    /// `sub` (defaults to `iss` in the d1 and client-assertion profiles).
+    #[arg(long)]
+    pub(crate) sub: Option<String>,
+    /// `aud` (repeat for a list): `stg`/`prd` for D1, the token endpoint URL for client assertions.
+    #[arg(long)]
+    pub(crate) aud: Vec<String>,
+    /// Header `kid` (for Worldline: the certificate's SHA-1 fingerprint).
+    #[arg(long)]
+    pub(crate) kid: Option<String>,
+    /// Lifetime: `exp` = now + this many seconds.
+    #[arg(long, default_value_t = 300)]
+    pub(crate) exp_in: u64,
+    /// `jti` (a random one is generated for client assertions when absent).
+    #[arg(long)]
+    pub(crate) jti: Option<String>,
+    /// Header `typ` (the d1 profile sets `JWT`).
+    #[arg(long)]
+    pub(crate) typ: Option<String>,
+    /// Claim preset.
+    #[arg(long, value_enum, default_value = "none")]
+    pub(crate) profile: Profile,
+    /// Private claims as a JSON object, appended after the registered claims.
+    #[arg(long)]
+    pub(crate) claims: Option<String>,
+    /// `iat` and the base of `exp`, seconds since the epoch (default: the system clock).
+    #[arg(long)]
+    pub(crate) now: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// Key file: public or private, PEM (SPKI, SEC1, PKCS#8) or JWK.
+    #[arg(long)]
+    pub(crate) key: PathBuf,
+    /// Expected `iss`.
+    #[arg(long)]
+    pub(crate) iss: Option<String>,
+    /// Expected audience (`aud` must contain it).
+    #[arg(long)]
+    pub(crate) aud: Option<String>,
+    /// Expected `sub`.
+    #[arg(long)]
+    pub(crate) sub: Option<String>,
+    /// Expected header `kid`.
+    #[arg(long)]
+    pub(crate) kid: Option<String>,
+    /// Require a `kid` header.
+    #[arg(long)]
+    pub(crate) require_kid: bool,
+    /// Accepted `typ` values (default `JWT`; repeat or comma-separate).
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) typ: Vec<String>,
+    /// Clock-skew leeway in seconds.
+    #[arg(long, default_value_t = 60)]
+    pub(crate) leeway: u64,
+    /// Maximum lifetime `exp − iat` in seconds.
+    #[arg(long)]
+    pub(crate) max_lifetime: Option<u64>,
+    /// Claims that must be present (default `exp`; comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) require: Vec<String>,
+    /// Maximum token length in bytes.
+    #[arg(long, default_value_t = 8192)]
+    pub(crate) max_bytes: usize,
+    /// Evaluate at this time, seconds since the epoch (default: the system clock).
+    #[arg(long)]
+    pub(crate) now: Option<u64>,
+    /// The token, or `-` to read it from stdin.
+    pub(crate) token: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct InspectArgs {
+    /// The token, or `-` to read it from stdin.
+    pub(crate) token: String,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("source").required(true).args(["key", "cert"]))]
+pub(crate) struct ThumbprintArgs {
+    /// Key file (PEM or JWK): prints its RFC 7638 JWK thumbprint.
+    #[arg(long)]
+    pub(crate) key: Option<PathBuf>,
+    /// Certificate file (PEM or DER): prints its SHA-1 fingerprint (upper-case hex).
+    #[arg(long)]
+    pub(crate) cert: Option<PathBuf>,
+    /// Certificate SHA-1 fingerprint in upper-case hex (the Worldline `kid`; default for --cert).
+    #[arg(long, requires = "cert", conflicts_with_all = ["x5t", "x5t_s256", "jwk"])]
+    pub(crate) sha1_hex: bool,
+    /// Certificate `x5t` (base64url SHA-1).
+    #[arg(long, requires = "cert", conflicts_with_all = ["x5t_s256", "jwk"])]
+    pub(crate) x5t: bool,
+    /// Certificate `x5t#S256` (base64url SHA-256).
+    #[arg(long = "x5t-s256", requires = "cert", conflicts_with = "jwk")]
+    pub(crate) x5t_s256: bool,
+    /// RFC 7638 JWK thumbprint (default for --key).
+    #[arg(long, requires = "key")]
+    pub(crate) jwk: bool,
+}
