@@ -54,6 +54,7 @@ run "clippy (default features)" cargo clippy --workspace --all-targets -- -D war
 run "clippy (all features)" cargo clippy --workspace --all-targets --all-features -- -D warnings
 run "core tests, no features (no_std paths)" cargo test -p bearerkit
 run "core tests, std + precomputed tables (prepared verifier too)" cargo test -p bearerkit --features std,precomputed-tables
+run "CLI and server tests (built binary, loopback HTTP)" cargo test --workspace --exclude bearerkit --exclude bearerkit-benches
 run "core builds for thumbv7em-none-eabihf without alloc" cargo build -p bearerkit --no-default-features --target thumbv7em-none-eabihf
 run "core builds for thumbv7em-none-eabihf with alloc" cargo build -p bearerkit --features alloc --target thumbv7em-none-eabihf
 no_heap_features() {
