@@ -45,7 +45,11 @@ apt_install() {
 step "setup"
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 rustup target add thumbv7em-none-eabihf >/dev/null
-apt_install qemu-system-arm:qemu-system-arm openssl:openssl
+apt_install qemu-system-arm:qemu-system-arm openssl:openssl size:binutils
+if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
+  # Debian's own python3 keeps venv/ensurepip in a separate package.
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv </dev/null
+fi
 if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -r tests/python/requirements.txt </dev/null
 

@@ -31,6 +31,8 @@ pub enum Error {
     DuplicateMember,
     /// JSON nesting is deeper than the supported bound.
     JsonTooDeep,
+    /// A JSON object has more members than the supported bound ([`crate::json::MAX_MEMBERS`]).
+    TooManyMembers,
     // ---- header -------------------------------------------------------
     /// `alg` is missing or not exactly `ES256` (RFC 7518 §3.4).
     UnsupportedAlgorithm,
@@ -122,6 +124,7 @@ impl Error {
             Self::BadJson => "bad_json",
             Self::DuplicateMember => "duplicate_member",
             Self::JsonTooDeep => "json_too_deep",
+            Self::TooManyMembers => "too_many_members",
             Self::UnsupportedAlgorithm => "unsupported_alg",
             Self::UnsupportedCritical => "unsupported_crit",
             Self::MissingKeyId => "missing_kid",
@@ -166,6 +169,7 @@ impl Error {
         "bad_json",
         "duplicate_member",
         "json_too_deep",
+        "too_many_members",
         "unsupported_alg",
         "unsupported_crit",
         "missing_kid",
@@ -200,28 +204,6 @@ impl Error {
         "bad_der_signature",
         "invalid_policy",
     ];
-
-    /// Whether the error is about the token (as opposed to a key, a buffer or a policy).
-    #[must_use]
-    pub const fn is_token_error(self) -> bool {
-        !matches!(
-            self,
-            Self::BadPem
-                | Self::BadDer
-                | Self::BadJwk
-                | Self::UnsupportedKeyType
-                | Self::WrongCurve
-                | Self::InvalidPoint
-                | Self::InvalidScalar
-                | Self::KeyMismatch
-                | Self::KeyUsage
-                | Self::BufferTooSmall
-                | Self::ClaimsNotObject
-                | Self::SignerFailed
-                | Self::BadDerSignature
-                | Self::InvalidPolicy
-        )
-    }
 }
 
 impl fmt::Display for Error {
@@ -237,6 +219,7 @@ impl fmt::Display for Error {
             Self::BadJson => f.write_str("invalid JSON: expected a single strict RFC 8259 object"),
             Self::DuplicateMember => f.write_str("duplicate JSON member name"),
             Self::JsonTooDeep => f.write_str("JSON nested too deeply"),
+            Self::TooManyMembers => f.write_str("JSON object has too many members"),
             Self::UnsupportedAlgorithm => f.write_str("unsupported alg: expected ES256"),
             Self::UnsupportedCritical => f.write_str("unsupported or malformed crit header"),
             Self::MissingKeyId => f.write_str("missing kid header"),

@@ -12,6 +12,10 @@ use core::fmt;
 /// Deepest nesting accepted (objects and arrays together).
 pub const MAX_DEPTH: usize = 64;
 
+/// Most members accepted in one object. The duplicate check compares each name with the
+/// earlier ones, so this bounds its cost on unauthenticated input.
+pub const MAX_MEMBERS: usize = 128;
+
 #[inline]
 fn skip_ws(doc: &[u8], mut pos: usize) -> usize {
     while let Some(b' ' | b'\t' | b'\n' | b'\r') = doc.get(pos) {
@@ -119,7 +123,8 @@ fn scan_literal(doc: &[u8], start: usize, lit: &[u8]) -> Result<usize, Error> {
 /// Validate `doc` as one strict JSON object (see the module docs).
 ///
 /// # Errors
-/// [`Error::BadJson`], [`Error::DuplicateMember`] or [`Error::JsonTooDeep`].
+/// [`Error::BadJson`], [`Error::DuplicateMember`], [`Error::JsonTooDeep`] or
+/// [`Error::TooManyMembers`].
 pub fn validate_object(doc: &[u8]) -> Result<(), Error> {
     if core::str::from_utf8(doc).is_err() {
         return Err(Error::BadJson);
@@ -212,9 +217,14 @@ fn read_key(doc: &[u8], pos: usize, obj_start: usize) -> Result<usize, Error> {
     // Earlier members of this object: a valid prefix, so the reader can walk it.
     let prefix = doc.get(obj_start..pos).ok_or(Error::BadJson)?;
     let mut members = Members::new_prefix(prefix);
+    let mut count = 0usize;
     while let Some((k, _)) = members.next_member() {
         if k.eq_json(&key) {
             return Err(Error::DuplicateMember);
+        }
+        count += 1;
+        if count >= MAX_MEMBERS {
+            return Err(Error::TooManyMembers);
         }
     }
     let colon = skip_ws(doc, end);

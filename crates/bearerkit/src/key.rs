@@ -105,7 +105,15 @@ impl SigningKey {
         if let Some(inner_curve) = ec.parameters.and_then(sec1::EcParameters::named_curve) {
             check_curve(Some(inner_curve))?;
         }
-        Self::from_ec_private_key(&ec)
+        let key = Self::from_ec_private_key(&ec)?;
+        // PKCS#8 v2 (RFC 5958) may carry the public key too: it must match.
+        if let Some(public) = info.public_key {
+            let point = public.as_bytes().ok_or(Error::BadDer)?;
+            if VerifyingKey::from_sec1_bytes(point)? != key.verifying_key() {
+                return Err(Error::KeyMismatch);
+            }
+        }
+        Ok(key)
     }
 
     /// From PEM: `EC PRIVATE KEY` (SEC1) or `PRIVATE KEY` (PKCS#8). Surrounding whitespace,
@@ -463,14 +471,19 @@ struct Jwk {
     d: Option<Zeroizing<[u8; 32]>>,
 }
 
-fn jwk_coordinate(obj: &json::Object<'_>, name: &str) -> Result<Option<[u8; 32]>, Error> {
-    let Some(value) = obj.get(name) else { return Ok(None) };
+/// Decode a 32-byte base64url JWK member into `out`; `false` when absent.
+fn jwk_member(obj: &json::Object<'_>, name: &str, out: &mut [u8; 32]) -> Result<bool, Error> {
+    let Some(value) = obj.get(name) else { return Ok(false) };
     let s = value.as_json_str().and_then(|s| s.as_str()).ok_or(Error::BadJwk)?;
-    let mut out = [0u8; 32];
-    match Base64UrlUnpadded::decode(s, &mut out) {
-        Ok(decoded) if decoded.len() == 32 => Ok(Some(out)),
+    match Base64UrlUnpadded::decode(s, out) {
+        Ok(decoded) if decoded.len() == 32 => Ok(true),
         _ => Err(Error::BadJwk),
     }
+}
+
+fn jwk_coordinate(obj: &json::Object<'_>, name: &str) -> Result<Option<[u8; 32]>, Error> {
+    let mut out = [0u8; 32];
+    Ok(jwk_member(obj, name, &mut out)?.then_some(out))
 }
 
 /// `use`, `key_ops` and `alg` must allow ES256 signing or verification (RFC 7517 §4.2-4.4).
@@ -516,7 +529,9 @@ impl Jwk {
         check_usage(&obj, op)?;
         let x = jwk_coordinate(&obj, "x")?.ok_or(Error::BadJwk)?;
         let y = jwk_coordinate(&obj, "y")?.ok_or(Error::BadJwk)?;
-        let d = jwk_coordinate(&obj, "d")?.map(Zeroizing::new);
+        // The private scalar is decoded straight into memory that is zeroized on drop.
+        let mut d = Zeroizing::new([0u8; 32]);
+        let d = if jwk_member(&obj, "d", &mut d)? { Some(d) } else { None };
         Ok(Self { x, y, d })
     }
 }

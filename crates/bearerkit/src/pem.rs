@@ -1,10 +1,11 @@
 //! PEM input handling on top of `pem-rfc7468`, without `alloc`.
 //!
 //! `pem-rfc7468` is strict. Key files met in practice are not: the Thales seed prints its
-//! example key with a trailing space on three lines, and files carry blank lines or
-//! indentation around the armour. [`decode`] copies the PEM into a stack buffer with
+//! example key with a trailing space on three lines, and files carry blank lines around
+//! the armour or CRLF line endings. [`decode`] copies the PEM into a stack buffer with
 //! surrounding whitespace and per-line trailing spaces/tabs removed and line endings
-//! normalised to LF, then hands it to `pem-rfc7468`. Nothing else is relaxed.
+//! normalised to LF, then hands it to `pem-rfc7468`. Nothing else is relaxed: indented
+//! lines, blank lines inside the armour or stray characters are `bad_pem`.
 
 use crate::Error;
 
@@ -17,7 +18,7 @@ fn normalise<'n>(pem: &str, norm: &'n mut [u8]) -> Result<&'n [u8], Error> {
     let mut n = 0usize;
     let mut first = true;
     for line in pem.trim().lines() {
-        let line = line.trim_end_matches([' ', '\t', '\r']).trim_start_matches([' ', '\t']);
+        let line = line.trim_end_matches([' ', '\t', '\r']);
         if !first {
             *norm.get_mut(n).ok_or(Error::BadPem)? = b'\n';
             n += 1;

@@ -80,7 +80,8 @@ pub mod d1 {
     }
 
     /// What a D1-style server checks: `kid` present and equal to `kid`; `iss` = `sub` =
-    /// `issuer_id`; `aud` from `env`; `exp` required; lifetime ≤ 15 minutes.
+    /// `issuer_id`; `aud` from `env`; `exp` required; `exp − iat` ≤ 15 minutes and `exp` at
+    /// most 15 minutes after `now`.
     pub const fn validation<'a>(issuer_id: &'a str, env: Env, kid: &'a str, now: u64) -> Validation<'a> {
         Validation::new(now)
             .require_kid(true)
@@ -92,6 +93,7 @@ pub mod d1 {
             .required(REQUIRED)
             .typ(TYP)
             .max_lifetime(MAX_LIFETIME)
+            .max_expiry_ahead(MAX_LIFETIME)
     }
 }
 

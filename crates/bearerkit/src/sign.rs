@@ -198,7 +198,10 @@ impl<'a, C: Serialize> Assertion<'a, C> {
         self
     }
     /// Private claims from any `Serialize` value that serializes to a JSON object; its
-    /// members follow the registered claims. A member that repeats a registered claim is
+    /// members follow the registered claims. Floats are written in Rust's shortest
+    /// round-trip form (`1.0` as `1`), which other JSON encoders may spell differently: for
+    /// byte-identical tokens across runtimes, keep private claims to strings, integers,
+    /// booleans, null, arrays and objects. A member that repeats a registered claim is
     /// refused with [`Error::DuplicateMember`] when signing.
     pub fn claims<C2: Serialize>(self, claims: &'a C2) -> Assertion<'a, C2> {
         Assertion {

@@ -53,6 +53,7 @@ pub struct Validation<'a> {
     pub(crate) now: u64,
     pub(crate) leeway: u64,
     pub(crate) max_lifetime: Option<u64>,
+    pub(crate) max_expiry_ahead: Option<u64>,
     pub(crate) issuer: Option<&'a str>,
     pub(crate) subject: Option<&'a str>,
     pub(crate) audience: AudiencePolicy<'a>,
@@ -71,6 +72,7 @@ impl<'a> Validation<'a> {
             now,
             leeway: DEFAULT_LEEWAY,
             max_lifetime: None,
+            max_expiry_ahead: None,
             issuer: None,
             subject: None,
             audience: AudiencePolicy::Any,
@@ -105,6 +107,15 @@ impl<'a> Validation<'a> {
     /// Defaults to no limit.
     pub const fn max_lifetime(mut self, secs: u64) -> Self {
         self.max_lifetime = Some(secs);
+        self
+    }
+
+    /// Latest accepted expiry relative to now: `exp` must not be later than `now + secs`
+    /// (the D1 rule "exp at most 15 minutes ahead"; no leeway, so that an `iat` a little in
+    /// the future cannot stretch it); refused with [`Error::LifetimeTooLong`]. Defaults to
+    /// no limit.
+    pub const fn max_expiry_ahead(mut self, secs: u64) -> Self {
+        self.max_expiry_ahead = Some(secs);
         self
     }
 
@@ -178,9 +189,10 @@ impl<'a> Validation<'a> {
     /// exceed the NumericDate range, or an accepted audience list is empty.
     pub const fn check(&self) -> Result<(), Error> {
         let max = crate::verify::MAX_DATE;
-        let lifetime_ok = match self.max_lifetime {
-            Some(l) => l <= max,
-            None => true,
+        let lifetime_ok = match (self.max_lifetime, self.max_expiry_ahead) {
+            (Some(l), _) if l > max => false,
+            (_, Some(a)) if a > max => false,
+            _ => true,
         };
         let aud_ok = match self.audience {
             AudiencePolicy::OneOf(list) => !list.is_empty(),

@@ -145,14 +145,6 @@ impl<'a> Claims<'a> {
     pub fn as_json(&self) -> &'a str {
         self.obj.as_str()
     }
-    /// Deserialize the claims into `T` with `serde-json-core` (borrowed `&str` fields need
-    /// strings without escape sequences).
-    ///
-    /// # Errors
-    /// [`Error::ClaimType`] when the claims do not fit `T`.
-    pub fn deserialize<T: serde::Deserialize<'a>>(&self) -> Result<T, Error> {
-        serde_json_core::from_str(self.obj.as_str()).map(|(t, _)| t).map_err(|_| Error::ClaimType)
-    }
 }
 
 /// A token whose signature and claims passed every rule of a [`Validation`].
@@ -238,7 +230,8 @@ fn decode<'t, 's>(token: &'t str, max_bytes: usize, scratch: &'s mut [u8]) -> Re
 
 /// Take room for decoding `encoded_len` base64 characters from the front of `buf`.
 fn split(buf: &mut [u8], encoded_len: usize) -> Result<(&mut [u8], &mut [u8]), Error> {
-    let need = encoded_len / 4 * 3 + 3;
+    // Unpadded base64url: 4 characters carry 3 bytes; a trailing 2 or 3 carry 1 or 2.
+    let need = encoded_len / 4 * 3 + (encoded_len % 4).saturating_sub(1);
     if need > buf.len() {
         return Err(Error::BufferTooSmall);
     }
@@ -296,13 +289,6 @@ fn check_header(obj: &Object<'_>, policy: &Validation<'_>) -> Result<(), Error> 
 
 #[inline(never)]
 fn check_claims(obj: &Object<'_>, p: &Validation<'_>) -> Result<(), Error> {
-    for name in p.required {
-        match obj.get(name) {
-            None => return Err(Error::MissingClaim),
-            Some(v) if v.kind() == Kind::Null => return Err(Error::MissingClaim),
-            Some(_) => {}
-        }
-    }
     // Types of the registered claims.
     let mut raw_dates = [None::<Value<'_>>; 3];
     for (slot, name) in raw_dates.iter_mut().zip(["exp", "nbf", "iat"]) {
@@ -359,6 +345,11 @@ fn check_claims(obj: &Object<'_>, p: &Validation<'_>) -> Result<(), Error> {
     {
         return Err(Error::LifetimeTooLong);
     }
+    if let (Some(ahead), Some(exp)) = (p.max_expiry_ahead, exp)
+        && exp > now.plus(ahead)
+    {
+        return Err(Error::LifetimeTooLong);
+    }
     if let Some(expected) = p.issuer
         && !iss.is_some_and(|i| i.eq_str(expected))
     {
@@ -384,6 +375,14 @@ fn check_claims(obj: &Object<'_>, p: &Validation<'_>) -> Result<(), Error> {
         });
         if !ok {
             return Err(Error::AudienceMismatch);
+        }
+    }
+    // Required claims last (a `null` registered date is already a `bad_claim_type`).
+    for name in p.required {
+        match obj.get(name) {
+            None => return Err(Error::MissingClaim),
+            Some(v) if v.kind() == Kind::Null => return Err(Error::MissingClaim),
+            Some(_) => {}
         }
     }
     Ok(())
@@ -497,30 +496,34 @@ pub fn verify_with_key_set<'s, K: KeySet + ?Sized>(
     policy: &Validation<'_>,
     scratch: &'s mut [u8],
 ) -> Result<VerifiedToken<'s>, Error> {
-    // Find the kid first: decode the header only (no trust is placed in it but the lookup).
-    let mut hbuf = [0u8; 1024];
-    let head = token.split('.').next().unwrap_or_default();
-    let kid_key = match Base64UrlUnpadded::decode(head, &mut hbuf) {
-        Ok(h) => {
-            let obj = Object::parse(h).ok();
-            let kid = obj.and_then(|o| o.get("kid")).and_then(|v| v.as_json_str());
-            match kid {
-                None => None,
-                Some(kid) => Some(keys.find(Some(&kid)).ok_or(Error::KeyIdMismatch)?),
-            }
+    policy.check()?;
+    // Read the `kid` from the header, decoded into the caller's scratch (so any header the
+    // size limit allows fits). Nothing is trusted but the lookup itself; any format error
+    // is reported by `verify` below, in the usual order.
+    let found = {
+        let kid = decode(token, policy.max_bytes, scratch)
+            .ok()
+            .and_then(|d| Object::parse(d.header).ok())
+            .and_then(|h| h.get("kid"))
+            .and_then(|v| v.as_json_str());
+        match kid {
+            Some(kid) => Some(keys.find(Some(&kid)).ok_or(Error::KeyIdMismatch)),
+            None => keys.find(None).map(Ok),
         }
-        Err(_) => None,
     };
-    match kid_key {
-        Some(k) => verify(token, k, policy, scratch),
-        None => match keys.find(None) {
-            Some(k) => verify(token, k, policy, scratch),
-            // Run the ordinary checks so malformed tokens get their precise error.
-            None => {
-                let strict = Validation { require_kid: true, ..*policy };
-                verify(token, &NoKey, &strict, scratch)
-            }
+    match found {
+        Some(Ok(key)) => verify(token, key, policy, scratch),
+        // No key has this `kid`: still run the format and header checks first.
+        Some(Err(e)) => match verify(token, &NoKey, policy, scratch) {
+            Err(Error::KeyIdMismatch) => Err(e),
+            Err(other) => Err(other),
+            Ok(_) => Err(e),
         },
+        // No `kid` and no default key.
+        None => {
+            let strict = Validation { require_kid: true, ..*policy };
+            verify(token, &NoKey, &strict, scratch)
+        }
     }
 }
 

@@ -47,6 +47,9 @@ fn token_format_errors() {
         &p,
         Error::DuplicateMember,
     );
+    let many: Vec<String> = (0..200).map(|i| format!(r#""m{i}":0"#)).collect();
+    let many = format!(r#"{{"alg":"ES256",{}}}"#, many.join(","));
+    check(&forge(&key, many.as_bytes(), good_claims().as_bytes()), &p, Error::TooManyMembers);
     let deep = format!(r#"{{"alg":"ES256","x":{}{}}}"#, "[".repeat(1000), "]".repeat(1000));
     check(&forge(&key, deep.as_bytes(), good_claims().as_bytes()), &p, Error::JsonTooDeep);
 }
@@ -102,7 +105,21 @@ fn claim_errors() {
     check(&f(good_claims()), &p.subject("x"), Error::SubjectMismatch);
     check(&f(good_claims()), &p.audience("b"), Error::AudienceMismatch);
     check(&f(good_claims()), &p.required(&["jti"]), Error::MissingClaim);
-    check(&f(r#"{"exp":null}"#.into()), &p, Error::MissingClaim);
+    check(
+        &f(format!(r#"{{"exp":{},"scope":null}}"#, NOW + 60)),
+        &p.required(&["exp", "scope"]),
+        Error::MissingClaim,
+    );
+    // A `null` registered date is a type error, whether or not the claim is required.
+    check(&f(r#"{"exp":null}"#.into()), &p, Error::ClaimType);
+    // D1: `exp` at most 15 minutes (plus leeway) ahead of now, even when `exp − iat` is fine.
+    let d1 = bearerkit::profile::d1::validation("i", bearerkit::profile::d1::Env::Production, "k", NOW);
+    let late = forge(
+        &key,
+        br#"{"alg":"ES256","typ":"JWT","kid":"k"}"#,
+        format!(r#"{{"iss":"i","sub":"i","aud":"prd","iat":{},"exp":{}}}"#, NOW + 59, NOW + 959).as_bytes(),
+    );
+    check(&late, &d1, Error::LifetimeTooLong);
 }
 
 #[test]
@@ -126,9 +143,7 @@ fn key_errors() {
     let mut jwk = [0u8; 256];
     let j = k1.to_jwk(&mut jwk).unwrap().to_string();
     let other = SigningKey::from_bytes(&[9u8; 32]).unwrap();
-    let mut d = [0u8; 64];
     let other_d = crate::common::b64(&*other.to_bytes());
-    let _ = &mut d;
     let v: serde_json::Value = serde_json::from_str(&j).unwrap();
     let mismatched = j.replace(v["d"].as_str().unwrap(), &other_d);
     expect(SigningKey::from_jwk(&mismatched), Error::KeyMismatch);

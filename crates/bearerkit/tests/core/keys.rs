@@ -37,14 +37,13 @@ fn seed_key_imports_and_round_trips() {
 #[test]
 fn pem_whitespace_tolerance_and_limits() {
     let clean = SEED_PEM.replace(" \n", "\n");
-    for variant in [
-        clean.replace('\n', "\r\n"),
-        format!("\n\n  {clean}  \n\n"),
-        clean.replace('\n', " \t\n"),
-        clean.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n"),
-    ] {
+    for variant in [clean.replace('\n', "\r\n"), format!("\n\n  {clean}  \n\n"), clean.replace('\n', " \t\n")]
+    {
         SigningKey::from_pem(&variant).unwrap();
     }
+    // Indented lines are not "trailing spaces": refused.
+    let indented = clean.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n");
+    assert_eq!(SigningKey::from_pem(&indented).unwrap_err(), Error::BadPem);
     // Anything else malformed is a typed error.
     assert_eq!(SigningKey::from_pem(&clean.replace("MHcC", "MH cC")).unwrap_err(), Error::BadPem);
     assert_eq!(
@@ -166,8 +165,17 @@ fn certificate_fingerprints() {
     let expected = line.trim().rsplit('=').next().unwrap().replace(':', "");
     assert_eq!(t.sha1_hex().as_str(), expected);
     assert_eq!(t.sha1_hex().as_str().len(), 40);
-    assert_eq!(t.x5t().as_str(), crate::common::b64(&t.sha1()));
-    assert_eq!(t.x5t_s256().as_str(), crate::common::b64(&t.sha256()));
+    let out = Command::new("openssl")
+        .args(["x509", "-noout", "-fingerprint", "-sha256", "-in"])
+        .arg(&cert)
+        .output()
+        .unwrap();
+    let sha256_hex =
+        String::from_utf8(out.stdout).unwrap().trim().rsplit('=').next().unwrap().replace(':', "");
+    assert_eq!(hex::encode_upper(t.sha256()), sha256_hex);
+    assert_eq!(hex::encode_upper(t.sha1()), expected);
+    assert_eq!(t.x5t().as_str(), crate::common::b64(&hex::decode(&expected).unwrap()));
+    assert_eq!(t.x5t_s256().as_str(), crate::common::b64(&hex::decode(&sha256_hex).unwrap()));
     assert_eq!(
         bearerkit::CertificateThumbprints::from_pem(&std::fs::read_to_string(&key).unwrap(), &mut scratch)
             .unwrap_err(),

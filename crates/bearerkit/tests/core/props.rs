@@ -4,7 +4,7 @@ use bearerkit::{Assertion, SigningKey, Validation, VerifyingKey, verify};
 use proptest::prelude::*;
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn sign_verify_round_trip(
@@ -30,7 +30,9 @@ proptest! {
     }
 
     #[test]
-    fn any_single_byte_change_rejects(pos in any::<prop::sample::Index>(), byte in any::<u8>()) {
+    fn any_single_byte_change_rejects(pos in any::<prop::sample::Index>(), byte in prop::sample::select(
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ {}\"".to_vec()
+    )) {
         let key = test_key();
         let mut buf = [0u8; 512];
         let token = Assertion::new().issuer("i").audience("a").key_id("k").issued_at(NOW).expires_in(60).sign(&key, &mut buf).unwrap().to_string();
@@ -38,7 +40,7 @@ proptest! {
         let i = pos.index(bytes.len());
         prop_assume!(bytes[i] != byte);
         bytes[i] = byte;
-        let Ok(mutated) = String::from_utf8(bytes) else { return Ok(()) };
+        let mutated = String::from_utf8(bytes).unwrap();
         let mut s = [0u8; 512];
         prop_assert!(verify(&mutated, &key.verifying_key(), &Validation::new(NOW), &mut s).is_err(), "{}", mutated);
     }
