@@ -35,7 +35,92 @@ pub(crate) enum Command {
     Inspect(InspectArgs),
     /// RFC 7638 JWK thumbprint of a key, or SHA-1 / x5t fingerprints of a certificate.
     Thumbprint(ThumbprintArgs),
+    /// Fetch an access token from a real token endpoint (one request; no cache).
+    Token(TokenArgs),
+    /// Run the local authorization server (D1 inbound, D1 outbound-style, Keycloak-style).
+    Serve(ServeArgs),
+    /// Start the server in-process and walk through every seed flow, printing a transcript.
+    Demo(DemoArgs),
 }
+
+/// Token flows.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum Flow {
+    /// Thales D1 inbound: JWT-bearer grant with a signed D1 assertion (seeds 000-002).
+    D1,
+    /// `client_credentials` with HTTP Basic client id and secret (seed 003, and Keycloak).
+    ClientCredentials,
+    /// `client_credentials` with a signed `client_assertion` (seed 004, `private_key_jwt`).
+    ClientAssertion,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TokenArgs {
+    /// Which flow.
+    #[arg(long, value_enum)]
+    pub(crate) flow: Flow,
+    /// The token endpoint URL (for D1: `{base}/oauth2/token`).
+    #[arg(long)]
+    pub(crate) url: String,
+    /// Signing key for the d1 and client-assertion flows (PEM or JWK).
+    #[arg(long)]
+    pub(crate) key: Option<PathBuf>,
+    /// Header `kid` (D1: the onboarded key id; Worldline: the certificate SHA-1 fingerprint).
+    #[arg(long)]
+    pub(crate) kid: Option<String>,
+    /// D1 issuer id (`iss` = `sub`).
+    #[arg(long)]
+    pub(crate) iss: Option<String>,
+    /// D1 audience, `stg` or `prd`.
+    #[arg(long, default_value = "prd")]
+    pub(crate) aud: String,
+    /// Client id (client-credentials and client-assertion flows).
+    #[arg(long)]
+    pub(crate) client_id: Option<String>,
+    /// Client secret (client-credentials flow); also read from `BEARERKIT_CLIENT_SECRET`.
+    #[arg(long, env = "BEARERKIT_CLIENT_SECRET", hide_env_values = true)]
+    pub(crate) client_secret: Option<String>,
+    /// Send the client id and secret in the form body instead of HTTP Basic.
+    #[arg(long)]
+    pub(crate) secret_post: bool,
+    /// Requested scope (space-separated).
+    #[arg(long)]
+    pub(crate) scope: Option<String>,
+    /// Send the D1 request body as JSON instead of form-encoded.
+    #[arg(long)]
+    pub(crate) json_body: bool,
+    /// `x-correlation-id` header (`^[A-Za-z0-9_-]{1,64}$`).
+    #[arg(long)]
+    pub(crate) correlation_id: Option<String>,
+    /// Client certificate chain for mutual TLS (PEM).
+    #[arg(long, requires = "cert_key")]
+    pub(crate) cert: Option<PathBuf>,
+    /// Private key of the client certificate (PEM).
+    #[arg(long, requires = "cert")]
+    pub(crate) cert_key: Option<PathBuf>,
+    /// Extra root CA certificates (PEM), repeatable.
+    #[arg(long)]
+    pub(crate) ca: Vec<PathBuf>,
+    /// Print the access token itself (by default only a preview is shown).
+    #[arg(long)]
+    pub(crate) show_token: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// Configuration file (TOML); see crates/bearerkit-server/examples/server.toml.
+    #[arg(long)]
+    pub(crate) config: Option<PathBuf>,
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long)]
+    pub(crate) port: Option<u16>,
+    /// Address to bind (default 127.0.0.1).
+    #[arg(long)]
+    pub(crate) bind: Option<std::net::IpAddr>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {}
 
 /// Private key encodings.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -18,6 +18,9 @@ pub(crate) fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Verify(a) => verify(a, cli.json),
         Command::Inspect(a) => inspect(a, cli.json),
         Command::Thumbprint(a) => thumbprint(a, cli.json),
+        Command::Token(a) => crate::token::run(a, cli.json),
+        Command::Serve(a) => crate::serve::run(a, cli.json),
+        Command::Demo(a) => crate::demo::run(a, cli.json),
     }
 }
 

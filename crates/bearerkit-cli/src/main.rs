@@ -8,8 +8,12 @@
 
 mod cli;
 mod commands;
+mod demo;
 mod failure;
+mod fetch;
 mod keyfile;
+mod serve;
+mod token;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -25,7 +25,7 @@ const SEED_JWT: &str = "eyJhbGciOiJFUzI1NiIsImtpZCI6InlvdXJfdGVuYW50X2tleV9pZCJ9
 
 #[test]
 fn help_for_every_command() {
-    for cmd in ["keygen", "pubkey", "sign", "verify", "inspect", "thumbprint"] {
+    for cmd in ["keygen", "pubkey", "sign", "verify", "inspect", "thumbprint", "token", "serve", "demo"] {
         bk().args([cmd, "--help"]).assert().success().stdout(predicate::str::contains("Usage: bearerkit"));
     }
     bk().arg("--help").assert().success().stdout(predicate::str::contains("Exit codes"));

@@ -1,0 +1,280 @@
+//! `bearerkit demo`: the local authorization server in-process on a free loopback port,
+//! and every seed flow against it, with a readable transcript. Exits 0 only if every step
+//! behaved as expected.
+
+use crate::cli::DemoArgs;
+use crate::failure::Failure;
+use crate::fetch::{self, AccessToken, Request, Tls};
+use bearerkit::{CertificateThumbprints, SigningKey, profile};
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+pub(crate) const D1_ISSUER: &str = "MGW_DEMO_0001";
+pub(crate) const D1_KID: &str = "demo-key-1";
+pub(crate) const OUTBOUND_CLIENT: &str = "d1-outbound-client";
+pub(crate) const REALM: &str = "openbanking";
+pub(crate) const WL_CLIENT: &str = "Worldline-000021";
+
+/// One line of the transcript: a step that passed or failed.
+struct Transcript {
+    json: bool,
+    steps: Vec<Value>,
+    failed: usize,
+}
+
+impl Transcript {
+    fn say(&self, text: &str) {
+        if !self.json {
+            println!("{text}");
+        }
+    }
+
+    fn step(&mut self, name: &str, ok: bool, detail: Value) {
+        if !ok {
+            self.failed += 1;
+        }
+        if !self.json {
+            println!("  [{}] {name}", if ok { "ok" } else { "FAILED" });
+        }
+        self.steps.push(json!({"step": name, "ok": ok, "detail": detail}));
+    }
+}
+
+/// A token cache the way a client should keep one: reuse while more than `margin` remains.
+struct CachedToken {
+    token: AccessToken,
+    valid_until: Instant,
+}
+
+fn fresh(cache: Option<&CachedToken>, margin: Duration) -> Option<&AccessToken> {
+    cache.filter(|c| c.valid_until > Instant::now() + margin).map(|c| &c.token)
+}
+
+fn decode(token: &str) -> Value {
+    let mut scratch = vec![0u8; token.len()];
+    match bearerkit::dangerous::decode_unverified(token, &mut scratch) {
+        Ok(t) => json!({
+            "header": serde_json::from_str::<Value>(t.header().as_json()).unwrap_or(Value::Null),
+            "claims": serde_json::from_str::<Value>(t.claims().as_json()).unwrap_or(Value::Null),
+        }),
+        Err(e) => json!({"error": e.code()}),
+    }
+}
+
+fn pretty(v: &Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default().replace('\n', "\n      ")
+}
+
+pub(crate) fn run(_a: &DemoArgs, json_out: bool) -> Result<(), Failure> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::failed("runtime", e.to_string()))?;
+    rt.block_on(demo(json_out))
+}
+
+struct Keys {
+    d1: SigningKey,
+    wl: SigningKey,
+    wl_cert_pem: String,
+    wl_fingerprint: String,
+    outbound_secret: String,
+}
+
+fn make_keys() -> Result<Keys, Failure> {
+    let d1 = SigningKey::generate(&mut rand::rng());
+    // The Worldline client's certificate: a self-signed P-256 certificate made with rcgen,
+    // whose key bearerkit then signs with.
+    let kp = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)
+        .map_err(|e| Failure::failed("certificate", e.to_string()))?;
+    let params = rcgen::CertificateParams::new(vec!["worldline-client.demo".to_string()])
+        .map_err(|e| Failure::failed("certificate", e.to_string()))?;
+    let cert = params.self_signed(&kp).map_err(|e| Failure::failed("certificate", e.to_string()))?;
+    let wl = SigningKey::from_pem(&kp.serialize_pem())?;
+    let wl_cert_pem = cert.pem();
+    let fp = CertificateThumbprints::from_der(cert.der())?;
+    Ok(Keys {
+        d1,
+        wl,
+        wl_cert_pem,
+        wl_fingerprint: fp.sha1_hex().to_string(),
+        outbound_secret: format!("{:032x}", rand::random::<u128>()),
+    })
+}
+
+async fn demo(json_out: bool) -> Result<(), Failure> {
+    let mut t = Transcript { json: json_out, steps: Vec::new(), failed: 0 };
+    let keys = make_keys()?;
+    let server = crate::serve::start_demo_server(&keys.d1, &keys.wl_cert_pem, &keys.outbound_secret).await?;
+    let base = server.base_url();
+    t.say(&format!("bearerkit demo: local authorization server on {base} (127.0.0.1 only)\n"));
+    let client = fetch::http_client(&Tls::default())?;
+    let now = bearerkit::now_unix();
+
+    // ---- 1. Thales D1 inbound: JWT-bearer grant -------------------------------------
+    let d1_url = format!("{base}/authz/v1/oauth2/token");
+    t.say(&format!("1. Thales D1 inbound (seeds 000-002): POST {d1_url}"));
+    let d1_request = |jti: String, json_body: bool| -> Result<(String, Request<'_>), Failure> {
+        let assertion = profile::d1::assertion(D1_ISSUER, profile::d1::Env::Production, D1_KID, now)
+            .jwt_id(&jti)
+            .sign_to_string(&keys.d1)?;
+        let form =
+            vec![("grant_type", profile::d1::GRANT_TYPE.to_string()), ("assertion", assertion.clone())];
+        Ok((
+            assertion,
+            Request { url: &d1_url, form, json_body, basic: None, correlation_id: Some("demo-corr-0001") },
+        ))
+    };
+    let (assertion, req) = d1_request("demo-jti-1".into(), false)?;
+    t.say(&format!("   assertion (decoded, ES256, kid {D1_KID}):\n      {}", pretty(&decode(&assertion))));
+    let mut cache: Option<CachedToken> = None;
+    match fetch::send(&client, &req).await {
+        Ok(resp) => {
+            let ok =
+                resp.status == 200 && resp.expires_in == Some(900) && resp.redacted["expires_in"].is_number();
+            t.say(&format!("   response: {}", pretty(&resp.redacted)));
+            t.step("D1 token issued (form body), expires_in is the number 900", ok, resp.redacted.clone());
+            cache = Some(CachedToken {
+                valid_until: Instant::now() + Duration::from_secs(resp.expires_in.unwrap_or(0)),
+                token: resp.access_token,
+            });
+        }
+        Err(e) => t.step("D1 token issued (form body)", false, json!({"error": e.code()})),
+    }
+
+    // The same flow with a JSON body (seed 001 allows both).
+    let (_, req) = d1_request("demo-jti-2".into(), true)?;
+    let r = fetch::send(&client, &req).await;
+    t.step(
+        "D1 token issued (JSON body)",
+        r.as_ref().is_ok_and(|r| r.status == 200),
+        json!({"ok": r.is_ok()}),
+    );
+
+    // ---- 2. The token cache ---------------------------------------------------------
+    t.say("\n2. Token reuse: D1 tokens live 15 minutes; a second call is served from the cache");
+    let before = server.request_count();
+    let reused = fresh(cache.as_ref(), Duration::from_secs(60)).is_some();
+    let after = server.request_count();
+    t.say(&format!("   token-endpoint requests before: {before}, after: {after}"));
+    t.step(
+        "second call reused the cached token (no new request)",
+        reused && before == after,
+        json!({"requests": after}),
+    );
+
+    // Use it on the protected resource.
+    if let Some(c) = &cache {
+        let resp = client.get(format!("{base}/resource")).bearer_auth(c.token.secret()).send().await;
+        let status = resp.map(|r| r.status().as_u16()).unwrap_or(0);
+        t.step("GET /resource with the access token → 200", status == 200, json!({"status": status}));
+    }
+    let resp = client.get(format!("{base}/resource")).bearer_auth("not-a-token").send().await;
+    let status = resp.map(|r| r.status().as_u16()).unwrap_or(0);
+    t.step("GET /resource with an unknown token → 401", status == 401, json!({"status": status}));
+
+    // ---- 3. D1 outbound: HTTP Basic client credentials ---------------------------------
+    let out_url = format!("{base}/oauth2/token");
+    t.say(&format!(
+        "\n3. Thales D1 outbound (seed 003): D1 calls the issuer's POST {out_url} with HTTP Basic"
+    ));
+    let req = Request {
+        url: &out_url,
+        form: vec![("grant_type", "client_credentials".into()), ("scope", "issuer-api".into())],
+        json_body: false,
+        basic: Some((OUTBOUND_CLIENT, &keys.outbound_secret)),
+        correlation_id: None,
+    };
+    match fetch::send(&client, &req).await {
+        Ok(resp) => {
+            t.say(&format!("   response: {}", pretty(&resp.redacted)));
+            let ok = resp.redacted["expires_in"].is_string() && resp.redacted.get("expires_at").is_some();
+            t.step(
+                "token issued; expires_in is the string \"900\" and expires_at is set",
+                ok,
+                resp.redacted.clone(),
+            );
+        }
+        Err(e) => t.step("outbound token issued", false, json!({"error": e.code()})),
+    }
+    let req = Request { basic: Some((OUTBOUND_CLIENT, "wrong-secret")), ..req };
+    let r = fetch::send(&client, &req).await;
+    t.step(
+        "wrong client secret → invalid_client",
+        matches!(&r, Err(e) if e.code() == "invalid_client"),
+        json!({"error": r.err().map(|e| e.code())}),
+    );
+
+    // ---- 4. Worldline / Keycloak: client_assertion ------------------------------------
+    let kc_url = format!("{base}/auth/realms/{REALM}/protocol/openid-connect/token");
+    t.say(&format!("\n4. Worldline Open Banking (seed 004): POST {kc_url}"));
+    t.say(&format!("   client certificate SHA-1 fingerprint (the kid): {}", keys.wl_fingerprint));
+    let jti = format!("{:032x}", rand::random::<u128>());
+    let ca = profile::client_assertion::assertion(WL_CLIENT, &kc_url, &jti, now)
+        .key_id(&keys.wl_fingerprint)
+        .sign_to_string(&keys.wl)?;
+    t.say(&format!("   client_assertion (decoded):\n      {}", pretty(&decode(&ca))));
+    let req = Request {
+        url: &kc_url,
+        form: vec![
+            ("grant_type", "client_credentials".into()),
+            ("scope", "VOP WERO".into()),
+            ("client_assertion_type", profile::client_assertion::ASSERTION_TYPE.into()),
+            ("client_assertion", ca),
+        ],
+        json_body: false,
+        basic: None,
+        correlation_id: None,
+    };
+    match fetch::send(&client, &req).await {
+        Ok(resp) => {
+            t.say(&format!("   response: {}", pretty(&resp.redacted)));
+            let ok =
+                resp.redacted.get("not-before-policy").is_some() && resp.scope.as_deref() == Some("VOP WERO");
+            t.step("token issued with refresh_expires_in and not-before-policy", ok, resp.redacted.clone());
+        }
+        Err(e) => t.step("Worldline token issued", false, json!({"error": e.code()})),
+    }
+    let r = fetch::send(&client, &req).await;
+    t.step(
+        "the same client_assertion again (replayed jti) → invalid_client",
+        matches!(&r, Err(e) if e.code() == "invalid_client"),
+        json!({"error": r.err().map(|e| e.code())}),
+    );
+
+    // ---- 5. A refused request ---------------------------------------------------------
+    t.say("\n5. A refused request: a D1 assertion that expired an hour ago");
+    let old = profile::d1::assertion(D1_ISSUER, profile::d1::Env::Production, D1_KID, now - 3600)
+        .sign_to_string(&keys.d1)?;
+    let req = Request {
+        url: &d1_url,
+        form: vec![("grant_type", profile::d1::GRANT_TYPE.into()), ("assertion", old)],
+        json_body: false,
+        basic: None,
+        correlation_id: None,
+    };
+    let r = fetch::send(&client, &req).await;
+    let refused = matches!(&r, Err(e) if e.code() == "invalid_grant");
+    if let Err(e) = &r {
+        t.say(&format!("   refused: {}", e.code()));
+    }
+    t.step("expired assertion → 400 invalid_grant", refused, json!({"error": r.err().map(|e| e.code())}));
+
+    server.shutdown().await;
+    let total = t.steps.len();
+    let passed = total - t.failed;
+    if json_out {
+        println!("{}", json!({"ok": t.failed == 0, "steps": t.steps, "passed": passed, "failed": t.failed}));
+    } else {
+        println!("\ndemo: {passed} passed, {} failed", t.failed);
+    }
+    if t.failed == 0 {
+        Ok(())
+    } else {
+        Err(Failure::failed(
+            "demo_failed",
+            format!("{} of {total} demo steps did not behave as expected", t.failed),
+        ))
+    }
+}

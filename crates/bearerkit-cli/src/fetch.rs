@@ -1,0 +1,155 @@
+//! A small token-endpoint caller for `bearerkit token` and `bearerkit demo`: one request per
+//! call, no cache, no retries. (The full client with caching, single flight and retries is
+//! the `bearerkit-client` crate's job.)
+
+use crate::failure::Failure;
+use serde_json::Value;
+use std::fmt;
+use std::time::Duration;
+
+/// An access token that never prints in full.
+pub(crate) struct AccessToken(String);
+
+impl AccessToken {
+    pub(crate) fn secret(&self) -> &str {
+        &self.0
+    }
+
+    /// The first characters, for transcripts.
+    pub(crate) fn preview(&self) -> String {
+        let head: String = self.0.chars().take(8).collect();
+        format!("{head}… ({} chars)", self.0.len())
+    }
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AccessToken([redacted])")
+    }
+}
+
+/// A parsed token response (RFC 6749 §5.1), tolerant of the seeds' quirks: `expires_in` as
+/// a number or a numeric string, unknown members kept in `raw`.
+#[derive(Debug)]
+pub(crate) struct TokenResponse {
+    pub(crate) access_token: AccessToken,
+    pub(crate) expires_in: Option<u64>,
+    pub(crate) token_type: Option<String>,
+    pub(crate) scope: Option<String>,
+    /// The whole body with the access token replaced by `[redacted]`.
+    pub(crate) redacted: Value,
+    /// The HTTP status.
+    pub(crate) status: u16,
+}
+
+/// One request to a token endpoint.
+pub(crate) struct Request<'a> {
+    pub(crate) url: &'a str,
+    pub(crate) form: Vec<(&'a str, String)>,
+    pub(crate) json_body: bool,
+    pub(crate) basic: Option<(&'a str, &'a str)>,
+    pub(crate) correlation_id: Option<&'a str>,
+}
+
+/// TLS options for `bearerkit token`.
+#[derive(Default)]
+pub(crate) struct Tls {
+    /// Client certificate chain + private key, PEM (mutual TLS).
+    pub(crate) identity_pem: Option<Vec<u8>>,
+    /// Extra root certificates, PEM.
+    pub(crate) roots_pem: Vec<Vec<u8>>,
+}
+
+fn install_provider() {
+    // Idempotent: a second install returns Err, which is fine.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+pub(crate) fn http_client(tls: &Tls) -> Result<reqwest::Client, Failure> {
+    install_provider();
+    let mut b = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .user_agent(concat!("bearerkit/", env!("CARGO_PKG_VERSION")));
+    if let Some(pem) = &tls.identity_pem {
+        let id = reqwest::Identity::from_pem(pem)
+            .map_err(|e| Failure::failed("bad_tls_identity", format!("client certificate/key: {e}")))?;
+        b = b.identity(id);
+    }
+    for pem in &tls.roots_pem {
+        let certs = reqwest::Certificate::from_pem_bundle(pem)
+            .map_err(|e| Failure::failed("bad_ca", format!("CA certificate: {e}")))?;
+        for c in certs {
+            b = b.add_root_certificate(c);
+        }
+    }
+    b.build().map_err(|e| Failure::failed("transport", format!("HTTP client: {e}")))
+}
+
+/// The RFC 6749 §5.2 error codes, as stable `'static` strings.
+fn oauth_code(code: &str) -> &'static str {
+    match code {
+        "invalid_request" => "invalid_request",
+        "invalid_client" => "invalid_client",
+        "invalid_grant" => "invalid_grant",
+        "unauthorized_client" => "unauthorized_client",
+        "unsupported_grant_type" => "unsupported_grant_type",
+        "invalid_scope" => "invalid_scope",
+        _ => "oauth_error",
+    }
+}
+
+/// Send `req`; a 2xx JSON body with `access_token` is a success, an RFC 6749 error body a
+/// typed failure, anything else an `unexpected_response`.
+pub(crate) async fn send(client: &reqwest::Client, req: &Request<'_>) -> Result<TokenResponse, Failure> {
+    let mut r = client.post(req.url);
+    if let Some((id, secret)) = req.basic {
+        r = r.basic_auth(id, Some(secret));
+    }
+    if let Some(c) = req.correlation_id {
+        r = r.header("x-correlation-id", c);
+    }
+    r = if req.json_body {
+        let map: serde_json::Map<String, Value> =
+            req.form.iter().map(|(k, v)| ((*k).to_string(), Value::String(v.clone()))).collect();
+        r.json(&map)
+    } else {
+        r.form(&req.form)
+    };
+    let resp = r.send().await.map_err(|e| Failure::failed("transport", format!("{}: {e}", req.url)))?;
+    let status = resp.status().as_u16();
+    let body =
+        resp.text().await.map_err(|e| Failure::failed("transport", format!("reading the body: {e}")))?;
+    let json: Option<Value> = serde_json::from_str(&body).ok();
+    if !(200..300).contains(&status) {
+        if let Some(err) = json.as_ref().and_then(|j| j.get("error")).and_then(Value::as_str) {
+            let desc =
+                json.as_ref().and_then(|j| j.get("error_description")).and_then(Value::as_str).unwrap_or("");
+            return Err(Failure::failed(oauth_code(err), format!("HTTP {status} {err}: {desc}")));
+        }
+        let excerpt: String = body.chars().take(120).collect();
+        return Err(Failure::failed("unexpected_response", format!("HTTP {status}: {excerpt}")));
+    }
+    let Some(Value::Object(mut obj)) = json else {
+        let excerpt: String = body.chars().take(120).collect();
+        return Err(Failure::failed("unexpected_response", format!("HTTP {status}, not JSON: {excerpt}")));
+    };
+    let token = match obj.get("access_token") {
+        Some(Value::String(t)) => t.clone(),
+        _ => return Err(Failure::failed("unexpected_response", format!("HTTP {status}: no access_token"))),
+    };
+    obj.insert("access_token".into(), Value::String("[redacted]".into()));
+    let expires_in = match obj.get("expires_in") {
+        Some(Value::Number(n)) => n.as_u64(),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    };
+    Ok(TokenResponse {
+        access_token: AccessToken(token),
+        expires_in,
+        token_type: obj.get("token_type").and_then(Value::as_str).map(str::to_string),
+        scope: obj.get("scope").and_then(Value::as_str).map(str::to_string),
+        redacted: Value::Object(obj),
+        status,
+    })
+}

@@ -1,0 +1,178 @@
+//! `bearerkit demo`, `bearerkit serve` and `bearerkit token`, run as built binaries against
+//! each other over 127.0.0.1.
+#![allow(missing_docs, clippy::unwrap_used, clippy::panic, clippy::std_instead_of_core)]
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+
+fn bk() -> Command {
+    Command::cargo_bin("bearerkit").unwrap()
+}
+
+#[test]
+fn demo_walks_every_flow_and_exits_zero() {
+    bk().arg("demo")
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("demo: 10 passed, 0 failed"))
+        .stdout(predicate::str::contains("\"expires_in\": \"900\""))
+        .stdout(predicate::str::contains("refused: invalid_grant"))
+        // Access tokens never appear in full.
+        .stdout(predicate::str::contains("[redacted]"));
+    let out = bk().args(["--json", "demo"]).timeout(std::time::Duration::from_secs(60)).assert().success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["failed"], 0);
+}
+
+/// A running `bearerkit serve`, killed on drop.
+struct Served {
+    child: Child,
+    url: String,
+    // Kept open: the server keeps printing to it.
+    _stdout: BufReader<std::process::ChildStdout>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(config: &std::path::Path) -> Served {
+    let bin = assert_cmd::cargo::cargo_bin("bearerkit");
+    let mut child = std::process::Command::new(bin)
+        .args(["serve", "--port", "0", "--config"])
+        .arg(config)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    stdout.read_line(&mut line).unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+    Served { child, url, _stdout: stdout }
+}
+
+#[test]
+fn serve_and_token_every_flow() {
+    let d = tempfile::tempdir().unwrap();
+    let key = d.path().join("d1.pem");
+    bk().args(["keygen", "--out"]).arg(&key).assert().success();
+    let public = bk().args(["pubkey", "--key"]).arg(&key).assert().success().get_output().stdout.clone();
+    let public = String::from_utf8(public).unwrap();
+    let config = d.path().join("server.toml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"
+bind = "127.0.0.1:0"
+[[d1_issuers]]
+issuer_id = "MGW_T"
+env = "stg"
+[[d1_issuers.keys]]
+kid = "k1"
+public_key = """
+{public}"""
+[[outbound_clients]]
+client_id = "out"
+secret = "s3cret-value"
+scopes = ["a", "b"]
+"#
+        ),
+    )
+    .unwrap();
+    let server = serve(&config);
+    let d1_url = format!("{}/authz/v1/oauth2/token", server.url);
+    bk().args([
+        "token", "--flow", "d1", "--iss", "MGW_T", "--kid", "k1", "--aud", "stg", "--url", &d1_url, "--key",
+    ])
+    .arg(&key)
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("expires_in:   900"));
+    bk().args([
+        "--json",
+        "token",
+        "--flow",
+        "d1",
+        "--json-body",
+        "--iss",
+        "MGW_T",
+        "--kid",
+        "k1",
+        "--aud",
+        "stg",
+    ])
+    .args(["--correlation-id", "abc-123", "--url", &d1_url, "--key"])
+    .arg(&key)
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("\"access_token\":\"[redacted]\""));
+    // Wrong kid → invalid_grant, exit 1.
+    bk().args([
+        "token", "--flow", "d1", "--iss", "MGW_T", "--kid", "k2", "--aud", "stg", "--url", &d1_url, "--key",
+    ])
+    .arg(&key)
+    .assert()
+    .code(1)
+    .stderr(predicate::str::contains("invalid_grant"));
+    let out_url = format!("{}/oauth2/token", server.url);
+    bk().args([
+        "token",
+        "--flow",
+        "client-credentials",
+        "--client-id",
+        "out",
+        "--scope",
+        "a",
+        "--url",
+        &out_url,
+    ])
+    .env("BEARERKIT_CLIENT_SECRET", "s3cret-value")
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("scope:        a"));
+    bk().args([
+        "token",
+        "--flow",
+        "client-credentials",
+        "--client-id",
+        "out",
+        "--client-secret",
+        "nope",
+        "--url",
+        &out_url,
+    ])
+    .assert()
+    .code(1)
+    .stderr(predicate::str::contains("invalid_client"))
+    .stderr(predicate::str::contains("nope").not());
+    bk().args(["token", "--flow", "client-credentials", "--url", &out_url]).assert().code(2);
+    // Nothing listens here: a transport error, exit 1.
+    bk().args(["token", "--flow", "client-credentials", "--client-id", "x", "--client-secret", "y"])
+        .args(["--url", "http://127.0.0.1:9/oauth2/token"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("transport"));
+}
+
+#[test]
+fn serve_refuses_a_bad_config() {
+    let d = tempfile::tempdir().unwrap();
+    let config = d.path().join("bad.toml");
+    std::fs::write(&config, "no_such_field = 1\n").unwrap();
+    bk().args(["serve", "--config"])
+        .arg(&config)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("bad_config"));
+    bk().args(["serve", "--config"]).arg(d.path().join("missing.toml")).assert().code(1);
+}

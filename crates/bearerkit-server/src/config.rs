@@ -1,0 +1,532 @@
+//! Server configuration: read from TOML or built in code.
+
+use crate::{ConfigError, Secret};
+use core::net::{IpAddr, Ipv4Addr, SocketAddr};
+use serde::Deserialize;
+use std::collections::HashSet;
+
+/// Default lifetime of issued D1 and outbound access tokens: 15 minutes (seeds `000`, `003`).
+pub const DEFAULT_TOKEN_LIFETIME_SECS: u64 = 900;
+/// Default lifetime of Keycloak access tokens: 5 minutes (seed `004` example).
+pub const DEFAULT_REALM_TOKEN_LIFETIME_SECS: u64 = 300;
+/// Default maximum lifetime of a Keycloak client assertion: one hour.
+pub const DEFAULT_ASSERTION_MAX_LIFETIME_SECS: u64 = 3600;
+/// Default clock-skew leeway applied to assertions: 60 seconds.
+pub const DEFAULT_LEEWAY_SECS: u64 = 60;
+/// Default request timeout: 10 seconds.
+pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 10;
+/// Default capacity of the `jti` replay cache.
+pub const DEFAULT_REPLAY_CACHE_CAPACITY: usize = 65_536;
+/// Default number of live access tokens kept in memory.
+pub const DEFAULT_MAX_LIVE_TOKENS: usize = 100_000;
+/// Default D1 scope granted (seed `000` example).
+pub const DEFAULT_D1_SCOPE: &str = "d1-api:account:full d1-api:consumer:read";
+
+/// Everything the server needs: bind address, limits and the registered clients.
+///
+/// Build it from TOML ([`ServerConfig::from_toml_str`], [`ServerConfig::from_file`]; see
+/// `examples/server.toml`) or in code:
+///
+/// ```
+/// use bearerkit_server::{BasicClient, D1Env, D1Issuer, Realm, RealmClient, ServerConfig};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let key = bearerkit::SigningKey::from_bytes(&[7u8; 32])?;
+/// let config = ServerConfig::default()
+///     .with_d1_issuer(D1Issuer::new("MGW_ID", D1Env::Stg).key("k1", key.verifying_key().to_spki_pem_string()))
+///     .with_outbound_client(BasicClient::new("d1", "s3cret", ["payments"]))
+///     .with_realm(Realm::new("example-realm").client(RealmClient::new("Worldline-000021").secret("pw").scopes(["VOP", "WERO"])));
+/// config.validate()?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Address to listen on. Defaults to `127.0.0.1:0` (loopback, a free port).
+    pub bind: SocketAddr,
+    /// The server's external base URL (no trailing slash), used for the Keycloak
+    /// audiences. Defaults to `http://{bound address}`.
+    pub public_url: Option<String>,
+    /// Lifetime of D1 and outbound access tokens in seconds. Defaults to 900.
+    pub token_lifetime_secs: u64,
+    /// Clock-skew leeway for assertion `exp`/`nbf`/`iat`, in seconds. Defaults to 60.
+    pub leeway_secs: u64,
+    /// Per-request timeout in seconds (answers 408 when exceeded). Defaults to 10.
+    pub request_timeout_secs: u64,
+    /// Serve `POST /_test/faults` and `GET /_test/stats`. Defaults to false.
+    pub test_endpoints: bool,
+    /// Most `jti` values remembered at once; when full (after purging expired entries)
+    /// new assertions carrying a `jti` are refused. Defaults to 65 536.
+    pub replay_cache_capacity: usize,
+    /// Most live access tokens kept; when full the oldest is forgotten. Defaults to 100 000.
+    pub max_live_tokens: usize,
+    /// Thales D1 issuers allowed to use `POST /authz/v1/oauth2/token`.
+    pub d1_issuers: Vec<D1Issuer>,
+    /// Clients of the D1-outbound-style `POST /oauth2/token` (HTTP Basic).
+    pub outbound_clients: Vec<BasicClient>,
+    /// Keycloak-style realms (`POST /auth/realms/{realm}/protocol/openid-connect/token`).
+    pub realms: Vec<Realm>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
+            public_url: None,
+            token_lifetime_secs: DEFAULT_TOKEN_LIFETIME_SECS,
+            leeway_secs: DEFAULT_LEEWAY_SECS,
+            request_timeout_secs: DEFAULT_REQUEST_TIMEOUT_SECS,
+            test_endpoints: false,
+            replay_cache_capacity: DEFAULT_REPLAY_CACHE_CAPACITY,
+            max_live_tokens: DEFAULT_MAX_LIVE_TOKENS,
+            d1_issuers: Vec::new(),
+            outbound_clients: Vec::new(),
+            realms: Vec::new(),
+        }
+    }
+}
+
+/// D1 environment of an issuer: decides the expected `aud` (`stg` or `prd`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub enum D1Env {
+    /// Staging: `aud` = `stg`.
+    #[serde(rename = "stg", alias = "staging")]
+    Stg,
+    /// Production: `aud` = `prd`.
+    #[serde(rename = "prd", alias = "production")]
+    Prd,
+}
+
+impl D1Env {
+    /// The core profile's environment.
+    #[must_use]
+    pub const fn profile(self) -> bearerkit::profile::d1::Env {
+        match self {
+            Self::Stg => bearerkit::profile::d1::Env::Staging,
+            Self::Prd => bearerkit::profile::d1::Env::Production,
+        }
+    }
+
+    /// The expected `aud`.
+    #[must_use]
+    pub const fn audience(self) -> &'static str {
+        self.profile().audience()
+    }
+}
+
+/// A D1 issuer (merchant gateway): its id, environment, public keys and granted scope.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct D1Issuer {
+    /// The issuer id: the assertion's `iss` and `sub`.
+    pub issuer_id: String,
+    /// Environment, i.e. the expected `aud`: `"stg"` or `"prd"`.
+    pub env: D1Env,
+    /// Scope of the issued tokens. Defaults to [`DEFAULT_D1_SCOPE`].
+    #[serde(default = "default_d1_scope")]
+    pub scope: String,
+    /// Onboarded public keys, selected by the assertion's `kid`.
+    #[serde(default)]
+    pub keys: Vec<D1Key>,
+}
+
+fn default_d1_scope() -> String {
+    DEFAULT_D1_SCOPE.to_owned()
+}
+
+impl D1Issuer {
+    /// An issuer with no keys yet and the default scope.
+    #[must_use]
+    pub fn new(issuer_id: impl Into<String>, env: D1Env) -> Self {
+        Self { issuer_id: issuer_id.into(), env, scope: default_d1_scope(), keys: Vec::new() }
+    }
+
+    /// Add a public key: `key` is a `PUBLIC KEY` PEM (SPKI) or a JWK (JSON text).
+    #[must_use]
+    pub fn key(mut self, kid: impl Into<String>, key: impl Into<String>) -> Self {
+        self.keys.push(D1Key { kid: kid.into(), public_key: key.into() });
+        self
+    }
+
+    /// Set the granted scope (space separated).
+    #[must_use]
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = scope.into();
+        self
+    }
+}
+
+/// One onboarded D1 key.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct D1Key {
+    /// The `kid` the assertion header must carry.
+    pub kid: String,
+    /// The public key: a `PUBLIC KEY` PEM (SPKI) or a JWK (text starting with `{`).
+    pub public_key: String,
+}
+
+/// A client of the D1-outbound-style endpoint, authenticated with HTTP Basic.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BasicClient {
+    /// The client id (user part of HTTP Basic).
+    pub client_id: String,
+    /// The client secret (password part of HTTP Basic).
+    pub secret: Secret,
+    /// Scopes the client may request; a request without `scope` gets all of them.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// Whether the client may use the `client_credentials` grant; `false` answers
+    /// `unauthorized_client` after a successful authentication. Defaults to true.
+    #[serde(default = "yes")]
+    pub client_credentials: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl BasicClient {
+    /// A client allowed `scopes`.
+    #[must_use]
+    pub fn new<S: Into<String>>(
+        client_id: impl Into<String>,
+        secret: impl Into<Secret>,
+        scopes: impl IntoIterator<Item = S>,
+    ) -> Self {
+        Self {
+            client_id: client_id.into(),
+            secret: secret.into(),
+            scopes: scopes.into_iter().map(Into::into).collect(),
+            client_credentials: true,
+        }
+    }
+}
+
+/// A Keycloak-style realm.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Realm {
+    /// The realm name, the `{realm}` path segment (`[A-Za-z0-9._-]+`).
+    pub name: String,
+    /// Lifetime of issued tokens in seconds. Defaults to 300.
+    #[serde(default = "default_realm_lifetime")]
+    pub token_lifetime_secs: u64,
+    /// Longest accepted client-assertion lifetime (`exp − iat`), in seconds. Defaults to 3600.
+    #[serde(default = "default_assertion_max_lifetime")]
+    pub assertion_max_lifetime_secs: u64,
+    /// The realm's clients.
+    #[serde(default)]
+    pub clients: Vec<RealmClient>,
+}
+
+fn default_realm_lifetime() -> u64 {
+    DEFAULT_REALM_TOKEN_LIFETIME_SECS
+}
+
+fn default_assertion_max_lifetime() -> u64 {
+    DEFAULT_ASSERTION_MAX_LIFETIME_SECS
+}
+
+impl Realm {
+    /// An empty realm with the default lifetimes.
+    #[must_use]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            token_lifetime_secs: DEFAULT_REALM_TOKEN_LIFETIME_SECS,
+            assertion_max_lifetime_secs: DEFAULT_ASSERTION_MAX_LIFETIME_SECS,
+            clients: Vec::new(),
+        }
+    }
+
+    /// Add a client.
+    #[must_use]
+    pub fn client(mut self, client: RealmClient) -> Self {
+        self.clients.push(client);
+        self
+    }
+
+    /// Set the lifetime of issued tokens.
+    #[must_use]
+    pub fn token_lifetime(mut self, secs: u64) -> Self {
+        self.token_lifetime_secs = secs;
+        self
+    }
+
+    /// Set the longest accepted client-assertion lifetime.
+    #[must_use]
+    pub fn assertion_max_lifetime(mut self, secs: u64) -> Self {
+        self.assertion_max_lifetime_secs = secs;
+        self
+    }
+}
+
+/// A client of a realm: authenticated by `client_secret` and/or by a `client_assertion`
+/// signed with the key of `certificate` (its header `kid` = the certificate's SHA-1
+/// fingerprint, upper-case hex).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RealmClient {
+    /// The client id (the assertion's `iss` and `sub`).
+    pub client_id: String,
+    /// Secret for `client_secret_post` / `client_secret_basic`.
+    #[serde(default)]
+    pub secret: Option<Secret>,
+    /// X.509 certificate (PEM) whose P-256 key verifies client assertions.
+    #[serde(default)]
+    pub certificate: Option<String>,
+    /// Scopes the client may request; a request without `scope` gets all of them.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// Whether the client may use the `client_credentials` grant (Keycloak's "service
+    /// accounts enabled"); `false` answers `unauthorized_client`. Defaults to true.
+    #[serde(default = "yes")]
+    pub client_credentials: bool,
+}
+
+impl RealmClient {
+    /// A client with no credentials or scopes yet.
+    #[must_use]
+    pub fn new(client_id: impl Into<String>) -> Self {
+        Self {
+            client_id: client_id.into(),
+            secret: None,
+            certificate: None,
+            scopes: Vec::new(),
+            client_credentials: true,
+        }
+    }
+
+    /// Accept `client_secret`.
+    #[must_use]
+    pub fn secret(mut self, secret: impl Into<Secret>) -> Self {
+        self.secret = Some(secret.into());
+        self
+    }
+
+    /// Accept client assertions signed by this certificate's key (PEM).
+    #[must_use]
+    pub fn certificate(mut self, pem: impl Into<String>) -> Self {
+        self.certificate = Some(pem.into());
+        self
+    }
+
+    /// Set the allowed scopes.
+    #[must_use]
+    pub fn scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
+        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+}
+
+impl ServerConfig {
+    /// Parse (and [validate](Self::validate)) a TOML document.
+    ///
+    /// # Errors
+    /// [`ConfigError::Parse`] for bad TOML or unknown fields, and the errors of
+    /// [`validate`](Self::validate).
+    pub fn from_toml_str(s: &str) -> Result<Self, ConfigError> {
+        let config: Self = toml::from_str(s).map_err(|e| ConfigError::Parse(e.to_string()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Read, parse and validate a TOML file.
+    ///
+    /// # Errors
+    /// [`ConfigError::Io`] when the file cannot be read, and the errors of
+    /// [`from_toml_str`](Self::from_toml_str).
+    pub fn from_file(path: &std::path::Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Io { path: path.to_path_buf(), source })?;
+        Self::from_toml_str(&text)
+    }
+
+    /// Set the listen address.
+    #[must_use]
+    pub fn with_bind(mut self, bind: SocketAddr) -> Self {
+        self.bind = bind;
+        self
+    }
+
+    /// Set the D1 / outbound token lifetime.
+    #[must_use]
+    pub fn with_token_lifetime(mut self, secs: u64) -> Self {
+        self.token_lifetime_secs = secs;
+        self
+    }
+
+    /// Enable or disable the `/_test/*` endpoints.
+    #[must_use]
+    pub fn with_test_endpoints(mut self, on: bool) -> Self {
+        self.test_endpoints = on;
+        self
+    }
+
+    /// Add a D1 issuer.
+    #[must_use]
+    pub fn with_d1_issuer(mut self, issuer: D1Issuer) -> Self {
+        self.d1_issuers.push(issuer);
+        self
+    }
+
+    /// Add an outbound (HTTP Basic) client.
+    #[must_use]
+    pub fn with_outbound_client(mut self, client: BasicClient) -> Self {
+        self.outbound_clients.push(client);
+        self
+    }
+
+    /// Add a Keycloak-style realm.
+    #[must_use]
+    pub fn with_realm(mut self, realm: Realm) -> Self {
+        self.realms.push(realm);
+        self
+    }
+
+    /// Check the configuration: every key and certificate parses, names are unique and
+    /// non-empty, lifetimes and capacities are positive.
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`], [`ConfigError::Duplicate`], [`ConfigError::InvalidKey`]
+    /// or [`ConfigError::InvalidCertificate`].
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        positive("token_lifetime_secs", self.token_lifetime_secs)?;
+        positive("request_timeout_secs", self.request_timeout_secs)?;
+        positive("replay_cache_capacity", u64::try_from(self.replay_cache_capacity).unwrap_or(u64::MAX))?;
+        positive("max_live_tokens", u64::try_from(self.max_live_tokens).unwrap_or(u64::MAX))?;
+        if self.leeway_secs > 3600 {
+            return Err(invalid("leeway_secs", "must be at most 3600"));
+        }
+        if let Some(url) = &self.public_url
+            && (!(url.starts_with("http://") || url.starts_with("https://")) || url.ends_with('/'))
+        {
+            return Err(invalid("public_url", "must start with http:// or https:// and not end with /"));
+        }
+        let mut issuers = HashSet::new();
+        for issuer in &self.d1_issuers {
+            non_empty("d1_issuers.issuer_id", &issuer.issuer_id)?;
+            unique(&mut issuers, "d1 issuer", &issuer.issuer_id)?;
+            let mut kids = HashSet::new();
+            for key in &issuer.keys {
+                non_empty("d1_issuers.keys.kid", &key.kid)?;
+                unique(&mut kids, "d1 key id", &format!("{}/{}", issuer.issuer_id, key.kid))?;
+                parse_public_key(&key.public_key).map_err(|source| ConfigError::InvalidKey {
+                    issuer_id: issuer.issuer_id.clone(),
+                    kid: key.kid.clone(),
+                    source,
+                })?;
+            }
+        }
+        let mut clients = HashSet::new();
+        for client in &self.outbound_clients {
+            non_empty("outbound_clients.client_id", &client.client_id)?;
+            unique(&mut clients, "outbound client", &client.client_id)?;
+            check_scopes("outbound_clients.scopes", &client.scopes)?;
+        }
+        let mut realms = HashSet::new();
+        for realm in &self.realms {
+            let name_ok = !realm.name.is_empty()
+                && realm.name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+            if !name_ok {
+                return Err(invalid("realms.name", "must match [A-Za-z0-9._-]+"));
+            }
+            unique(&mut realms, "realm", &realm.name)?;
+            positive("realms.token_lifetime_secs", realm.token_lifetime_secs)?;
+            positive("realms.assertion_max_lifetime_secs", realm.assertion_max_lifetime_secs)?;
+            let mut ids = HashSet::new();
+            for client in &realm.clients {
+                non_empty("realms.clients.client_id", &client.client_id)?;
+                unique(&mut ids, "realm client", &format!("{}/{}", realm.name, client.client_id))?;
+                check_scopes("realms.clients.scopes", &client.scopes)?;
+                if client.secret.is_none() && client.certificate.is_none() {
+                    return Err(invalid(
+                        "realms.clients",
+                        "each client needs a secret, a certificate or both",
+                    ));
+                }
+                if let Some(pem) = &client.certificate {
+                    parse_certificate(pem).map_err(|reason| ConfigError::InvalidCertificate {
+                        realm: realm.name.clone(),
+                        client_id: client.client_id.clone(),
+                        reason,
+                    })?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn invalid(field: &'static str, reason: &str) -> ConfigError {
+    ConfigError::Invalid { field, reason: reason.to_owned() }
+}
+
+fn positive(field: &'static str, v: u64) -> Result<(), ConfigError> {
+    if v == 0 { Err(invalid(field, "must be greater than 0")) } else { Ok(()) }
+}
+
+fn non_empty(field: &'static str, v: &str) -> Result<(), ConfigError> {
+    if v.is_empty() { Err(invalid(field, "must not be empty")) } else { Ok(()) }
+}
+
+fn unique(seen: &mut HashSet<String>, what: &'static str, name: &str) -> Result<(), ConfigError> {
+    if seen.insert(name.to_owned()) {
+        Ok(())
+    } else {
+        Err(ConfigError::Duplicate { what, name: name.to_owned() })
+    }
+}
+
+fn check_scopes(field: &'static str, scopes: &[String]) -> Result<(), ConfigError> {
+    // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+    let ok = |s: &String| {
+        !s.is_empty()
+            && s.bytes().all(|b| b == 0x21 || (0x23..=0x5B).contains(&b) || (0x5D..=0x7E).contains(&b))
+    };
+    if scopes.iter().all(ok) {
+        Ok(())
+    } else {
+        Err(invalid(
+            field,
+            "each scope must be a non-empty RFC 6749 scope-token (no spaces, quotes or backslashes)",
+        ))
+    }
+}
+
+/// A public key from a `PUBLIC KEY` PEM or a JWK.
+pub(crate) fn parse_public_key(text: &str) -> Result<bearerkit::VerifyingKey, bearerkit::Error> {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') {
+        bearerkit::VerifyingKey::from_jwk(trimmed)
+    } else {
+        bearerkit::VerifyingKey::from_pem(text)
+    }
+}
+
+/// A parsed client certificate: its SHA-1 fingerprint (upper-case hex) and P-256 key.
+pub(crate) struct ParsedCertificate {
+    pub(crate) fingerprint: String,
+    pub(crate) key: bearerkit::VerifyingKey,
+}
+
+/// Parse a `CERTIFICATE` PEM (trailing spaces on lines tolerated, as in the seeds).
+pub(crate) fn parse_certificate(pem: &str) -> Result<ParsedCertificate, String> {
+    use x509_cert::der::{DecodePem, Encode};
+    let normalized: String = pem.trim().lines().map(|l| format!("{}\n", l.trim())).collect();
+    let cert = x509_cert::Certificate::from_pem(normalized.as_bytes())
+        .map_err(|e| format!("bad certificate: {e}"))?;
+    // The fingerprint is taken over the certificate's own DER bytes, as decoded by the core.
+    let mut scratch = vec![0u8; pem.len().saturating_mul(2).max(64)];
+    let prints = bearerkit::CertificateThumbprints::from_pem(pem, &mut scratch)
+        .map_err(|e| format!("bad certificate: {e} ({})", e.code()))?;
+    let spki = cert
+        .tbs_certificate()
+        .subject_public_key_info()
+        .to_der()
+        .map_err(|e| format!("bad certificate key: {e}"))?;
+    let key = bearerkit::VerifyingKey::from_spki_der(&spki)
+        .map_err(|e| format!("certificate key is not a P-256 key: {e} ({})", e.code()))?;
+    Ok(ParsedCertificate { fingerprint: prints.sha1_hex().as_str().to_owned(), key })
+}

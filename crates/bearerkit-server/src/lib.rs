@@ -1,0 +1,273 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod config;
+mod d1;
+mod error;
+mod faults;
+mod keycloak;
+mod outbound;
+mod params;
+mod resource;
+mod rfc3339;
+mod secret;
+mod state;
+
+pub use config::{
+    BasicClient, D1Env, D1Issuer, D1Key, DEFAULT_ASSERTION_MAX_LIFETIME_SECS, DEFAULT_D1_SCOPE,
+    DEFAULT_LEEWAY_SECS, DEFAULT_MAX_LIVE_TOKENS, DEFAULT_REALM_TOKEN_LIFETIME_SECS,
+    DEFAULT_REPLAY_CACHE_CAPACITY, DEFAULT_REQUEST_TIMEOUT_SECS, DEFAULT_TOKEN_LIFETIME_SECS, Realm,
+    RealmClient, ServerConfig,
+};
+pub use error::{ConfigError, OAuthError, ServerError};
+pub use faults::{Fault, FaultBody, FaultInjector, MALFORMED_BODY};
+pub use secret::Secret;
+pub use state::AppState;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use core::net::SocketAddr;
+use core::time::Duration;
+
+/// Path of the D1 inbound token endpoint (seed `001` server base `/authz/v1` + `/oauth2/token`).
+pub const D1_TOKEN_PATH: &str = "/authz/v1/oauth2/token";
+/// Path of the D1-outbound-style token endpoint (seed `003`).
+pub const OUTBOUND_TOKEN_PATH: &str = "/oauth2/token";
+/// Path of the protected resource.
+pub const RESOURCE_PATH: &str = "/resource";
+/// Largest accepted request body: 64 KiB (larger answers 413).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The correlation header of seed `000`.
+pub const CORRELATION_HEADER: &str = "x-correlation-id";
+
+/// The Keycloak-style token endpoint path of `realm` (seed `004`).
+#[must_use]
+pub fn keycloak_token_path(realm: &str) -> String {
+    format!("/auth/realms/{realm}/protocol/openid-connect/token")
+}
+
+/// The router: every endpoint, the body limit and the request timeout.
+///
+/// Use it directly with `tower::ServiceExt::oneshot` in tests, or through [`spawn`].
+pub fn app(state: AppState) -> Router {
+    let timeout = Duration::from_secs(state.inner.request_timeout_secs);
+    let token_routes = Router::new()
+        .route(D1_TOKEN_PATH, post(d1::token))
+        .route(OUTBOUND_TOKEN_PATH, post(outbound::token))
+        .route("/auth/realms/{realm}/protocol/openid-connect/token", post(keycloak::token))
+        .route_layer(middleware::from_fn_with_state(state.clone(), token_layer));
+    let mut router = Router::new().merge(token_routes).route(RESOURCE_PATH, get(resource::get));
+    if state.inner.test_endpoints {
+        router = router
+            .route("/_test/faults", post(test_faults).delete(test_clear_faults))
+            .route("/_test/stats", get(test_stats));
+    }
+    router
+        .fallback(not_found)
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .with_state(state)
+}
+
+/// A token response (RFC 6749 §5.1: `Cache-Control: no-store`, `Pragma: no-cache`).
+pub(crate) fn token_response<T: serde::Serialize>(body: &T) -> Response {
+    let mut response = axum::Json(body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// Around every token endpoint: count the request, apply an injected fault, check and
+/// echo `x-correlation-id`.
+async fn token_layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let fault = state.inner.faults.on_request();
+    let name = HeaderName::from_static(CORRELATION_HEADER);
+    let mut values = request.headers().get_all(&name).iter();
+    let correlation = match (values.next(), values.next()) {
+        (None, _) => Ok(None),
+        (Some(v), None) if params::valid_correlation_id(v.as_bytes()) => Ok(Some(v.clone())),
+        _ => Err(()),
+    };
+    let replaced = match &fault {
+        Some(fault) => faults::fault_response(fault),
+        None => None,
+    };
+    let mut response = if let Some(response) = replaced {
+        tracing::debug!(path = request.uri().path(), "injected fault answered");
+        response
+    } else {
+        if let Some(Fault::Delay(delay)) = fault {
+            tokio::time::sleep(delay).await;
+        }
+        match correlation {
+            Ok(_) => next.run(request).await,
+            Err(()) => {
+                OAuthError::request("x-correlation-id must match ^[A-Za-z0-9_-]{1,64}$").into_response()
+            }
+        }
+    };
+    if let Ok(Some(value)) = correlation {
+        response.headers_mut().insert(name, value);
+    }
+    response
+}
+
+async fn not_found() -> Response {
+    let body = serde_json::json!({ "error": "not_found", "error_description": "no such endpoint" });
+    (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
+}
+
+async fn test_faults(State(state): State<AppState>, body: axum::body::Bytes) -> Response {
+    let request: Result<faults::FaultRequest, _> = serde_json::from_slice(&body);
+    let result =
+        request.map_err(|e| format!("bad fault request: {e}")).and_then(faults::FaultRequest::into_fault);
+    match result {
+        Ok((fault, count)) => {
+            let injector = &state.inner.faults;
+            injector.push(fault, count);
+            axum::Json(serde_json::json!({ "queued": count, "pending": injector.pending() })).into_response()
+        }
+        Err(description) => {
+            let body = serde_json::json!({ "error": "invalid_request", "error_description": description });
+            (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
+        }
+    }
+}
+
+async fn test_clear_faults(State(state): State<AppState>) -> Response {
+    state.inner.faults.clear();
+    axum::Json(serde_json::json!({ "pending": 0 })).into_response()
+}
+
+async fn test_stats(State(state): State<AppState>) -> Response {
+    axum::Json(serde_json::json!({ "token_requests": state.inner.faults.request_count() })).into_response()
+}
+
+/// A server running in a tokio task; see [`spawn`].
+///
+/// Dropping it stops the server too (gracefully, without waiting); [`shutdown`](Self::shutdown)
+/// waits until the server task has finished.
+#[derive(Debug)]
+pub struct RunningServer {
+    addr: SocketAddr,
+    base_url: String,
+    state: AppState,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningServer {
+    /// The bound address (with the real port when `bind` asked for port 0).
+    #[must_use]
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT` (or `config.public_url` when set).
+    #[must_use]
+    pub fn base_url(&self) -> String {
+        self.base_url.clone()
+    }
+
+    /// The D1 inbound token endpoint URL.
+    #[must_use]
+    pub fn d1_token_url(&self) -> String {
+        format!("{}{D1_TOKEN_PATH}", self.base_url)
+    }
+
+    /// The D1-outbound-style token endpoint URL.
+    #[must_use]
+    pub fn outbound_token_url(&self) -> String {
+        format!("{}{OUTBOUND_TOKEN_PATH}", self.base_url)
+    }
+
+    /// The Keycloak-style token endpoint URL of `realm` (also a valid client-assertion `aud`).
+    #[must_use]
+    pub fn keycloak_token_url(&self, realm: &str) -> String {
+        keycloak::token_endpoint(&self.base_url, realm)
+    }
+
+    /// The Keycloak-style issuer URL of `realm` (the other accepted client-assertion `aud`).
+    #[must_use]
+    pub fn keycloak_issuer_url(&self, realm: &str) -> String {
+        keycloak::issuer(&self.base_url, realm)
+    }
+
+    /// The protected resource URL.
+    #[must_use]
+    pub fn resource_url(&self) -> String {
+        format!("{}{RESOURCE_PATH}", self.base_url)
+    }
+
+    /// The fault injector (a clonable handle).
+    #[must_use]
+    pub fn faults(&self) -> FaultInjector {
+        self.state.faults()
+    }
+
+    /// Token-endpoint requests seen so far.
+    #[must_use]
+    pub fn request_count(&self) -> u64 {
+        self.state.faults().request_count()
+    }
+
+    /// The shared state (live token count, ...).
+    #[must_use]
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Stop accepting connections, let in-flight requests finish (at most 5 s), and wait
+    /// for the server task.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let task = &mut self.task;
+        if tokio::time::timeout(Duration::from_secs(5), &mut *task).await.is_err() {
+            task.abort();
+        }
+    }
+}
+
+/// Bind `config.bind` (default `127.0.0.1:0`) and serve in a tokio task. Prints nothing;
+/// logs through `tracing` (no subscriber is installed).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let server = bearerkit_server::spawn(bearerkit_server::ServerConfig::default()).await?;
+/// assert!(server.base_url().starts_with("http://127.0.0.1:"));
+/// server.shutdown().await;
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// [`ServerError::Config`] for an invalid configuration, [`ServerError::Bind`] when the
+/// address cannot be bound.
+pub async fn spawn(config: ServerConfig) -> Result<RunningServer, ServerError> {
+    config.validate()?;
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(|source| ServerError::Bind { addr: config.bind, source })?;
+    let addr = listener.local_addr().map_err(|source| ServerError::Bind { addr: config.bind, source })?;
+    let state = AppState::new(&config, &format!("http://{addr}"))?;
+    let base_url = state.base_url().to_owned();
+    let router = app(state.clone());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let shutdown = async move {
+            // A send or a dropped sender both mean "stop".
+            let _ = stopped.await;
+        };
+        if let Err(e) = axum::serve(listener, router).with_graceful_shutdown(shutdown).await {
+            tracing::error!(error = %e, "server stopped with an error");
+        }
+    });
+    tracing::info!(%addr, "bearerkit-server listening");
+    Ok(RunningServer { addr, base_url, state, stop: Some(stop), task })
+}

@@ -1,0 +1,263 @@
+//! D1 inbound: `POST /authz/v1/oauth2/token`.
+
+use crate::common::*;
+use bearerkit::Assertion;
+
+#[tokio::test]
+async fn form_success_matches_the_seed() {
+    let f = start().await;
+    let r = post_d1_form(&f, &d1_assertion()).await;
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+    let (status, body) = json(r).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(keys(&body), ["access_token", "expires_in", "scope", "token_type"]);
+    assert_eq!(body["expires_in"], 900);
+    assert!(body["expires_in"].is_number());
+    assert_eq!(body["token_type"], "Bearer");
+    assert_eq!(body["scope"], D1_SCOPE);
+    let token = body["access_token"].as_str().unwrap();
+    assert_eq!(token.len(), 43, "32 random bytes, base64url");
+    assert!(token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+}
+
+#[tokio::test]
+async fn json_success() {
+    let f = start().await;
+    let body = serde_json::json!({ "grant_type": GRANT, "assertion": d1_assertion() });
+    let r = f.http.post(f.server.d1_token_url()).json(&body).send().await.unwrap();
+    let (status, body) = json(r).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["expires_in"], 900);
+}
+
+#[tokio::test]
+async fn jwk_registered_key_and_configured_lifetime() {
+    let f = start_with(|c| c.with_token_lifetime(600)).await;
+    let jti = jti();
+    let a =
+        bearerkit::profile::d1::assertion(ISSUER, bearerkit::profile::d1::Env::Production, KID_JWK, now())
+            .jwt_id(&jti)
+            .sign_to_string(&d1_key_jwk())
+            .unwrap();
+    let (status, body) = json(post_d1_form(&f, &a).await).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["expires_in"], 600);
+}
+
+#[tokio::test]
+async fn assertion_without_jti_is_accepted_twice() {
+    let f = start().await;
+    let a = bearerkit::profile::d1::assertion(ISSUER, bearerkit::profile::d1::Env::Production, KID, now())
+        .sign_to_string(&d1_key())
+        .unwrap();
+    assert_eq!(post_d1_form(&f, &a).await.status(), 200);
+    assert_eq!(post_d1_form(&f, &a).await.status(), 200);
+}
+
+#[tokio::test]
+async fn correlation_id_is_echoed_and_checked() {
+    let f = start().await;
+    let url = f.server.d1_token_url();
+    let form = [("grant_type", GRANT.to_owned()), ("assertion", d1_assertion())];
+    let r = f.http.post(&url).header("x-correlation-id", "abc-DEF_123").form(&form).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["x-correlation-id"], "abc-DEF_123");
+
+    let r = f
+        .http
+        .post(&url)
+        .form(&[("grant_type", GRANT.to_owned()), ("assertion", d1_assertion())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers().get("x-correlation-id").is_none());
+
+    // Echoed on errors too.
+    let r = f
+        .http
+        .post(&url)
+        .header("x-correlation-id", "err-1")
+        .form(&[("grant_type", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["x-correlation-id"], "err-1");
+    assert_error(r, 400, "unsupported_grant_type").await;
+
+    for bad in ["has space", "dot.dot", "", &"a".repeat(65), "é"] {
+        let r = f
+            .http
+            .post(&url)
+            .header("x-correlation-id", bad.as_bytes())
+            .form(&[("grant_type", GRANT.to_owned()), ("assertion", d1_assertion())])
+            .send()
+            .await
+            .unwrap();
+        assert!(r.headers().get("x-correlation-id").is_none());
+        let d = assert_error(r, 400, "invalid_request").await;
+        assert!(d.contains("x-correlation-id"), "{d}");
+    }
+    let r = f
+        .http
+        .post(&url)
+        .header("x-correlation-id", "a")
+        .header("x-correlation-id", "b")
+        .form(&[("grant_type", GRANT.to_owned()), ("assertion", d1_assertion())])
+        .send()
+        .await
+        .unwrap();
+    assert_error(r, 400, "invalid_request").await;
+    let r = f.http.post(&url).header("x-correlation-id", "a".repeat(64)).form(&form).send().await.unwrap();
+    // 64 characters is the maximum; the assertion was already used above (same jti).
+    assert_eq!(r.headers()["x-correlation-id"], "a".repeat(64).as_str());
+}
+
+#[tokio::test]
+async fn request_errors() {
+    let f = start().await;
+    let url = f.server.d1_token_url();
+    let a = d1_assertion();
+    let r = f.http.post(&url).form(&[("assertion", a.as_str())]).send().await.unwrap();
+    assert_eq!(assert_error(r, 400, "invalid_request").await, "missing grant_type");
+    let r = f.http.post(&url).form(&[("grant_type", ""), ("assertion", a.as_str())]).send().await.unwrap();
+    assert_error(r, 400, "invalid_request").await;
+    let r = f.http.post(&url).form(&[("grant_type", "client_credentials")]).send().await.unwrap();
+    assert_error(r, 400, "unsupported_grant_type").await;
+    let r = f.http.post(&url).form(&[("grant_type", GRANT)]).send().await.unwrap();
+    assert_eq!(assert_error(r, 400, "invalid_request").await, "missing assertion");
+    let r = f
+        .http
+        .post(&url)
+        .body(format!("grant_type={GRANT}&grant_type={GRANT}&assertion={a}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .await
+        .unwrap();
+    assert_error(r, 400, "invalid_request").await;
+    let r = f
+        .http
+        .post(&url)
+        .header("content-type", "application/json")
+        .body(r#"{"grant_type": 5}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_error(r, 400, "invalid_request").await;
+    let r =
+        f.http.post(&url).header("content-type", "application/json").body("{not json").send().await.unwrap();
+    assert_error(r, 400, "invalid_request").await;
+}
+
+#[tokio::test]
+async fn wrong_content_type_is_invalid_request() {
+    let f = start().await;
+    let url = f.server.d1_token_url();
+    let body = format!("grant_type={GRANT}&assertion={}", d1_assertion());
+    for ct in [Some("text/plain"), Some("multipart/form-data; boundary=x"), None] {
+        let mut req = f.http.post(&url).body(body.clone());
+        if let Some(ct) = ct {
+            req = req.header("content-type", ct);
+        }
+        let d = assert_error(req.send().await.unwrap(), 400, "invalid_request").await;
+        assert!(d.contains("content type"), "{d}");
+    }
+    // Parameters and case are tolerated.
+    let r = f
+        .http
+        .post(&url)
+        .header("content-type", "Application/X-WWW-Form-Urlencoded; charset=UTF-8")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn replayed_jti_is_refused() {
+    let f = start().await;
+    let a = d1_assertion();
+    assert_eq!(post_d1_form(&f, &a).await.status(), 200);
+    let d = assert_error(post_d1_form(&f, &a).await, 400, "invalid_grant").await;
+    assert_eq!(d, "assertion rejected: jti_replayed");
+    // JSON encoding shares the cache.
+    let body = serde_json::json!({ "grant_type": GRANT, "assertion": a });
+    let r = f.http.post(f.server.d1_token_url()).json(&body).send().await.unwrap();
+    assert_error(r, 400, "invalid_grant").await;
+}
+
+async fn rejected_with(f: &Fixture, assertion: &str, code: &str) {
+    let d = assert_error(post_d1_form(f, assertion).await, 400, "invalid_grant").await;
+    assert!(d.starts_with(&format!("assertion rejected: {code}")), "expected {code}, got {d:?}");
+}
+
+#[tokio::test]
+async fn key_selection_errors() {
+    let f = start().await;
+    let wrong_kid = d1_assertion_with(|a| a.key_id("k9"));
+    rejected_with(&f, &wrong_kid, "kid_mismatch").await;
+    // The right kid, the wrong key.
+    let jti = jti();
+    let forged =
+        bearerkit::profile::d1::assertion(ISSUER, bearerkit::profile::d1::Env::Production, KID, now())
+            .jwt_id(&jti)
+            .sign_to_string(&stranger_key())
+            .unwrap();
+    rejected_with(&f, &forged, "bad_signature").await;
+    // The JWK key's kid with the PEM key's signature.
+    rejected_with(&f, &d1_assertion_with(|a| a.key_id(KID_JWK)), "bad_signature").await;
+    let n = now();
+    let no_kid = Assertion::new()
+        .issuer(ISSUER)
+        .subject(ISSUER)
+        .audience("prd")
+        .issued_at(n)
+        .expires_in(300)
+        .sign_to_string(&d1_key())
+        .unwrap();
+    rejected_with(&f, &no_kid, "missing_kid").await;
+    let unknown_issuer = d1_assertion_with(|a| a.issuer("OTHER").subject("OTHER"));
+    rejected_with(&f, &unknown_issuer, "issuer_mismatch").await;
+    rejected_with(&f, &d1_assertion_with(|a| a.subject("someone-else")), "subject_mismatch").await;
+    rejected_with(&f, &d1_assertion_with(|a| a.audience("stg")), "audience_mismatch").await;
+    rejected_with(&f, "not-a-jwt", "malformed_token").await;
+    rejected_with(&f, "bm90anNvbg.e30.AAAA", "bad_json").await;
+}
+
+#[tokio::test]
+async fn time_rules() {
+    let f = start().await;
+    let n = now();
+    // Expired: exp 10 minutes ago (beyond the 60 s leeway).
+    rejected_with(&f, &d1_assertion_with(|a| a.issued_at(n - 900).expires_at(n - 600)), "expired").await;
+    // Not yet valid: nbf in 10 minutes.
+    rejected_with(&f, &d1_assertion_with(|a| a.not_before(n + 600)), "not_yet_valid").await;
+    // Issued in the future: iat in 10 minutes.
+    rejected_with(&f, &d1_assertion_with(|a| a.issued_at(n + 600).expires_at(n + 800)), "issued_in_future")
+        .await;
+    // Over-long: exp more than 15 minutes ahead.
+    rejected_with(&f, &d1_assertion_with(|a| a.issued_at(n).expires_at(n + 1000)), "lifetime_too_long").await;
+    rejected_with(&f, &d1_assertion_with(|a| a.issued_at(n - 300).expires_at(n + 700)), "lifetime_too_long")
+        .await;
+    // An iat inside the leeway does not stretch "exp at most 15 minutes ahead".
+    rejected_with(&f, &d1_assertion_with(|a| a.issued_at(n + 30).expires_at(n + 960)), "lifetime_too_long")
+        .await;
+    // Within the leeway is fine: exp 30 s ago, and the full 15 minutes.
+    assert_eq!(
+        post_d1_form(&f, &d1_assertion_with(|a| a.issued_at(n - 300).expires_at(n - 30))).await.status(),
+        200
+    );
+    assert_eq!(
+        post_d1_form(&f, &d1_assertion_with(|a| a.issued_at(n).expires_at(n + 900))).await.status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn get_is_method_not_allowed() {
+    let f = start().await;
+    let r = f.http.get(f.server.d1_token_url()).send().await.unwrap();
+    assert_eq!(r.status(), 405);
+}

@@ -1,0 +1,152 @@
+//! Fault injection: Rust API and the `/_test/*` endpoints.
+
+use crate::common::*;
+use axum::http::StatusCode;
+use core::time::Duration;
+use std::time::Instant;
+
+#[tokio::test]
+async fn status_then_success() {
+    let f = start().await;
+    f.server.faults().status_next(1, StatusCode::SERVICE_UNAVAILABLE);
+    let a = d1_assertion();
+    let r = post_d1_form(&f, &a).await;
+    let (status, body) = json(r).await;
+    assert_eq!((status, body["error"].as_str()), (503, Some("temporarily_unavailable")));
+    // The faulted request never reached the handler: the same assertion still works.
+    assert_eq!(post_d1_form(&f, &a).await.status(), 200);
+    assert_eq!(f.server.request_count(), 2);
+    assert_eq!(f.server.faults().pending(), 0);
+}
+
+#[tokio::test]
+async fn count_covers_several_requests_and_empty_bodies() {
+    let f = start().await;
+    f.server.faults().empty_status_next(2, StatusCode::BAD_GATEWAY);
+    for _ in 0..2 {
+        let r = post_d1_form(&f, &d1_assertion()).await;
+        assert_eq!(r.status(), 502);
+        assert!(r.bytes().await.unwrap().is_empty());
+    }
+    assert_eq!(post_d1_form(&f, &d1_assertion()).await.status(), 200);
+    // Faults apply to every token endpoint, not to /resource.
+    f.server.faults().status_next(1, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(f.http.get(f.server.resource_url()).send().await.unwrap().status(), 401);
+    let r = post_kc(
+        &f,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", KC_SECRET_CLIENT),
+            ("client_secret", KC_SECRET),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 500);
+    assert_eq!(f.server.request_count(), 4);
+}
+
+#[tokio::test]
+async fn retry_after() {
+    let f = start().await;
+    f.server.faults().retry_after_next(1, 3);
+    let r = post_d1_form(&f, &d1_assertion()).await;
+    assert_eq!(r.status(), 429);
+    assert_eq!(r.headers()["retry-after"], "3");
+    assert_eq!(post_d1_form(&f, &d1_assertion()).await.status(), 200);
+}
+
+#[tokio::test]
+async fn delay() {
+    let f = start().await;
+    f.server.faults().delay_next(1, Duration::from_millis(300));
+    let t = Instant::now();
+    assert_eq!(post_d1_form(&f, &d1_assertion()).await.status(), 200);
+    assert!(t.elapsed() >= Duration::from_millis(300), "{:?}", t.elapsed());
+    let t = Instant::now();
+    assert_eq!(post_d1_form(&f, &d1_assertion()).await.status(), 200);
+    assert!(t.elapsed() < Duration::from_millis(300), "{:?}", t.elapsed());
+}
+
+#[tokio::test]
+async fn delay_beyond_the_timeout_is_408() {
+    let f = start_with(|mut c| {
+        c.request_timeout_secs = 1;
+        c
+    })
+    .await;
+    f.server.faults().delay_next(1, Duration::from_millis(1500));
+    assert_eq!(post_d1_form(&f, &d1_assertion()).await.status(), 408);
+}
+
+#[tokio::test]
+async fn malformed() {
+    let f = start().await;
+    f.server.faults().malformed_next(1, StatusCode::OK);
+    f.server.faults().malformed_next(1, StatusCode::BAD_GATEWAY);
+    for status in [200, 502] {
+        let r = post_d1_form(&f, &d1_assertion()).await;
+        assert_eq!(r.status(), status);
+        let text = r.text().await.unwrap();
+        assert!(serde_json::from_str::<serde_json::Value>(&text).is_err(), "{text}");
+        assert_eq!(text, bearerkit_server::MALFORMED_BODY);
+    }
+    f.server.faults().status_next(5, StatusCode::SERVICE_UNAVAILABLE);
+    f.server.faults().clear();
+    assert_eq!(post_d1_form(&f, &d1_assertion()).await.status(), 200);
+}
+
+#[tokio::test]
+async fn http_test_endpoints() {
+    let f = start().await;
+    let base = f.server.base_url();
+    let post_fault = |body: serde_json::Value| f.http.post(format!("{base}/_test/faults")).json(&body).send();
+    let r = post_fault(serde_json::json!({"kind": "status", "status": 503, "count": 1})).await.unwrap();
+    assert_eq!(json(r).await.1["pending"], 1);
+    post_fault(serde_json::json!({"kind": "retry_after", "seconds": 2})).await.unwrap();
+    post_fault(serde_json::json!({"kind": "malformed", "status": 502})).await.unwrap();
+    post_fault(serde_json::json!({"kind": "delay", "millis": 200})).await.unwrap();
+    post_fault(serde_json::json!({"kind": "status", "status": 500, "body": "empty"})).await.unwrap();
+
+    assert_eq!(post_d1_form(&f, &d1_assertion()).await.status(), 503);
+    let r = post_d1_form(&f, &d1_assertion()).await;
+    assert_eq!((r.status().as_u16(), r.headers()["retry-after"].to_str().unwrap()), (429, "2"));
+    assert_eq!(post_d1_form(&f, &d1_assertion()).await.status(), 502);
+    let t = Instant::now();
+    assert_eq!(post_d1_form(&f, &d1_assertion()).await.status(), 200);
+    assert!(t.elapsed() >= Duration::from_millis(200));
+    let r = post_d1_form(&f, &d1_assertion()).await;
+    assert_eq!(r.status(), 500);
+    assert!(r.bytes().await.unwrap().is_empty());
+
+    let (status, stats) = json(f.http.get(format!("{base}/_test/stats")).send().await.unwrap()).await;
+    assert_eq!((status, stats), (200, serde_json::json!({"token_requests": 5})));
+
+    // Bad requests.
+    for bad in [
+        serde_json::json!({"kind": "explode"}),
+        serde_json::json!({"kind": "status", "status": 1000}),
+        serde_json::json!({"kind": "delay"}),
+        serde_json::json!({"kind": "status", "extra": true}),
+    ] {
+        assert_eq!(post_fault(bad).await.unwrap().status(), 400);
+    }
+    post_fault(serde_json::json!({"kind": "status", "count": 3})).await.unwrap();
+    let r = f.http.delete(format!("{base}/_test/faults")).send().await.unwrap();
+    assert_eq!(json(r).await.1["pending"], 0);
+    assert_eq!(post_d1_form(&f, &d1_assertion()).await.status(), 200);
+}
+
+#[tokio::test]
+async fn test_endpoints_are_off_by_default() {
+    let f = start_with(|c| c.with_test_endpoints(false)).await;
+    let base = f.server.base_url();
+    let r = f
+        .http
+        .post(format!("{base}/_test/faults"))
+        .json(&serde_json::json!({"kind": "status"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    assert_eq!(f.http.get(format!("{base}/_test/stats")).send().await.unwrap().status(), 404);
+}

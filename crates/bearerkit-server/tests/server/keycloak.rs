@@ -1,0 +1,252 @@
+//! Keycloak style: `POST /auth/realms/{realm}/protocol/openid-connect/token`.
+
+use crate::common::*;
+
+const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+fn secret_form(scope: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("grant_type", "client_credentials".to_owned()),
+        ("scope", scope.to_owned()),
+        ("client_id", KC_SECRET_CLIENT.to_owned()),
+        ("client_secret", KC_SECRET.to_owned()),
+    ]
+}
+
+fn jwt_form(assertion: &str, scope: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("grant_type", "client_credentials".to_owned()),
+        ("scope", scope.to_owned()),
+        ("client_assertion_type", ASSERTION_TYPE.to_owned()),
+        ("client_assertion", assertion.to_owned()),
+    ]
+}
+
+async fn post(f: &Fixture, form: &[(&'static str, String)]) -> reqwest::Response {
+    f.http.post(f.server.keycloak_token_url(REALM)).form(form).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn client_secret_success_matches_the_seed() {
+    let f = start().await;
+    let r = post(&f, &secret_form("VOP WERO")).await;
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let (status, body) = json(r).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        keys(&body),
+        ["access_token", "expires_in", "refresh_expires_in", "token_type", "not-before-policy", "scope"]
+    );
+    assert_eq!(body["expires_in"], 300);
+    assert_eq!(body["refresh_expires_in"], 0);
+    assert_eq!(body["not-before-policy"], 0);
+    assert_eq!(body["token_type"], "Bearer");
+    assert_eq!(body["scope"], "VOP WERO");
+}
+
+#[tokio::test]
+async fn client_secret_basic_is_accepted() {
+    let f = start().await;
+    let r = f
+        .http
+        .post(f.server.keycloak_token_url(REALM))
+        .basic_auth(KC_SECRET_CLIENT, Some(KC_SECRET))
+        .form(&[("grant_type", "client_credentials"), ("scope", "VOP")])
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json(r).await;
+    assert_eq!(status, 200, "{body}");
+    let r = f
+        .http
+        .post(f.server.keycloak_token_url(REALM))
+        .basic_auth(KC_SECRET_CLIENT, Some("nope"))
+        .form(&[("grant_type", "client_credentials"), ("scope", "VOP")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["www-authenticate"], "Basic realm=\"bearerkit\"");
+    assert_error(r, 401, "invalid_client").await;
+}
+
+#[tokio::test]
+async fn client_assertion_success_with_either_audience() {
+    let f = start_with(|c| {
+        let mut c = c;
+        c.realms[0].token_lifetime_secs = 120;
+        c
+    })
+    .await;
+    let (status, body) = json(post(&f, &jwt_form(&client_assertion(&f), "VOP IDEAL")).await).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["scope"], "VOP IDEAL");
+    assert_eq!(body["expires_in"], 120);
+    let issuer = f.server.keycloak_issuer_url(REALM);
+    let a = client_assertion_with(&f, |a| a.audience(&issuer));
+    let (status, body) = json(post(&f, &jwt_form(&a, "WERO")).await).await;
+    assert_eq!(status, 200, "{body}");
+    // With a matching client_id and the explicit typ.
+    let a = client_assertion_with(&f, |a| a.typ("client-authentication+jwt"));
+    let mut form = jwt_form(&a, "VOP");
+    form.push(("client_id", KC_JWT_CLIENT.to_owned()));
+    assert_eq!(post(&f, &form).await.status(), 200);
+}
+
+#[tokio::test]
+async fn invalid_scope_matches_the_seed() {
+    let f = start().await;
+    let r = post(&f, &secret_form("VOP IDEAL")).await;
+    assert_eq!(assert_error(r, 400, "invalid_scope").await, "Invalid scopes: IDEAL");
+}
+
+#[tokio::test]
+async fn invalid_client_is_400() {
+    let f = start().await;
+    let mut wrong = secret_form("VOP");
+    wrong[3].1 = "wrong".to_owned();
+    assert_error(post(&f, &wrong).await, 400, "invalid_client").await;
+    let mut unknown = secret_form("VOP");
+    unknown[2].1 = "nobody".to_owned();
+    assert_error(post(&f, &unknown).await, 400, "invalid_client").await;
+    // The certificate client has no secret.
+    let mut no_secret = secret_form("VOP");
+    no_secret[2].1 = KC_JWT_CLIENT.to_owned();
+    assert_error(post(&f, &no_secret).await, 400, "invalid_client").await;
+    // No authentication at all.
+    let r = post(
+        &f,
+        &[("grant_type", "client_credentials".to_owned()), ("client_id", KC_SECRET_CLIENT.to_owned())],
+    )
+    .await;
+    assert_error(r, 400, "invalid_client").await;
+    // Wrong assertion type.
+    let mut form = jwt_form(&client_assertion(&f), "VOP");
+    form[2].1 = "urn:example:other".to_owned();
+    assert_error(post(&f, &form).await, 400, "invalid_client").await;
+    // A secret client cannot use an assertion (no certificate).
+    let aud = f.server.keycloak_token_url(REALM);
+    let jti = jti();
+    let a = bearerkit::profile::client_assertion::assertion(KC_SECRET_CLIENT, &aud, &jti, now())
+        .key_id(&f.cert.fingerprint)
+        .sign_to_string(&f.cert.key)
+        .unwrap();
+    assert_error(post(&f, &jwt_form(&a, "VOP")).await, 400, "invalid_client").await;
+}
+
+#[tokio::test]
+async fn request_errors() {
+    let f = start().await;
+    // Two authentication methods.
+    let mut form = jwt_form(&client_assertion(&f), "VOP");
+    form.push(("client_secret", KC_SECRET.to_owned()));
+    assert_error(post(&f, &form).await, 400, "invalid_request").await;
+    let mut no_grant = secret_form("VOP");
+    no_grant.remove(0);
+    assert_error(post(&f, &no_grant).await, 400, "invalid_request").await;
+    let mut bad_grant = secret_form("VOP");
+    bad_grant[0].1 = "password".to_owned();
+    assert_error(post(&f, &bad_grant).await, 400, "unsupported_grant_type").await;
+    let no_sa = [
+        ("grant_type", "client_credentials".to_owned()),
+        ("client_id", KC_NO_GRANT.to_owned()),
+        ("client_secret", "x".to_owned()),
+    ];
+    assert_error(post(&f, &no_sa).await, 400, "unauthorized_client").await;
+    let r = f
+        .http
+        .post(f.server.keycloak_token_url(REALM))
+        .json(&serde_json::json!({"grant_type": "client_credentials"}))
+        .send()
+        .await
+        .unwrap();
+    assert_error(r, 400, "invalid_request").await;
+    let r = f
+        .http
+        .post(f.server.keycloak_token_url("no-such-realm"))
+        .form(&secret_form("VOP"))
+        .send()
+        .await
+        .unwrap();
+    assert_error(r, 404, "invalid_request").await;
+}
+
+async fn assertion_rejected(f: &Fixture, assertion: &str, code: &str) {
+    let d = assert_error(post(f, &jwt_form(assertion, "VOP")).await, 400, "invalid_client").await;
+    assert!(d.starts_with(&format!("assertion rejected: {code}")), "expected {code}, got {d:?}");
+}
+
+#[tokio::test]
+async fn replayed_jti_is_refused() {
+    let f = start().await;
+    let a = client_assertion(&f);
+    assert_eq!(post(&f, &jwt_form(&a, "VOP")).await.status(), 200);
+    assertion_rejected(&f, &a, "jti_replayed").await;
+}
+
+#[tokio::test]
+async fn assertion_rules() {
+    let f = start().await;
+    let n = now();
+    let lower = f.cert.fingerprint.to_ascii_lowercase();
+    assertion_rejected(&f, &client_assertion_with(&f, |a| a.key_id(&lower)), "kid_mismatch").await;
+    let other = make_cert("other");
+    assertion_rejected(&f, &client_assertion_with(&f, |a| a.key_id(&other.fingerprint)), "kid_mismatch")
+        .await;
+    // The right kid, another key.
+    let aud = f.server.keycloak_token_url(REALM);
+    let (j1, j2) = (jti(), jti());
+    let forged = bearerkit::profile::client_assertion::assertion(KC_JWT_CLIENT, &aud, &j1, n)
+        .key_id(&f.cert.fingerprint)
+        .sign_to_string(&other.key)
+        .unwrap();
+    assertion_rejected(&f, &forged, "bad_signature").await;
+    // No kid.
+    let no_kid = bearerkit::profile::client_assertion::assertion(KC_JWT_CLIENT, &aud, &j2, n)
+        .sign_to_string(&f.cert.key)
+        .unwrap();
+    assertion_rejected(&f, &no_kid, "missing_kid").await;
+    assertion_rejected(
+        &f,
+        &client_assertion_with(&f, |a| a.audience("https://elsewhere/token")),
+        "audience_mismatch",
+    )
+    .await;
+    assertion_rejected(
+        &f,
+        &client_assertion_with(&f, |a| a.issued_at(n - 7200).expires_at(n - 3700)),
+        "expired",
+    )
+    .await;
+    assertion_rejected(&f, &client_assertion_with(&f, |a| a.not_before(n + 600)), "not_yet_valid").await;
+    assertion_rejected(
+        &f,
+        &client_assertion_with(&f, |a| a.issued_at(n + 600).expires_at(n + 700)),
+        "issued_in_future",
+    )
+    .await;
+    assertion_rejected(
+        &f,
+        &client_assertion_with(&f, |a| a.issued_at(n).expires_at(n + 4000)),
+        "lifetime_too_long",
+    )
+    .await;
+    assertion_rejected(&f, &client_assertion_with(&f, |a| a.subject("x")), "subject_mismatch").await;
+    // The realm's configured maximum lifetime applies.
+    let g = start_with(|mut c| {
+        c.realms[0].assertion_max_lifetime_secs = 120;
+        c
+    })
+    .await;
+    assertion_rejected(
+        &g,
+        &client_assertion_with(&g, |a| a.issued_at(n).expires_at(n + 300)),
+        "lifetime_too_long",
+    )
+    .await;
+    assert_eq!(
+        post(&g, &jwt_form(&client_assertion_with(&g, |a| a.issued_at(n).expires_at(n + 100)), "VOP"))
+            .await
+            .status(),
+        200
+    );
+}
