@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 crit, openssl_txt = sys.argv[1], sys.argv[2]
+load_md = sys.argv[3] if len(sys.argv) > 3 else None
 
 
 def mean_ns(group, name):
@@ -65,3 +66,10 @@ if ossl_sign:
     print(f"| OpenSSL sign (`openssl speed`) | {us(ossl_sign)} | {ossl_sign / sign_raw:.3f} × raw p256 sign | |")
     print(f"| OpenSSL verify (`openssl speed`) | {us(ossl_verify)} | {ossl_verify / ver_raw:.3f} × raw p256 verify | |")
     print(f"\nPrepared-key verify vs OpenSSL verify: {ver_prep / ossl_verify:.2f}×.")
+
+if load_md:
+    print("\n## Token endpoint over loopback\n")
+    print("`cargo run --release -p bearerkit-server --example load` (same run): the D1 inbound endpoint of")
+    print("`bearerkit-server`, every request with its own pre-signed assertion and `jti`, reqwest clients on the")
+    print("same 2 cores as the server.\n")
+    print(open(load_md).read().strip())

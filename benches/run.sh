@@ -10,5 +10,6 @@ fi
 TARGET="${CARGO_TARGET_DIR:-$PWD/target}"
 cargo bench -p bearerkit-benches --bench core -- --warm-up-time 2 --measurement-time 6 2>&1 | tee /tmp/bearerkit-bench.log
 openssl speed -seconds 5 ecdsap256 2>/dev/null | tee /tmp/bearerkit-openssl.txt
-python3 benches/report.py "$TARGET/criterion" /tmp/bearerkit-openssl.txt > benches/RESULTS.md
+cargo run --release -q -p bearerkit-server --example load | tee /tmp/bearerkit-load.md
+python3 benches/report.py "$TARGET/criterion" /tmp/bearerkit-openssl.txt /tmp/bearerkit-load.md > benches/RESULTS.md
 cat benches/RESULTS.md

@@ -117,6 +117,12 @@ pub(crate) struct ServeArgs {
     /// Address to bind (default 127.0.0.1).
     #[arg(long)]
     pub(crate) bind: Option<std::net::IpAddr>,
+    /// Lifetime of issued D1 and outbound access tokens, seconds (overrides the file).
+    #[arg(long)]
+    pub(crate) token_lifetime: Option<u64>,
+    /// Serve the fault-injection endpoints `/_test/faults` and `/_test/stats` (tests only).
+    #[arg(long)]
+    pub(crate) test_endpoints: bool,
 }
 
 #[derive(Debug, Args)]

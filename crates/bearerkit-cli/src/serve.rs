@@ -25,6 +25,13 @@ pub(crate) fn run(a: &ServeArgs, json_out: bool) -> Result<(), Failure> {
     });
     let port = a.port.unwrap_or(config.bind.port());
     config = config.with_bind(SocketAddr::new(ip, port));
+    if let Some(secs) = a.token_lifetime {
+        config = config.with_token_lifetime(secs);
+    }
+    if a.test_endpoints {
+        config = config.with_test_endpoints(true);
+    }
+    config.validate().map_err(|e| Failure::failed("bad_config", e.to_string()))?;
     // Logs (never secrets) to stderr; RUST_LOG overrides the level.
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));

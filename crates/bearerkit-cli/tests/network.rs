@@ -46,7 +46,7 @@ impl Drop for Served {
 fn serve(config: &std::path::Path) -> Served {
     let bin = assert_cmd::cargo::cargo_bin("bearerkit");
     let mut child = std::process::Command::new(bin)
-        .args(["serve", "--port", "0", "--config"])
+        .args(["serve", "--port", "0", "--token-lifetime", "600", "--test-endpoints", "--config"])
         .arg(config)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
