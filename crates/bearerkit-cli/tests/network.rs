@@ -43,6 +43,18 @@ impl Drop for Served {
     }
 }
 
+/// A plain HTTP/1.1 GET over a TcpStream (the test needs no HTTP client for this).
+fn reqwest_free_get(url: &str) -> String {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').unwrap();
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    write!(s, "GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
+
 fn serve(config: &std::path::Path) -> Served {
     let bin = assert_cmd::cargo::cargo_bin("bearerkit");
     let mut child = std::process::Command::new(bin)
@@ -97,7 +109,10 @@ scopes = ["a", "b"]
     .arg(&key)
     .assert()
     .success()
-    .stdout(predicate::str::contains("expires_in:   900"));
+    .stdout(predicate::str::contains("expires_in:   600"));
+    // --test-endpoints: the stats endpoint counts the token request just made.
+    let stats = reqwest_free_get(&format!("{}/_test/stats", server.url));
+    assert!(stats.contains("\"token_requests\":1"), "{stats}");
     bk().args([
         "--json",
         "token",
