@@ -260,3 +260,108 @@ impl fmt::Display for Error {
 }
 
 impl core::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::Error;
+
+    /// Every variant once, in `ALL_CODES` order.
+    const ALL: [Error; 40] = [
+        Error::TokenTooLarge { limit: 0, found: 0 },
+        Error::MalformedToken,
+        Error::BadBase64,
+        Error::BadJson,
+        Error::DuplicateMember,
+        Error::JsonTooDeep,
+        Error::TooManyMembers,
+        Error::UnsupportedAlgorithm,
+        Error::UnsupportedCritical,
+        Error::MissingKeyId,
+        Error::KeyIdMismatch,
+        Error::BadType,
+        Error::BadHeader,
+        Error::SignatureLength { found: 0 },
+        Error::SignatureRange,
+        Error::BadSignature,
+        Error::ClaimType,
+        Error::DateOutOfRange,
+        Error::Expired,
+        Error::NotYetValid,
+        Error::IssuedInFuture,
+        Error::LifetimeTooLong,
+        Error::IssuerMismatch,
+        Error::SubjectMismatch,
+        Error::AudienceMismatch,
+        Error::MissingClaim,
+        Error::BadPem,
+        Error::BadDer,
+        Error::BadJwk,
+        Error::UnsupportedKeyType,
+        Error::WrongCurve,
+        Error::InvalidPoint,
+        Error::InvalidScalar,
+        Error::KeyMismatch,
+        Error::KeyUsage,
+        Error::BufferTooSmall,
+        Error::ClaimsNotObject,
+        Error::SignerFailed,
+        Error::BadDerSignature,
+        Error::InvalidPolicy,
+    ];
+
+    /// No wildcard: a new variant does not compile until it is listed here, and then the
+    /// test below fails until `ALL` and `ALL_CODES` list it too.
+    fn position(e: Error) -> usize {
+        match e {
+            Error::TokenTooLarge { .. } => 0,
+            Error::MalformedToken => 1,
+            Error::BadBase64 => 2,
+            Error::BadJson => 3,
+            Error::DuplicateMember => 4,
+            Error::JsonTooDeep => 5,
+            Error::TooManyMembers => 6,
+            Error::UnsupportedAlgorithm => 7,
+            Error::UnsupportedCritical => 8,
+            Error::MissingKeyId => 9,
+            Error::KeyIdMismatch => 10,
+            Error::BadType => 11,
+            Error::BadHeader => 12,
+            Error::SignatureLength { .. } => 13,
+            Error::SignatureRange => 14,
+            Error::BadSignature => 15,
+            Error::ClaimType => 16,
+            Error::DateOutOfRange => 17,
+            Error::Expired => 18,
+            Error::NotYetValid => 19,
+            Error::IssuedInFuture => 20,
+            Error::LifetimeTooLong => 21,
+            Error::IssuerMismatch => 22,
+            Error::SubjectMismatch => 23,
+            Error::AudienceMismatch => 24,
+            Error::MissingClaim => 25,
+            Error::BadPem => 26,
+            Error::BadDer => 27,
+            Error::BadJwk => 28,
+            Error::UnsupportedKeyType => 29,
+            Error::WrongCurve => 30,
+            Error::InvalidPoint => 31,
+            Error::InvalidScalar => 32,
+            Error::KeyMismatch => 33,
+            Error::KeyUsage => 34,
+            Error::BufferTooSmall => 35,
+            Error::ClaimsNotObject => 36,
+            Error::SignerFailed => 37,
+            Error::BadDerSignature => 38,
+            Error::InvalidPolicy => 39,
+        }
+    }
+
+    #[test]
+    fn all_codes_list_every_variant_once() {
+        assert_eq!(ALL.len(), Error::ALL_CODES.len());
+        for (i, e) in ALL.iter().enumerate() {
+            assert_eq!(position(*e), i);
+            assert_eq!(e.code(), Error::ALL_CODES[i]);
+        }
+    }
+}
