@@ -53,22 +53,38 @@ fn p1363_all_as_expected() {
 
 #[test]
 fn p1363_through_the_whole_jws_path() {
-    // Each P1363 signature placed in a real token over the key's own message is checked by
-    // the full `verify_jws` path: the verdict for an arbitrary signature must equal the
-    // raw verdict over the same signing input.
+    // Every P1363 signature of every group, placed in a real token over another message, goes
+    // through the full `verify_jws` path: the error must name the right gate — a length that
+    // is not 64, then r or s out of [1, n), and otherwise a signature that does not verify
+    // (the signatures were made over the Wycheproof message, not this signing input).
     let file = load("wycheproof/wycheproof_p256_sha256_p1363.json");
-    let group = &file["testGroups"][0];
-    let key =
-        VerifyingKey::from_sec1_bytes(&hex(group["publicKey"]["uncompressed"].as_str().unwrap())).unwrap();
     let input = format!("{}.{}", b64(br#"{"alg":"ES256"}"#), b64(b"foo"));
     let policy = Validation::new(0);
-    for t in group["tests"].as_array().unwrap() {
-        let sig = hex(t["sig"].as_str().unwrap());
-        let token = format!("{input}.{}", b64(&sig));
-        let mut scratch = vec![0u8; token.len() + 8];
-        let full = verify_jws(&token, &key, &policy, &mut scratch).is_ok();
-        assert_eq!(full, p1363_verdict(&key, input.as_bytes(), &sig));
+    let n = hex("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
+    let in_range = |x: &[u8]| x.iter().any(|b| *b != 0) && x < n.as_slice();
+    let mut counts = [0usize; 3];
+    for group in file["testGroups"].as_array().unwrap() {
+        let key = VerifyingKey::from_sec1_bytes(&hex(group["publicKey"]["uncompressed"].as_str().unwrap()))
+            .unwrap();
+        for t in group["tests"].as_array().unwrap() {
+            let sig = hex(t["sig"].as_str().unwrap());
+            let token = format!("{input}.{}", b64(&sig));
+            let mut scratch = vec![0u8; token.len()];
+            let got = verify_jws(&token, &key, &policy, &mut scratch).err();
+            let want = if sig.len() != 64 {
+                counts[0] += 1;
+                Error::SignatureLength { found: sig.len() }
+            } else if !(in_range(&sig[..32]) && in_range(&sig[32..])) {
+                counts[1] += 1;
+                Error::SignatureRange
+            } else {
+                counts[2] += 1;
+                Error::BadSignature
+            };
+            assert_eq!(got, Some(want), "tcId {} ({})", t["tcId"], t["comment"]);
+        }
     }
+    assert!(counts.iter().all(|c| *c > 0), "{counts:?}");
 }
 
 #[test]
