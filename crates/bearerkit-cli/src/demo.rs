@@ -4,10 +4,9 @@
 
 use crate::cli::DemoArgs;
 use crate::failure::Failure;
-use crate::fetch::{self, AccessToken, Request, Tls};
+use crate::fetch::{self, Request, Tls};
 use bearerkit::{CertificateThumbprints, SigningKey, profile};
 use serde_json::{Value, json};
-use std::time::{Duration, Instant};
 
 pub(crate) const D1_ISSUER: &str = "MGW_DEMO_0001";
 pub(crate) const D1_KID: &str = "demo-key-1";
@@ -38,16 +37,6 @@ impl Transcript {
         }
         self.steps.push(json!({"step": name, "ok": ok, "detail": detail}));
     }
-}
-
-/// A token cache the way a client should keep one: reuse while more than `margin` remains.
-struct CachedToken {
-    token: AccessToken,
-    valid_until: Instant,
-}
-
-fn fresh(cache: Option<&CachedToken>, margin: Duration) -> Option<&AccessToken> {
-    cache.filter(|c| c.valid_until > Instant::now() + margin).map(|c| &c.token)
 }
 
 fn decode(token: &str) -> Value {
@@ -128,17 +117,12 @@ async fn demo(json_out: bool) -> Result<(), Failure> {
     };
     let (assertion, req) = d1_request("demo-jti-1".into(), false)?;
     t.say(&format!("   assertion (decoded, ES256, kid {D1_KID}):\n      {}", pretty(&decode(&assertion))));
-    let mut cache: Option<CachedToken> = None;
     match fetch::send(&client, &req).await {
         Ok(resp) => {
             let ok =
                 resp.status == 200 && resp.expires_in == Some(900) && resp.redacted["expires_in"].is_number();
             t.say(&format!("   response: {}", pretty(&resp.redacted)));
             t.step("D1 token issued (form body), expires_in is the number 900", ok, resp.redacted.clone());
-            cache = Some(CachedToken {
-                valid_until: Instant::now() + Duration::from_secs(resp.expires_in.unwrap_or(0)),
-                token: resp.access_token,
-            });
         }
         Err(e) => t.step("D1 token issued (form body)", false, json!({"error": e.code()})),
     }
@@ -152,12 +136,21 @@ async fn demo(json_out: bool) -> Result<(), Failure> {
         json!({"ok": r.is_ok()}),
     );
 
-    // ---- 2. The token cache ---------------------------------------------------------
+    // ---- 2. The token cache (bearerkit-client) ---------------------------------------
     t.say("\n2. Token reuse: D1 tokens live 15 minutes; a second call is served from the cache");
+    let cached = bearerkit_client::TokenClient::builder(
+        d1_url.as_str(),
+        bearerkit_client::D1Grant::new(D1_ISSUER, profile::d1::Env::Production, D1_KID, keys.d1.clone()),
+    )
+    .correlation_id("demo-corr-0002")
+    .build()
+    .map_err(|e| crate::token::client_failure(&e))?;
+    let first = cached.token().await;
     let before = server.request_count();
-    let reused = fresh(cache.as_ref(), Duration::from_secs(60)).is_some();
+    let second = cached.token().await;
     let after = server.request_count();
     t.say(&format!("   token-endpoint requests before: {before}, after: {after}"));
+    let reused = matches!((&first, &second), (Ok(a), Ok(b)) if a.same_as(b));
     t.step(
         "second call reused the cached token (no new request)",
         reused && before == after,
@@ -165,8 +158,8 @@ async fn demo(json_out: bool) -> Result<(), Failure> {
     );
 
     // Use it on the protected resource.
-    if let Some(c) = &cache {
-        let resp = client.get(format!("{base}/resource")).bearer_auth(c.token.secret()).send().await;
+    if let Ok(token) = &second {
+        let resp = client.get(format!("{base}/resource")).bearer_auth(token.secret()).send().await;
         let status = resp.map(|r| r.status().as_u16()).unwrap_or(0);
         t.step("GET /resource with the access token → 200", status == 200, json!({"status": status}));
     }

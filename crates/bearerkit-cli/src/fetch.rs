@@ -1,40 +1,17 @@
-//! A small token-endpoint caller for `bearerkit token` and `bearerkit demo`: one request per
-//! call, no cache, no retries. (The full client with caching, single flight and retries is
-//! the `bearerkit-client` crate's job.)
+//! A raw token-endpoint caller for the `bearerkit demo` transcript: one request per call,
+//! no cache, no retries, and the whole response body kept (access token redacted) so the
+//! demo can show every member the server sent. `bearerkit token` and the demo's cache step
+//! use the real client, `bearerkit-client`.
 
 use crate::failure::Failure;
 use serde_json::Value;
-use std::fmt;
 use std::time::Duration;
-
-/// An access token that never prints in full.
-pub(crate) struct AccessToken(String);
-
-impl AccessToken {
-    pub(crate) fn secret(&self) -> &str {
-        &self.0
-    }
-
-    /// The first characters, for transcripts.
-    pub(crate) fn preview(&self) -> String {
-        let head: String = self.0.chars().take(8).collect();
-        format!("{head}… ({} chars)", self.0.len())
-    }
-}
-
-impl fmt::Debug for AccessToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AccessToken([redacted])")
-    }
-}
 
 /// A parsed token response (RFC 6749 §5.1), tolerant of the seeds' quirks: `expires_in` as
 /// a number or a numeric string, unknown members kept in `raw`.
 #[derive(Debug)]
 pub(crate) struct TokenResponse {
-    pub(crate) access_token: AccessToken,
     pub(crate) expires_in: Option<u64>,
-    pub(crate) token_type: Option<String>,
     pub(crate) scope: Option<String>,
     /// The whole body with the access token replaced by `[redacted]`.
     pub(crate) redacted: Value,
@@ -134,10 +111,9 @@ pub(crate) async fn send(client: &reqwest::Client, req: &Request<'_>) -> Result<
         let excerpt: String = body.chars().take(120).collect();
         return Err(Failure::failed("unexpected_response", format!("HTTP {status}, not JSON: {excerpt}")));
     };
-    let token = match obj.get("access_token") {
-        Some(Value::String(t)) => t.clone(),
-        _ => return Err(Failure::failed("unexpected_response", format!("HTTP {status}: no access_token"))),
-    };
+    if !matches!(obj.get("access_token"), Some(Value::String(_))) {
+        return Err(Failure::failed("unexpected_response", format!("HTTP {status}: no access_token")));
+    }
     obj.insert("access_token".into(), Value::String("[redacted]".into()));
     let expires_in = match obj.get("expires_in") {
         Some(Value::Number(n)) => n.as_u64(),
@@ -145,9 +121,7 @@ pub(crate) async fn send(client: &reqwest::Client, req: &Request<'_>) -> Result<
         _ => None,
     };
     Ok(TokenResponse {
-        access_token: AccessToken(token),
         expires_in,
-        token_type: obj.get("token_type").and_then(Value::as_str).map(str::to_string),
         scope: obj.get("scope").and_then(Value::as_str).map(str::to_string),
         redacted: Value::Object(obj),
         status,

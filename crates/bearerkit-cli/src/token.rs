@@ -1,10 +1,11 @@
-//! `bearerkit token`: one request to a real token endpoint.
+//! `bearerkit token`: a token from a real token endpoint, through `bearerkit-client`
+//! (retries, typed errors, mTLS) in its blocking form.
 
 use crate::cli::{Flow, TokenArgs};
 use crate::failure::Failure;
-use crate::fetch::{self, Request, Tls};
 use crate::keyfile;
 use bearerkit::profile;
+use bearerkit_client::{ClientAuth, D1Grant, PrivateKeyJwt, TokenClient};
 use serde_json::json;
 
 fn need<'a>(v: Option<&'a str>, what: &str, flow: &str) -> Result<&'a str, Failure> {
@@ -16,27 +17,22 @@ fn read(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
         .map_err(|e| Failure::failed("io_error", format!("cannot read {}: {e}", path.display())))
 }
 
+/// A client error as a CLI failure: its stable code and its (secret-free) message.
+pub(crate) fn client_failure(e: &bearerkit_client::Error) -> Failure {
+    match e.kind() {
+        bearerkit_client::ErrorKind::Assertion(core) => Failure::Rejected(*core),
+        _ => Failure::failed(e.code(), e.to_string()),
+    }
+}
+
+fn key_path<'a>(a: &'a TokenArgs, flow: &str) -> Result<&'a str, Failure> {
+    need(a.key.as_deref().and_then(|p| p.to_str()), "--key", flow)
+}
+
 pub(crate) fn run(a: &TokenArgs, json_out: bool) -> Result<(), Failure> {
-    let mut tls = Tls::default();
-    if let (Some(cert), Some(key)) = (&a.cert, &a.cert_key) {
-        let mut pem = read(cert)?;
-        pem.push(b'\n');
-        pem.extend(read(key)?);
-        tls.identity_pem = Some(pem);
-    }
-    for ca in &a.ca {
-        tls.roots_pem.push(read(ca)?);
-    }
-    let now = bearerkit::now_unix();
-    let jti = format!("{:032x}", rand::random::<u128>());
-    let assertion;
-    let mut form: Vec<(&str, String)> = Vec::new();
-    let mut basic = None;
-    match a.flow {
+    let flow: bearerkit_client::Flow = match a.flow {
         Flow::D1 => {
-            let key = keyfile::signing_key(
-                need(a.key.as_deref().and_then(|p| p.to_str()), "--key", "d1")?.as_ref(),
-            )?;
+            let key = keyfile::signing_key(key_path(a, "d1")?.as_ref())?;
             let iss = need(a.iss.as_deref(), "--iss", "d1")?;
             let kid = need(a.kid.as_deref(), "--kid", "d1")?;
             let env = match a.aud.as_str() {
@@ -44,67 +40,63 @@ pub(crate) fn run(a: &TokenArgs, json_out: bool) -> Result<(), Failure> {
                 "prd" => profile::d1::Env::Production,
                 _ => return Err(Failure::usage("--aud must be `stg` or `prd` for the d1 flow")),
             };
-            assertion = profile::d1::assertion(iss, env, kid, now).jwt_id(&jti).sign_to_string(&key)?;
-            form.push(("grant_type", profile::d1::GRANT_TYPE.to_string()));
-            form.push(("assertion", assertion));
+            D1Grant::new(iss, env, kid, key).into()
         }
         Flow::ClientCredentials => {
             let id = need(a.client_id.as_deref(), "--client-id", "client-credentials")?;
             let secret = need(a.client_secret.as_deref(), "--client-secret", "client-credentials")?;
-            form.push(("grant_type", "client_credentials".to_string()));
             if a.secret_post {
-                form.push(("client_id", id.to_string()));
-                form.push(("client_secret", secret.to_string()));
+                ClientAuth::secret_post(id, secret).into()
             } else {
-                basic = Some((id, secret));
+                ClientAuth::secret_basic(id, secret).into()
             }
         }
         Flow::ClientAssertion => {
-            let key = keyfile::signing_key(
-                need(a.key.as_deref().and_then(|p| p.to_str()), "--key", "client-assertion")?.as_ref(),
-            )?;
+            let key = keyfile::signing_key(key_path(a, "client-assertion")?.as_ref())?;
             let id = need(a.client_id.as_deref(), "--client-id", "client-assertion")?;
-            let mut builder = profile::client_assertion::assertion(id, &a.url, &jti, now);
+            let mut auth = PrivateKeyJwt::new(id, key);
             if let Some(kid) = a.kid.as_deref() {
-                builder = builder.key_id(kid);
+                auth = auth.kid(kid);
             }
-            form.push(("grant_type", "client_credentials".to_string()));
-            form.push(("client_assertion_type", profile::client_assertion::ASSERTION_TYPE.to_string()));
-            form.push(("client_assertion", builder.sign_to_string(&key)?));
+            auth.into()
         }
-    }
-    if let Some(scope) = &a.scope {
-        form.push(("scope", scope.clone()));
-    }
-    let req = Request {
-        url: &a.url,
-        form,
-        json_body: a.json_body,
-        basic,
-        correlation_id: a.correlation_id.as_deref(),
     };
-    let client = fetch::http_client(&tls)?;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::failed("runtime", e.to_string()))?;
-    let resp = rt.block_on(fetch::send(&client, &req))?;
-    let shown =
-        if a.show_token { resp.access_token.secret().to_string() } else { resp.access_token.preview() };
+    let mut builder = TokenClient::builder(a.url.as_str(), flow);
+    if let Some(scope) = &a.scope {
+        builder = builder.scope(scope.as_str());
+    }
+    if a.json_body {
+        builder = builder.json_body();
+    }
+    if let Some(id) = &a.correlation_id {
+        builder = builder.correlation_id(id.as_str());
+    }
+    if let (Some(cert), Some(key)) = (&a.cert, &a.cert_key) {
+        builder = builder.identity_pem(&read(cert)?, &read(key)?);
+    }
+    for ca in &a.ca {
+        builder = builder.root_certificate_pem(&read(ca)?);
+    }
+    let client = builder.build_blocking().map_err(|e| client_failure(&e))?;
+    let token = client.token().map_err(|e| client_failure(&e))?;
+    let shown = if a.show_token { token.secret().to_owned() } else { token.access_token().preview() };
+    let expires_in = token.lifetime().as_secs();
     if json_out {
-        let mut body = resp.redacted.clone();
-        if a.show_token {
-            body["access_token"] = json!(resp.access_token.secret());
-        }
+        let access_token = if a.show_token { token.secret() } else { "[redacted]" };
         println!(
             "{}",
-            json!({"ok": true, "status": resp.status, "expires_in": resp.expires_in, "response": body})
+            json!({"ok": true, "expires_in": expires_in, "response": {
+                "access_token": access_token,
+                "token_type": token.token_type(),
+                "expires_in": expires_in,
+                "scope": token.scope(),
+            }})
         );
     } else {
         println!("access_token: {shown}");
-        println!("token_type:   {}", resp.token_type.as_deref().unwrap_or("-"));
-        println!("expires_in:   {}", resp.expires_in.map_or("-".to_string(), |s| s.to_string()));
-        println!("scope:        {}", resp.scope.as_deref().unwrap_or("-"));
+        println!("token_type:   {}", token.token_type());
+        println!("expires_in:   {expires_in}");
+        println!("scope:        {}", token.scope().unwrap_or("-"));
     }
     Ok(())
 }

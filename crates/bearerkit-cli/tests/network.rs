@@ -69,7 +69,7 @@ fn serve(config: &std::path::Path) -> Served {
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     stdout.read_line(&mut line).unwrap();
     let url = line.trim().rsplit(' ').next().unwrap().to_string();
-    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+    assert!(url.starts_with("http://127.0.0.1:") || url.starts_with("https://127.0.0.1:"), "{line}");
     Served { child, url, _stdout: stdout }
 }
 
@@ -190,4 +190,94 @@ fn serve_refuses_a_bad_config() {
         .code(1)
         .stderr(predicate::str::contains("bad_config"));
     bk().args(["serve", "--config"]).arg(d.path().join("missing.toml")).assert().code(1);
+}
+
+/// A CA, a server leaf for 127.0.0.1 and a client leaf (rcgen), written as PEM files.
+struct Pki {
+    ca: std::path::PathBuf,
+    client_cert: std::path::PathBuf,
+    client_key: std::path::PathBuf,
+    server_pem: String,
+    server_key_pem: String,
+    ca_pem: String,
+    client_pem: String,
+}
+
+fn pki(dir: &std::path::Path) -> Pki {
+    use rcgen::{
+        BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
+        KeyUsagePurpose, PKCS_ECDSA_P256_SHA256,
+    };
+    let key = || KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name.push(DnType::CommonName, "bearerkit test CA");
+    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::DigitalSignature];
+    let ca = CertifiedIssuer::self_signed(ca, key()).unwrap();
+    let server_key = key();
+    let mut server = CertificateParams::new(vec!["127.0.0.1".to_owned()]).unwrap();
+    server.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let server = server.signed_by(&server_key, &ca).unwrap();
+    let client_key = key();
+    let mut client = CertificateParams::new(Vec::<String>::new()).unwrap();
+    client.distinguished_name.push(DnType::CommonName, "Worldline-000021");
+    client.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    let client = client.signed_by(&client_key, &ca).unwrap();
+    let p = Pki {
+        ca: dir.join("ca.pem"),
+        client_cert: dir.join("client.pem"),
+        client_key: dir.join("client-key.pem"),
+        server_pem: server.pem(),
+        server_key_pem: server_key.serialize_pem(),
+        ca_pem: ca.pem(),
+        client_pem: client.pem(),
+    };
+    std::fs::write(&p.ca, &p.ca_pem).unwrap();
+    std::fs::write(&p.client_cert, &p.client_pem).unwrap();
+    std::fs::write(&p.client_key, client_key.serialize_pem()).unwrap();
+    p
+}
+
+#[test]
+fn token_over_mutual_tls_with_a_client_assertion() {
+    let d = tempfile::tempdir().unwrap();
+    let p = pki(d.path());
+    // The mTLS client certificate also signs the client assertion (kid = its SHA-1 fingerprint).
+    let kid = bearerkit::CertificateThumbprints::from_pem(&p.client_pem, &mut vec![0u8; 4096])
+        .unwrap()
+        .sha1_hex()
+        .to_string();
+    let config = d.path().join("server.toml");
+    let toml = [
+        "bind = \"127.0.0.1:0\"".to_owned(),
+        "[tls]".to_owned(),
+        format!("certificate_chain = \"\"\"\n{}\"\"\"", p.server_pem),
+        format!("private_key = \"\"\"\n{}\"\"\"", p.server_key_pem),
+        format!("client_ca = \"\"\"\n{}\"\"\"", p.ca_pem),
+        "[[realms]]".to_owned(),
+        "name = \"openbanking\"".to_owned(),
+        "[[realms.clients]]".to_owned(),
+        "client_id = \"Worldline-000021\"".to_owned(),
+        "scopes = [\"VOP\", \"WERO\"]".to_owned(),
+        format!("certificate = \"\"\"\n{}\"\"\"", p.client_pem),
+    ];
+    std::fs::write(&config, toml.join("\n")).unwrap();
+    let server = serve(&config);
+    assert!(server.url.starts_with("https://"), "{}", server.url);
+    let url = format!("{}/auth/realms/openbanking/protocol/openid-connect/token", server.url);
+    let token = |with_cert: bool| {
+        let mut c = bk();
+        c.args(["token", "--flow", "client-assertion", "--client-id", "Worldline-000021", "--scope", "VOP"])
+            .args(["--kid", &kid, "--url", &url, "--key"])
+            .arg(&p.client_key)
+            .arg("--ca")
+            .arg(&p.ca);
+        if with_cert {
+            c.arg("--cert").arg(&p.client_cert).arg("--cert-key").arg(&p.client_key);
+        }
+        c.timeout(std::time::Duration::from_secs(30)).assert()
+    };
+    token(true).success().stdout(predicate::str::contains("scope:        VOP"));
+    // Without the client certificate the TLS handshake is refused.
+    token(false).code(1).stderr(predicate::str::contains("(transport)"));
 }

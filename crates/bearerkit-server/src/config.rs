@@ -1,6 +1,6 @@
 //! Server configuration: read from TOML or built in code.
 
-use crate::{ConfigError, Secret};
+use crate::{ConfigError, Secret, TlsConfig};
 use core::net::{IpAddr, Ipv4Addr, SocketAddr};
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -54,6 +54,13 @@ pub struct ServerConfig {
     pub request_timeout_secs: u64,
     /// Serve `POST /_test/faults` and `GET /_test/stats`. Defaults to false.
     pub test_endpoints: bool,
+    /// Also accept `application/json` bodies on the outbound and Keycloak-style endpoints
+    /// (the seeds take form bodies there; this is for testing clients' JSON encoding).
+    /// Defaults to false. The D1 endpoint always accepts both (seed `001`).
+    pub json_bodies: bool,
+    /// Serve HTTPS (and require client certificates when `client_ca` is set) instead of
+    /// plain HTTP. Defaults to none.
+    pub tls: Option<TlsConfig>,
     /// Most `jti` values remembered at once; when full (after purging expired entries)
     /// new assertions carrying a `jti` are refused. Defaults to 65 536.
     pub replay_cache_capacity: usize,
@@ -76,6 +83,8 @@ impl Default for ServerConfig {
             leeway_secs: DEFAULT_LEEWAY_SECS,
             request_timeout_secs: DEFAULT_REQUEST_TIMEOUT_SECS,
             test_endpoints: false,
+            json_bodies: false,
+            tls: None,
             replay_cache_capacity: DEFAULT_REPLAY_CACHE_CAPACITY,
             max_live_tokens: DEFAULT_MAX_LIVE_TOKENS,
             d1_issuers: Vec::new(),
@@ -364,6 +373,20 @@ impl ServerConfig {
         self
     }
 
+    /// Accept JSON bodies on the outbound and Keycloak-style endpoints too.
+    #[must_use]
+    pub fn with_json_bodies(mut self, on: bool) -> Self {
+        self.json_bodies = on;
+        self
+    }
+
+    /// Serve HTTPS (mutual TLS when the configuration names client CAs).
+    #[must_use]
+    pub fn with_tls(mut self, tls: TlsConfig) -> Self {
+        self.tls = Some(tls);
+        self
+    }
+
     /// Add a D1 issuer.
     #[must_use]
     pub fn with_d1_issuer(mut self, issuer: D1Issuer) -> Self {
@@ -403,6 +426,9 @@ impl ServerConfig {
             && (!(url.starts_with("http://") || url.starts_with("https://")) || url.ends_with('/'))
         {
             return Err(invalid("public_url", "must start with http:// or https:// and not end with /"));
+        }
+        if let Some(tls) = &self.tls {
+            tls.server_config()?;
         }
         let mut issuers = HashSet::new();
         for issuer in &self.d1_issuers {

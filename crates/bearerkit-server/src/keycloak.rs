@@ -1,6 +1,6 @@
 //! Keycloak style: `POST /auth/realms/{realm}/protocol/openid-connect/token` (seed `004`).
 
-use crate::params::{self, BasicCredentials, BodyEncoding, Params};
+use crate::params::{self, BasicCredentials, Params};
 use crate::secret::secret_matches;
 use crate::state::{RealmClientEntry, RealmEntry, ReplayError};
 use crate::{AppState, OAuthError};
@@ -52,7 +52,7 @@ pub(crate) async fn token(
         return Err(OAuthError::NotFound("Realm does not exist".to_owned()));
     };
     let basic = params::basic_credentials(&headers)?;
-    let params = params::read(&headers, body, &[BodyEncoding::Form])?;
+    let params = params::read(&headers, body, params::form_or_json(inner.json_bodies))?;
     let grant_type =
         params.get("grant_type").ok_or_else(|| OAuthError::request("Missing form parameter: grant_type"))?;
     if grant_type != "client_credentials" {

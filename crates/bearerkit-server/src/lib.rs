@@ -12,6 +12,7 @@ mod resource;
 mod rfc3339;
 mod secret;
 mod state;
+mod tls;
 
 pub use config::{
     BasicClient, D1Env, D1Issuer, D1Key, DEFAULT_ASSERTION_MAX_LIFETIME_SECS, DEFAULT_D1_SCOPE,
@@ -23,6 +24,7 @@ pub use error::{ConfigError, OAuthError, ServerError};
 pub use faults::{Fault, FaultBody, FaultInjector, MALFORMED_BODY};
 pub use secret::Secret;
 pub use state::AppState;
+pub use tls::{HANDSHAKE_TIMEOUT, TlsConfig};
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -168,7 +170,7 @@ impl RunningServer {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT` (or `config.public_url` when set).
+    /// `http://127.0.0.1:PORT`, `https://…` with TLS (or `config.public_url` when set).
     #[must_use]
     pub fn base_url(&self) -> String {
         self.base_url.clone()
@@ -255,19 +257,31 @@ pub async fn spawn(config: ServerConfig) -> Result<RunningServer, ServerError> {
         .await
         .map_err(|source| ServerError::Bind { addr: config.bind, source })?;
     let addr = listener.local_addr().map_err(|source| ServerError::Bind { addr: config.bind, source })?;
-    let state = AppState::new(&config, &format!("http://{addr}"))?;
+    let scheme = if config.tls.is_some() { "https" } else { "http" };
+    let state = AppState::new(&config, &format!("{scheme}://{addr}"))?;
     let base_url = state.base_url().to_owned();
     let router = app(state.clone());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let shutdown = async move {
-            // A send or a dropped sender both mean "stop".
-            let _ = stopped.await;
-        };
-        if let Err(e) = axum::serve(listener, router).with_graceful_shutdown(shutdown).await {
-            tracing::error!(error = %e, "server stopped with an error");
+    // A send or a dropped sender both mean "stop".
+    let shutdown = async move {
+        let _ = stopped.await;
+    };
+    let task = match &config.tls {
+        None => tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, router).with_graceful_shutdown(shutdown).await {
+                tracing::error!(error = %e, "server stopped with an error");
+            }
+        }),
+        Some(tls) => {
+            let listener = tls::TlsListener::new(listener, tls.server_config()?)
+                .map_err(|source| ServerError::Bind { addr: config.bind, source })?;
+            tokio::spawn(async move {
+                if let Err(e) = axum::serve(listener, router).with_graceful_shutdown(shutdown).await {
+                    tracing::error!(error = %e, "server stopped with an error");
+                }
+            })
         }
-    });
+    };
     tracing::info!(%addr, "bearerkit-server listening");
     Ok(RunningServer { addr, base_url, state, stop: Some(stop), task })
 }

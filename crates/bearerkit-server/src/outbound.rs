@@ -1,6 +1,6 @@
 //! D1-outbound style: `POST /oauth2/token` with HTTP Basic client credentials (seed `003`).
 
-use crate::params::{self, BasicCredentials, BodyEncoding};
+use crate::params::{self, BasicCredentials};
 use crate::secret::secret_matches;
 use crate::state::BasicClientEntry;
 use crate::{AppState, OAuthError};
@@ -50,7 +50,7 @@ pub(crate) async fn token(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, OAuthError> {
     let creds = params::basic_credentials(&headers)?;
-    let params = params::read(&headers, body, &[BodyEncoding::Form])?;
+    let params = params::read(&headers, body, params::form_or_json(state.inner.json_bodies))?;
     let inner = &state.inner;
     let Some(creds) = creds else {
         return Err(OAuthError::client_basic("client authentication required (HTTP Basic)"));

@@ -15,6 +15,12 @@ pub(crate) enum BodyEncoding {
     Json,
 }
 
+/// The accepted encodings of the outbound and Keycloak endpoints: form, and JSON too when
+/// the server is configured with `json_bodies`.
+pub(crate) fn form_or_json(json_bodies: bool) -> &'static [BodyEncoding] {
+    if json_bodies { &[BodyEncoding::Form, BodyEncoding::Json] } else { &[BodyEncoding::Form] }
+}
+
 /// Request parameters: each name at most once; empty values count as absent
 /// (RFC 6749 §3.1).
 #[derive(Default)]

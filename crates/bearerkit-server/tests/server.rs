@@ -25,3 +25,5 @@ mod oneshot;
 mod outbound;
 #[path = "server/resource.rs"]
 mod resource;
+#[path = "server/tls.rs"]
+mod tls;

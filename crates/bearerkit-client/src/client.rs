@@ -1,0 +1,686 @@
+//! `TokenClient`: the cached, single-flight, retrying token client.
+
+use crate::request::{BodyEncoding, CorrelationId, Flow, RequestSpec, valid_correlation_id};
+use crate::response::{TokenResponse, parse_response};
+use crate::transport::{Tls, Transport};
+use crate::{AccessToken, Error};
+use core::fmt;
+use core::time::Duration;
+use http::{HeaderName, HeaderValue};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
+
+/// Default refresh margin: refresh when less than 60 s of the token's life remains.
+pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
+/// Default refresh jitter: up to 10 s more, so many processes do not refresh at once.
+pub const DEFAULT_REFRESH_JITTER: Duration = Duration::from_secs(10);
+/// Lifetime assumed when a response has neither `expires_in` nor `expires_at`: 5 minutes.
+pub const DEFAULT_EXPIRES_IN: Duration = Duration::from_secs(300);
+/// After a failed refresh while the old token is still valid, wait this long before
+/// trying again (callers get the old token meanwhile).
+pub const DEFAULT_REFRESH_RETRY_INTERVAL: Duration = Duration::from_secs(5);
+
+/// Retries: exponential backoff with full jitter for transport errors, timeouts, 429 and
+/// 5xx, honouring `Retry-After`; never for a 4xx OAuth error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Most HTTP attempts per refresh (1 = no retries). Default 3.
+    pub max_attempts: u32,
+    /// First backoff ceiling; doubled each attempt. Default 100 ms.
+    pub base_delay: Duration,
+    /// Largest backoff ceiling. Default 2 s.
+    pub max_delay: Duration,
+    /// Give up instead of sleeping past this much time since the first attempt (a longer
+    /// `Retry-After` ends the retries). Default 10 s.
+    pub max_elapsed: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_secs(2),
+            max_elapsed: Duration::from_secs(10),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries.
+    #[must_use]
+    pub fn none() -> Self {
+        Self { max_attempts: 1, ..Self::default() }
+    }
+
+    /// Full jitter (AWS architecture blog): uniform in `[0, min(max_delay, base·2^(n−1))]`
+    /// after attempt `n` (1-based).
+    #[must_use]
+    pub fn backoff(&self, attempt: u32, random: u64) -> Duration {
+        let factor = 1u32.checked_shl(attempt.saturating_sub(1).min(20)).unwrap_or(u32::MAX);
+        let ceiling = self.base_delay.saturating_mul(factor).min(self.max_delay);
+        let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
+        Duration::from_nanos(if nanos == 0 { 0 } else { random % (nanos + 1) })
+    }
+}
+
+/// A token from the cache: cheap to clone (one reference count); `Debug` never shows it.
+#[derive(Clone)]
+pub struct Token(Arc<TokenInner>);
+
+struct TokenInner {
+    access_token: AccessToken,
+    token_type: String,
+    scope: Option<String>,
+    lifetime: Duration,
+    expires_at: Instant,
+}
+
+impl Token {
+    /// The access token.
+    #[must_use]
+    pub fn access_token(&self) -> &AccessToken {
+        &self.0.access_token
+    }
+
+    /// The access token string, for `Authorization: Bearer`. Never log it.
+    #[must_use]
+    pub fn secret(&self) -> &str {
+        self.0.access_token.secret()
+    }
+
+    /// `Authorization` header value `Bearer <token>`, marked sensitive.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::UnexpectedResponse`] is impossible here in practice; a token
+    /// with bytes not allowed in a header gives [`crate::ErrorKind::Config`].
+    pub fn authorization(&self) -> Result<HeaderValue, Error> {
+        let mut v = HeaderValue::from_str(&format!("Bearer {}", self.secret()))
+            .map_err(|_| Error::config("access token is not a valid header value"))?;
+        v.set_sensitive(true);
+        Ok(v)
+    }
+
+    /// `token_type` as the server sent it (`Bearer` when absent).
+    #[must_use]
+    pub fn token_type(&self) -> &str {
+        &self.0.token_type
+    }
+
+    /// The granted scope, when the server said.
+    #[must_use]
+    pub fn scope(&self) -> Option<&str> {
+        self.0.scope.as_deref()
+    }
+
+    /// The lifetime the server granted (or the configured default).
+    #[must_use]
+    pub fn lifetime(&self) -> Duration {
+        self.0.lifetime
+    }
+
+    /// When the token expires (counted from when its request was sent).
+    #[must_use]
+    pub fn expires_at(&self) -> Instant {
+        self.0.expires_at
+    }
+
+    /// Time left before expiry (zero once expired).
+    #[must_use]
+    pub fn remaining(&self) -> Duration {
+        self.0.expires_at.saturating_duration_since(Instant::now())
+    }
+
+    /// Whether the token has expired.
+    #[must_use]
+    pub fn is_expired(&self) -> bool {
+        Instant::now() >= self.0.expires_at
+    }
+
+    /// Whether both are the same token.
+    #[must_use]
+    pub fn same_as(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.access_token().same_as(other.access_token())
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Token")
+            .field("access_token", &self.0.access_token)
+            .field("token_type", &self.0.token_type)
+            .field("scope", &self.0.scope)
+            .field("lifetime", &self.0.lifetime)
+            .field("remaining", &self.remaining())
+            .finish()
+    }
+}
+
+/// Cache timing.
+#[derive(Clone, Copy, Debug)]
+struct CachePolicy {
+    margin: Duration,
+    jitter: Duration,
+    default_expires_in: Duration,
+    retry_interval: Duration,
+}
+
+#[derive(Default)]
+struct CacheState {
+    token: Option<Token>,
+    refresh_at: Option<Instant>,
+    /// After a failed refresh with a still-valid token: no new attempt before this.
+    next_attempt: Option<Instant>,
+    /// Bumped after every completed fetch (success or failure).
+    generation: u64,
+    last_error: Option<Error>,
+}
+
+struct Inner {
+    spec: RequestSpec,
+    transport: Transport,
+    retry: RetryPolicy,
+    cache: CachePolicy,
+    state: Mutex<CacheState>,
+    refresh: tokio::sync::Mutex<()>,
+}
+
+/// An OAuth 2.0 token client for one endpoint and one flow, with a token cache.
+///
+/// Cheap to clone (the clones share the cache). [`token`](Self::token) returns the
+/// cached token while it is fresh, refreshes it ahead of expiry (margin plus jitter),
+/// sends one request however many callers wait (single flight), retries transient
+/// failures, and keeps serving a still-valid token when a refresh fails.
+#[derive(Clone)]
+pub struct TokenClient {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for TokenClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.lock();
+        f.debug_struct("TokenClient")
+            .field("spec", &self.inner.spec)
+            .field("retry", &self.inner.retry)
+            .field("cache", &self.inner.cache)
+            .field("token", &state.token)
+            .field("last_error", &state.last_error)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A random `u64` (jitter, ids); zero if the OS generator fails.
+fn random_u64() -> u64 {
+    let mut b = [0u8; 8];
+    let _ = getrandom::fill(&mut b);
+    u64::from_le_bytes(b)
+}
+
+/// 32 random hex digits (128 bits): `jti`s and correlation ids.
+fn random_id() -> String {
+    let mut b = [0u8; 16];
+    if getrandom::fill(&mut b).is_err() {
+        // Never reuse an id even then: fall back to the clock and a counter.
+        static N: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(0);
+        let n = N.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        return format!("{:016x}{n:016x}", t.as_nanos() & u128::from(u64::MAX));
+    }
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+impl TokenClient {
+    /// Start building a client for the token endpoint `endpoint` and `flow`.
+    pub fn builder(endpoint: impl Into<String>, flow: impl Into<Flow>) -> TokenClientBuilder {
+        TokenClientBuilder::new(endpoint, flow)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, CacheState> {
+        self.inner.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The cached token if it is fresh (not yet due for refresh): a lock and a clone.
+    #[must_use]
+    pub fn cached(&self) -> Option<Token> {
+        let state = self.lock();
+        match (&state.token, state.refresh_at) {
+            (Some(t), Some(at)) if Instant::now() < at => Some(t.clone()),
+            _ => None,
+        }
+    }
+
+    /// A valid access token: the cached one while fresh, else a new one.
+    ///
+    /// # Errors
+    /// The last attempt's error when no valid token could be obtained (after retries).
+    /// When a refresh fails but the cached token is still valid, that token is returned
+    /// and the error is kept in [`last_refresh_error`](Self::last_refresh_error).
+    pub async fn token(&self) -> Result<Token, Error> {
+        let now = Instant::now();
+        let (generation, stale) = {
+            let state = self.lock();
+            let valid = state.token.as_ref().filter(|t| now < t.0.expires_at);
+            if let (Some(t), Some(at)) = (valid, state.refresh_at)
+                && (now < at || state.next_attempt.is_some_and(|n| now < n))
+            {
+                return Ok(t.clone());
+            }
+            (state.generation, valid.cloned())
+        };
+        // Due for refresh. With a still-valid token, whoever gets the refresh lock
+        // refreshes and everyone else keeps using the old token; without one, wait.
+        let _guard = match stale {
+            Some(old) => match self.inner.refresh.try_lock() {
+                Ok(guard) => guard,
+                Err(_) => return Ok(old),
+            },
+            None => self.inner.refresh.lock().await,
+        };
+        {
+            let state = self.lock();
+            let now = Instant::now();
+            let valid = state.token.as_ref().filter(|t| now < t.0.expires_at);
+            if state.generation != generation {
+                // A fetch completed while we waited: share its outcome.
+                match (valid, &state.last_error) {
+                    (Some(t), _) => return Ok(t.clone()),
+                    (None, Some(e)) => return Err(e.clone()),
+                    (None, None) => {}
+                }
+            } else if let (Some(t), Some(at)) = (valid, state.refresh_at)
+                && now < at
+            {
+                return Ok(t.clone());
+            }
+        }
+        let result = self.fetch().await;
+        let mut state = self.lock();
+        state.generation = state.generation.wrapping_add(1);
+        match result {
+            Ok((response, sent)) => {
+                let token = self.store(&mut state, response, sent);
+                Ok(token)
+            }
+            Err(e) => {
+                state.last_error = Some(e.clone());
+                let now = Instant::now();
+                match state.token.as_ref().filter(|t| now < t.0.expires_at).cloned() {
+                    Some(old) => {
+                        tracing::warn!(
+                            code = e.code(),
+                            attempts = e.attempts(),
+                            remaining_ms = u64::try_from(old.remaining().as_millis()).unwrap_or(u64::MAX),
+                            "token refresh failed; serving the cached token while it is valid"
+                        );
+                        state.next_attempt = Some(now + self.inner.cache.retry_interval);
+                        Ok(old)
+                    }
+                    None => {
+                        tracing::warn!(code = e.code(), attempts = e.attempts(), "token request failed");
+                        Err(e)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Cache a fresh response; returns the token.
+    fn store(&self, state: &mut CacheState, response: TokenResponse, sent: Instant) -> Token {
+        let policy = &self.inner.cache;
+        let lifetime = response.expires_in.unwrap_or(policy.default_expires_in);
+        let jitter_nanos = u64::try_from(policy.jitter.as_nanos()).unwrap_or(u64::MAX);
+        let jitter =
+            Duration::from_nanos(if jitter_nanos == 0 { 0 } else { random_u64() % (jitter_nanos + 1) });
+        // Refresh `margin + jitter` before expiry, but never in the first half of a short life.
+        let ahead = (policy.margin + jitter).min(lifetime / 2);
+        let token = Token(Arc::new(TokenInner {
+            access_token: response.access_token,
+            token_type: response.token_type,
+            scope: response.scope,
+            lifetime,
+            expires_at: sent + lifetime,
+        }));
+        state.token = Some(token.clone());
+        state.refresh_at = Some(sent + (lifetime - ahead));
+        state.next_attempt = None;
+        state.last_error = None;
+        tracing::debug!(
+            lifetime_s = lifetime.as_secs(),
+            refresh_in_s = (lifetime - ahead).as_secs(),
+            "token cached"
+        );
+        token
+    }
+
+    /// Forget the cached token (for example after a 401 from the resource server): the
+    /// next [`token`](Self::token) call fetches a new one.
+    pub fn invalidate(&self) {
+        let mut state = self.lock();
+        state.token = None;
+        state.refresh_at = None;
+        state.next_attempt = None;
+    }
+
+    /// The error of the last failed fetch, if the last fetch failed (cleared by a success).
+    /// Set when a refresh failed while the old token was still served.
+    #[must_use]
+    pub fn last_refresh_error(&self) -> Option<Error> {
+        self.lock().last_error.clone()
+    }
+
+    /// One token request, bypassing the cache (with retries). The result is not cached.
+    ///
+    /// # Errors
+    /// As [`token`](Self::token).
+    pub async fn fetch_uncached(&self) -> Result<TokenResponse, Error> {
+        self.fetch().await.map(|(r, _)| r)
+    }
+
+    /// The request spec (endpoint, flow, encoding, headers).
+    #[must_use]
+    pub fn spec(&self) -> &RequestSpec {
+        &self.inner.spec
+    }
+
+    /// Request a token, retrying per the policy. Returns the response and when its
+    /// request was sent.
+    async fn fetch(&self) -> Result<(TokenResponse, Instant), Error> {
+        let policy = &self.inner.retry;
+        let start = Instant::now();
+        let mut attempt = 1u32;
+        loop {
+            let sent = Instant::now();
+            match self.attempt().await {
+                Ok(r) => return Ok((r, sent)),
+                Err(e) if e.is_retryable() && attempt < policy.max_attempts => {
+                    let delay = e.retry_after().unwrap_or_else(|| policy.backoff(attempt, random_u64()));
+                    if start.elapsed() + delay > policy.max_elapsed {
+                        return Err(e.with_attempts(attempt));
+                    }
+                    tracing::debug!(
+                        code = e.code(),
+                        status = e.status(),
+                        attempt,
+                        delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                        "token request failed; retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+                Err(e) => return Err(e.with_attempts(attempt)),
+            }
+        }
+    }
+
+    /// Build (fresh `jti` and correlation id), send and parse one request.
+    async fn attempt(&self) -> Result<TokenResponse, Error> {
+        let now = bearerkit::now_unix();
+        let request = self.inner.spec.build(now, &random_id(), &random_id())?;
+        tracing::debug!(endpoint = %self.inner.spec.endpoint, "token request");
+        let response = self.inner.transport.send(request).await?;
+        parse_response(&response, bearerkit::now_unix())
+    }
+}
+
+/// Builds a [`TokenClient`]; see [`TokenClient::builder`].
+#[derive(Clone)]
+pub struct TokenClientBuilder {
+    endpoint: String,
+    flow: Flow,
+    scope: Option<String>,
+    encoding: BodyEncoding,
+    headers: Vec<(String, String)>,
+    correlation: CorrelationId,
+    tls: Tls,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+    cache: CachePolicy,
+}
+
+impl fmt::Debug for TokenClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenClientBuilder")
+            .field("endpoint", &self.endpoint)
+            .field("flow", &self.flow)
+            .field("scope", &self.scope)
+            .field("encoding", &self.encoding)
+            .field("headers", &self.headers.iter().map(|(k, _)| k).collect::<Vec<_>>())
+            .field("mtls", &self.tls.identity_pem.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenClientBuilder {
+    fn new(endpoint: impl Into<String>, flow: impl Into<Flow>) -> Self {
+        Self {
+            endpoint: endpoint.into(),
+            flow: flow.into(),
+            scope: None,
+            encoding: BodyEncoding::Form,
+            headers: Vec::new(),
+            correlation: CorrelationId::Generate,
+            tls: Tls::default(),
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            cache: CachePolicy {
+                margin: DEFAULT_REFRESH_MARGIN,
+                jitter: DEFAULT_REFRESH_JITTER,
+                default_expires_in: DEFAULT_EXPIRES_IN,
+                retry_interval: DEFAULT_REFRESH_RETRY_INTERVAL,
+            },
+        }
+    }
+
+    /// Requested `scope` (space separated).
+    #[must_use]
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = Some(scope.into());
+        self
+    }
+
+    /// Body encoding (form by default).
+    #[must_use]
+    pub fn body_encoding(mut self, encoding: BodyEncoding) -> Self {
+        self.encoding = encoding;
+        self
+    }
+
+    /// Send the body as JSON (the D1 inbound endpoint accepts it).
+    #[must_use]
+    pub fn json_body(self) -> Self {
+        self.body_encoding(BodyEncoding::Json)
+    }
+
+    /// Send this `x-correlation-id` on every request (instead of a generated one).
+    #[must_use]
+    pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+        self.correlation = CorrelationId::Fixed(id.into());
+        self
+    }
+
+    /// The `x-correlation-id` policy (generated per request by default).
+    #[must_use]
+    pub fn correlation(mut self, policy: CorrelationId) -> Self {
+        self.correlation = policy;
+        self
+    }
+
+    /// An extra header on every token request.
+    #[must_use]
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Mutual TLS: the client certificate chain and its private key, both PEM (the key as
+    /// PKCS#8 `PRIVATE KEY`, SEC1 `EC PRIVATE KEY` or RSA).
+    #[must_use]
+    pub fn identity_pem(mut self, certificate_chain: &[u8], private_key: &[u8]) -> Self {
+        let mut pem =
+            zeroize::Zeroizing::new(Vec::with_capacity(certificate_chain.len() + private_key.len() + 1));
+        pem.extend_from_slice(certificate_chain);
+        pem.push(b'\n');
+        pem.extend_from_slice(private_key);
+        self.tls.identity_pem = Some(pem);
+        self
+    }
+
+    /// Trust the CA certificates of this PEM bundle in addition to the platform's roots.
+    #[must_use]
+    pub fn root_certificate_pem(mut self, pem: &[u8]) -> Self {
+        self.tls.roots_pem.push(pem.to_vec());
+        self
+    }
+
+    /// Trust only the roots given with [`root_certificate_pem`](Self::root_certificate_pem).
+    #[must_use]
+    pub fn only_given_roots(mut self) -> Self {
+        self.tls.roots_only = true;
+        self
+    }
+
+    /// Whole-request timeout (default 30 s).
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Connect timeout (default 10 s).
+    #[must_use]
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Retry policy.
+    #[must_use]
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Refresh this long before expiry (default 60 s; at most half the token's lifetime).
+    #[must_use]
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.cache.margin = margin;
+        self
+    }
+
+    /// Add a random 0..=`jitter` to the margin (default 10 s).
+    #[must_use]
+    pub fn refresh_jitter(mut self, jitter: Duration) -> Self {
+        self.cache.jitter = jitter;
+        self
+    }
+
+    /// Lifetime assumed when a response says neither `expires_in` nor `expires_at`
+    /// (default 300 s).
+    #[must_use]
+    pub fn default_expires_in(mut self, lifetime: Duration) -> Self {
+        self.cache.default_expires_in = lifetime;
+        self
+    }
+
+    /// After a failed refresh with a still-valid token, wait this long before the next
+    /// attempt (default 5 s).
+    #[must_use]
+    pub fn refresh_retry_interval(mut self, interval: Duration) -> Self {
+        self.cache.retry_interval = interval;
+        self
+    }
+
+    /// Build the client (no request is sent yet).
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Config`]: a bad endpoint URL, header, correlation id, certificate
+    /// or key.
+    pub fn build(self) -> Result<TokenClient, Error> {
+        let mut spec = RequestSpec::new(self.endpoint, self.flow)?;
+        spec.scope = self.scope;
+        spec.encoding = self.encoding;
+        if let CorrelationId::Fixed(id) = &self.correlation
+            && !valid_correlation_id(id)
+        {
+            return Err(Error::config("x-correlation-id must match ^[A-Za-z0-9_-]{1,64}$"));
+        }
+        spec.correlation = self.correlation;
+        for (name, value) in &self.headers {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::config(format!("header name {name:?}")))?;
+            let value =
+                HeaderValue::from_str(value).map_err(|_| Error::config(format!("value of header {name}")))?;
+            spec.headers.push((name, value));
+        }
+        let transport = Transport::new(&self.tls, self.timeout, self.connect_timeout)?;
+        Ok(TokenClient {
+            inner: Arc::new(Inner {
+                spec,
+                transport,
+                retry: self.retry,
+                cache: self.cache,
+                state: Mutex::new(CacheState::default()),
+                refresh: tokio::sync::Mutex::new(()),
+            }),
+        })
+    }
+
+    /// Build the blocking twin (its own one-thread tokio runtime).
+    ///
+    /// # Errors
+    /// As [`build`](Self::build), and [`crate::ErrorKind::Config`] when the runtime cannot
+    /// start.
+    #[cfg(feature = "blocking")]
+    pub fn build_blocking(self) -> Result<crate::blocking::TokenClient, Error> {
+        crate::blocking::TokenClient::new(self.build()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_is_bounded_full_jitter() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.backoff(1, 0), Duration::ZERO);
+        assert!(p.backoff(1, u64::MAX) <= Duration::from_millis(100));
+        assert!(p.backoff(3, u64::MAX) <= Duration::from_millis(400));
+        assert!(p.backoff(40, u64::MAX) <= Duration::from_secs(2));
+        let max = Duration::from_millis(400).as_nanos();
+        assert_eq!(p.backoff(3, u64::try_from(max).unwrap()), Duration::from_millis(400));
+    }
+
+    #[test]
+    fn missing_lifetime_uses_the_default_and_short_lives_refresh_at_half() {
+        let client = TokenClient::builder("http://127.0.0.1:1/t", crate::ClientAuth::secret_basic("a", "b"))
+            .default_expires_in(Duration::from_secs(120))
+            .refresh_jitter(Duration::ZERO)
+            .build()
+            .unwrap();
+        let response = |expires_in| TokenResponse {
+            access_token: AccessToken::new("t".into()),
+            token_type: "Bearer".into(),
+            expires_in,
+            scope: None,
+        };
+        let sent = Instant::now();
+        let mut state = client.lock();
+        let t = client.store(&mut state, response(None), sent);
+        assert_eq!(t.lifetime(), Duration::from_secs(120));
+        assert_eq!(state.refresh_at, Some(sent + Duration::from_secs(60)));
+        let t = client.store(&mut state, response(Some(Duration::from_secs(900))), sent);
+        assert_eq!(t.expires_at(), sent + Duration::from_secs(900));
+        assert_eq!(state.refresh_at, Some(sent + Duration::from_secs(840)));
+    }
+
+    #[test]
+    fn ids_are_unique_hex() {
+        let (a, b) = (random_id(), random_id());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 32);
+        assert!(valid_correlation_id(&a));
+    }
+}

@@ -1,0 +1,451 @@
+//! Flows and the token request, built as a plain [`http::Request`] with no I/O.
+
+use crate::{Error, Secret};
+use bearerkit::p256::ecdsa::Signature;
+use bearerkit::profile::{client_assertion, d1};
+use core::fmt;
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
+use std::sync::Arc;
+
+/// Anything that signs ES256 for an assertion: a [`bearerkit::SigningKey`], or a wrapper
+/// around an HSM or a cloud KMS.
+pub type DynSigner = Arc<dyn bearerkit::signature::Signer<Signature> + Send + Sync>;
+
+/// The `x-correlation-id` header of seed `000`.
+pub const CORRELATION_HEADER: &str = "x-correlation-id";
+/// `grant_type` of the client-credentials flow (RFC 6749 §4.4).
+pub const CLIENT_CREDENTIALS: &str = "client_credentials";
+
+/// How the token request body is encoded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// `application/x-www-form-urlencoded` (RFC 6749; the default).
+    #[default]
+    Form,
+    /// `application/json` (accepted by the D1 inbound endpoint, seed `001`).
+    Json,
+}
+
+/// The D1 inbound JWT-bearer grant (seeds `000`-`002`): an ES256 assertion signed per
+/// request with the core's `d1` profile (`kid`, `iss` = `sub`, `aud` `stg`/`prd`), with a
+/// fresh `jti` each time.
+#[derive(Clone)]
+pub struct D1Grant {
+    issuer_id: String,
+    env: d1::Env,
+    kid: String,
+    signer: DynSigner,
+    lifetime: u64,
+}
+
+impl D1Grant {
+    /// A D1 grant for issuer (merchant gateway) `issuer_id` in `env`, signed by `signer`
+    /// under key id `kid`. Assertions live [`d1::DEFAULT_LIFETIME`] (5 minutes).
+    pub fn new(
+        issuer_id: impl Into<String>,
+        env: d1::Env,
+        kid: impl Into<String>,
+        signer: impl bearerkit::signature::Signer<Signature> + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            issuer_id: issuer_id.into(),
+            env,
+            kid: kid.into(),
+            signer: Arc::new(signer),
+            lifetime: d1::DEFAULT_LIFETIME,
+        }
+    }
+
+    /// Assertion lifetime in seconds, at most [`d1::MAX_LIFETIME`] (900; larger values are
+    /// lowered to it).
+    #[must_use]
+    pub fn lifetime(mut self, secs: u64) -> Self {
+        self.lifetime = secs.min(d1::MAX_LIFETIME);
+        self
+    }
+}
+
+impl fmt::Debug for D1Grant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("D1Grant")
+            .field("issuer_id", &self.issuer_id)
+            .field("env", &self.env)
+            .field("kid", &self.kid)
+            .field("signer", &"[redacted]")
+            .field("lifetime", &self.lifetime)
+            .finish()
+    }
+}
+
+/// `private_key_jwt` client authentication (RFC 7523 §2.2, OpenID Connect): a client
+/// assertion with `iss` = `sub` = client id, `aud` = the token endpoint, a fresh `jti`.
+#[derive(Clone)]
+pub struct PrivateKeyJwt {
+    client_id: String,
+    signer: DynSigner,
+    kid: Option<String>,
+    audience: Option<String>,
+    lifetime: u64,
+}
+
+impl PrivateKeyJwt {
+    /// Sign client assertions for `client_id` with `signer` (no `kid` header).
+    pub fn new(
+        client_id: impl Into<String>,
+        signer: impl bearerkit::signature::Signer<Signature> + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            client_id: client_id.into(),
+            signer: Arc::new(signer),
+            kid: None,
+            audience: None,
+            lifetime: client_assertion::DEFAULT_LIFETIME,
+        }
+    }
+
+    /// Header `kid`.
+    #[must_use]
+    pub fn kid(mut self, kid: impl Into<String>) -> Self {
+        self.kid = Some(kid.into());
+        self
+    }
+
+    /// Header `kid` = the SHA-1 fingerprint (upper-case hex) of the signing certificate,
+    /// as Worldline requires (seed `004`).
+    ///
+    /// # Errors
+    /// The core's error when `certificate_pem` is not a PEM certificate.
+    pub fn kid_from_certificate_pem(self, certificate_pem: &str) -> Result<Self, Error> {
+        let mut scratch = vec![0u8; certificate_pem.len().saturating_mul(2).max(64)];
+        let prints = bearerkit::CertificateThumbprints::from_pem(certificate_pem, &mut scratch)?;
+        Ok(self.kid(prints.sha1_hex().as_str()))
+    }
+
+    /// `aud`; by default the token endpoint URL.
+    #[must_use]
+    pub fn audience(mut self, aud: impl Into<String>) -> Self {
+        self.audience = Some(aud.into());
+        self
+    }
+
+    /// Assertion lifetime in seconds (default 60).
+    #[must_use]
+    pub fn lifetime(mut self, secs: u64) -> Self {
+        self.lifetime = secs;
+        self
+    }
+}
+
+impl fmt::Debug for PrivateKeyJwt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PrivateKeyJwt")
+            .field("client_id", &self.client_id)
+            .field("signer", &"[redacted]")
+            .field("kid", &self.kid)
+            .field("audience", &self.audience)
+            .field("lifetime", &self.lifetime)
+            .finish()
+    }
+}
+
+/// How a client-credentials request authenticates the client (RFC 6749 §2.3).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum ClientAuth {
+    /// `client_secret_basic`: `Authorization: Basic` (RFC 6749 §2.3.1: id and secret
+    /// form-urlencoded, then base64). Seed `003`.
+    SecretBasic {
+        /// The client id.
+        client_id: String,
+        /// The client secret.
+        secret: Secret,
+    },
+    /// `client_secret_post`: `client_id` and `client_secret` in the body. Seed `004`.
+    SecretPost {
+        /// The client id.
+        client_id: String,
+        /// The client secret.
+        secret: Secret,
+    },
+    /// `private_key_jwt`: a signed client assertion. Seed `004`.
+    PrivateKeyJwt(PrivateKeyJwt),
+}
+
+impl ClientAuth {
+    /// `client_secret_basic`.
+    pub fn secret_basic(client_id: impl Into<String>, secret: impl Into<Secret>) -> Self {
+        Self::SecretBasic { client_id: client_id.into(), secret: secret.into() }
+    }
+
+    /// `client_secret_post`.
+    pub fn secret_post(client_id: impl Into<String>, secret: impl Into<Secret>) -> Self {
+        Self::SecretPost { client_id: client_id.into(), secret: secret.into() }
+    }
+}
+
+impl From<PrivateKeyJwt> for ClientAuth {
+    fn from(p: PrivateKeyJwt) -> Self {
+        Self::PrivateKeyJwt(p)
+    }
+}
+
+/// Which grant the client asks for.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Flow {
+    /// The D1 inbound JWT-bearer grant.
+    D1(D1Grant),
+    /// The client-credentials grant with one of the client authentication methods.
+    ClientCredentials(ClientAuth),
+}
+
+impl From<D1Grant> for Flow {
+    fn from(g: D1Grant) -> Self {
+        Self::D1(g)
+    }
+}
+
+impl From<ClientAuth> for Flow {
+    fn from(a: ClientAuth) -> Self {
+        Self::ClientCredentials(a)
+    }
+}
+
+impl From<PrivateKeyJwt> for Flow {
+    fn from(p: PrivateKeyJwt) -> Self {
+        Self::ClientCredentials(ClientAuth::PrivateKeyJwt(p))
+    }
+}
+
+/// `x-correlation-id` policy.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum CorrelationId {
+    /// A new random id (32 hex digits) for every request (the default).
+    #[default]
+    Generate,
+    /// This id on every request.
+    Fixed(String),
+    /// No header.
+    Omit,
+}
+
+/// `^[A-Za-z0-9_-]{1,64}$` (seed `000`).
+#[must_use]
+pub fn valid_correlation_id(id: &str) -> bool {
+    (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Everything one token request needs, minus the clock and the randomness: build the
+/// request with [`RequestSpec::build`], which does no I/O.
+#[derive(Clone, Debug)]
+pub struct RequestSpec {
+    pub(crate) endpoint: String,
+    pub(crate) flow: Flow,
+    pub(crate) scope: Option<String>,
+    pub(crate) encoding: BodyEncoding,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) correlation: CorrelationId,
+}
+
+impl RequestSpec {
+    /// A form-encoded request for `flow` to `endpoint`, with a generated correlation id.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Config`] when `endpoint` is not an absolute `http`/`https` URL.
+    pub fn new(endpoint: impl Into<String>, flow: impl Into<Flow>) -> Result<Self, Error> {
+        let endpoint = endpoint.into();
+        let uri: http::Uri =
+            endpoint.parse().map_err(|_| Error::config("token endpoint is not a valid URL"))?;
+        if !matches!(uri.scheme_str(), Some("http" | "https")) || uri.host().is_none() {
+            return Err(Error::config("token endpoint must be an absolute http:// or https:// URL"));
+        }
+        if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
+            // The URL is logged and shown in errors: credentials belong in `ClientAuth`.
+            return Err(Error::config("token endpoint URL must not carry credentials (user:password@)"));
+        }
+        Ok(Self {
+            endpoint,
+            flow: flow.into(),
+            scope: None,
+            encoding: BodyEncoding::Form,
+            headers: Vec::new(),
+            correlation: CorrelationId::Generate,
+        })
+    }
+
+    /// The token endpoint URL.
+    #[must_use]
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// Build the request for time `now` (seconds since the epoch), using `jti` for the
+    /// assertion and `correlation_id` when the policy is [`CorrelationId::Generate`].
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Assertion`] when signing fails; [`crate::ErrorKind::Config`]
+    /// for values that cannot be sent in a header.
+    pub fn build(&self, now: u64, jti: &str, correlation_id: &str) -> Result<http::Request<Vec<u8>>, Error> {
+        let mut params: Vec<(&str, String)> = Vec::with_capacity(5);
+        let mut basic = None;
+        match &self.flow {
+            Flow::D1(g) => {
+                let assertion = d1::assertion(&g.issuer_id, g.env, &g.kid, now)
+                    .expires_in(g.lifetime)
+                    .jwt_id(jti)
+                    .sign_to_string(g.signer.as_ref())?;
+                params.push(("grant_type", d1::GRANT_TYPE.to_owned()));
+                params.push(("assertion", assertion));
+            }
+            Flow::ClientCredentials(auth) => {
+                params.push(("grant_type", CLIENT_CREDENTIALS.to_owned()));
+                match auth {
+                    ClientAuth::SecretBasic { client_id, secret } => basic = Some((client_id, secret)),
+                    ClientAuth::SecretPost { client_id, secret } => {
+                        params.push(("client_id", client_id.clone()));
+                        params.push(("client_secret", secret.expose().to_owned()));
+                    }
+                    ClientAuth::PrivateKeyJwt(p) => {
+                        let aud = p.audience.as_deref().unwrap_or(&self.endpoint);
+                        let mut a =
+                            client_assertion::assertion(&p.client_id, aud, jti, now).expires_in(p.lifetime);
+                        if let Some(kid) = &p.kid {
+                            a = a.key_id(kid);
+                        }
+                        let assertion = a.sign_to_string(p.signer.as_ref())?;
+                        params.push(("client_assertion_type", client_assertion::ASSERTION_TYPE.to_owned()));
+                        params.push(("client_assertion", assertion));
+                    }
+                }
+            }
+        }
+        if let Some(scope) = &self.scope {
+            params.push(("scope", scope.clone()));
+        }
+        let (content_type, body) = match self.encoding {
+            BodyEncoding::Form => {
+                let mut ser = form_urlencoded::Serializer::new(String::new());
+                for (k, v) in &params {
+                    ser.append_pair(k, v);
+                }
+                ("application/x-www-form-urlencoded", ser.finish().into_bytes())
+            }
+            BodyEncoding::Json => {
+                let map: serde_json::Map<String, serde_json::Value> = params
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v.clone())))
+                    .collect();
+                let body = serde_json::to_vec(&map).map_err(|_| Error::config("JSON body"))?;
+                ("application/json", body)
+            }
+        };
+        zeroize_params(params);
+        let mut builder = http::Request::post(self.endpoint.as_str())
+            .header(CONTENT_TYPE, content_type)
+            .header(ACCEPT, "application/json")
+            .header(USER_AGENT, concat!("bearerkit-client/", env!("CARGO_PKG_VERSION")));
+        let correlation = match &self.correlation {
+            CorrelationId::Generate => Some(correlation_id),
+            CorrelationId::Fixed(id) => Some(id.as_str()),
+            CorrelationId::Omit => None,
+        };
+        if let Some(id) = correlation {
+            builder = builder.header(CORRELATION_HEADER, id);
+        }
+        if let Some((id, secret)) = basic {
+            builder = builder.header(AUTHORIZATION, basic_header(id, secret)?);
+        }
+        for (name, value) in &self.headers {
+            builder = builder.header(name, value);
+        }
+        builder.body(body).map_err(|_| Error::config("token request (URL or header value)"))
+    }
+}
+
+/// Overwrite the parameter values (assertions, client secrets) once encoded.
+fn zeroize_params(params: Vec<(&str, String)>) {
+    use zeroize::Zeroize;
+    for (_, mut v) in params {
+        v.zeroize();
+    }
+}
+
+/// `Basic base64(urlencode(id) ":" urlencode(secret))` (RFC 6749 §2.3.1), marked sensitive.
+fn basic_header(client_id: &str, secret: &Secret) -> Result<HeaderValue, Error> {
+    use base64ct::{Base64, Encoding};
+    let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    let credentials = zeroize::Zeroizing::new(format!("{}:{}", enc(client_id), enc(secret.expose())));
+    let header = zeroize::Zeroizing::new(format!("Basic {}", Base64::encode_string(credentials.as_bytes())));
+    let mut value =
+        HeaderValue::from_str(&header).map_err(|_| Error::config("client credentials for HTTP Basic"))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> bearerkit::SigningKey {
+        bearerkit::SigningKey::from_bytes(&[7u8; 32]).unwrap()
+    }
+
+    fn body(r: &http::Request<Vec<u8>>) -> String {
+        String::from_utf8(r.body().clone()).unwrap()
+    }
+
+    #[test]
+    fn d1_form_request() {
+        let spec = RequestSpec::new(
+            "https://api.d1.thalescloud.io/authz/v1/oauth2/token",
+            D1Grant::new("MGW", d1::Env::Production, "k1", key()),
+        )
+        .unwrap();
+        let r = spec.build(1_700_000_000, "jti-1", "corr-1").unwrap();
+        assert_eq!(r.method(), http::Method::POST);
+        assert_eq!(r.headers()[CONTENT_TYPE], "application/x-www-form-urlencoded");
+        assert_eq!(r.headers()[CORRELATION_HEADER], "corr-1");
+        let b = body(&r);
+        assert!(
+            b.starts_with("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=eyJ")
+        );
+        // Deterministic: same inputs, same request.
+        assert_eq!(b, body(&spec.build(1_700_000_000, "jti-1", "corr-1").unwrap()));
+        assert_ne!(b, body(&spec.build(1_700_000_000, "jti-2", "corr-1").unwrap()));
+    }
+
+    #[test]
+    fn basic_is_rfc6749_encoded_and_sensitive() {
+        let spec =
+            RequestSpec::new("http://127.0.0.1:1/t", ClientAuth::secret_basic("a b", "p@ss:w")).unwrap();
+        let r = spec.build(0, "j", "c").unwrap();
+        let h = &r.headers()[AUTHORIZATION];
+        assert!(h.is_sensitive());
+        use base64ct::{Base64, Encoding};
+        assert_eq!(h, &format!("Basic {}", Base64::encode_string(b"a+b:p%40ss%3Aw")));
+        assert_eq!(body(&r), "grant_type=client_credentials");
+    }
+
+    #[test]
+    fn json_body_and_bad_urls() {
+        let mut spec = RequestSpec::new("http://127.0.0.1:1/t", ClientAuth::secret_post("id", "s")).unwrap();
+        spec.encoding = BodyEncoding::Json;
+        spec.scope = Some("a b".into());
+        let r = spec.build(0, "j", "c").unwrap();
+        assert_eq!(
+            body(&r),
+            r#"{"grant_type":"client_credentials","client_id":"id","client_secret":"s","scope":"a b"}"#
+        );
+        assert!(RequestSpec::new("/relative", ClientAuth::secret_post("id", "s")).is_err());
+        assert!(RequestSpec::new("ftp://x/y", ClientAuth::secret_post("id", "s")).is_err());
+        assert!(RequestSpec::new("https://u:p@x/y", ClientAuth::secret_post("id", "s")).is_err());
+    }
+
+    #[test]
+    fn correlation_ids() {
+        assert!(valid_correlation_id("abc-DEF_123"));
+        assert!(!valid_correlation_id(""));
+        assert!(!valid_correlation_id("a b"));
+        assert!(!valid_correlation_id(&"a".repeat(65)));
+    }
+}

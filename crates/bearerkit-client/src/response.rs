@@ -1,0 +1,311 @@
+//! Token responses (RFC 6749 §5.1) and error responses (§5.2), parsed with no I/O.
+
+use crate::error::{ErrorKind, MAX_EXCERPT_CHARS, OAuthError};
+use crate::{AccessToken, Error};
+use core::time::Duration;
+use serde_json::Value;
+
+/// A successful token response, tolerant of the seeds' quirks.
+#[derive(Clone, Debug)]
+pub struct TokenResponse {
+    /// The access token.
+    pub access_token: AccessToken,
+    /// `token_type` as sent (`Bearer` when absent; only Bearer, any case, is accepted).
+    pub token_type: String,
+    /// Lifetime from `expires_in` (a number or a numeric string) or, without it, from
+    /// `expires_at` (RFC 3339 or seconds since the epoch) minus now; `None` when neither
+    /// is present.
+    pub expires_in: Option<Duration>,
+    /// `scope`, when sent.
+    pub scope: Option<String>,
+}
+
+/// Parse an answer of the token endpoint at `now` (seconds since the epoch, for
+/// `expires_at`).
+///
+/// # Errors
+/// [`ErrorKind::OAuth`] for an RFC 6749 §5.2 error body (any status other than 2xx),
+/// [`ErrorKind::UnexpectedResponse`] for anything else that is not a token response. The
+/// error carries the `Retry-After` delay when the response had one.
+pub fn parse_response(response: &http::Response<Vec<u8>>, now: u64) -> Result<TokenResponse, Error> {
+    let status = response.status().as_u16();
+    let body = response.body();
+    let json: Option<Value> = serde_json::from_slice(body).ok();
+    let retry_after = retry_after(response.headers(), now);
+    if !response.status().is_success() {
+        if let Some(Value::Object(obj)) = &json
+            && let Some(Value::String(error)) = obj.get("error")
+        {
+            let text = |k: &str| obj.get(k).and_then(Value::as_str).map(bounded);
+            let oauth = OAuthError {
+                error: bounded(error),
+                description: text("error_description"),
+                uri: text("error_uri"),
+                status,
+            };
+            return Err(Error::new(ErrorKind::OAuth(oauth)).with_retry_after(retry_after));
+        }
+        return Err(unexpected(status, body, json.as_ref()).with_retry_after(retry_after));
+    }
+    let Some(Value::Object(obj)) = &json else {
+        return Err(unexpected(status, body, json.as_ref()));
+    };
+    let access_token = match obj.get("access_token") {
+        Some(Value::String(t)) if !t.is_empty() => AccessToken::new(t.clone()),
+        _ => return Err(unexpected(status, body, json.as_ref())),
+    };
+    let token_type = match obj.get("token_type") {
+        None | Some(Value::Null) => "Bearer".to_owned(),
+        Some(Value::String(t)) if t.eq_ignore_ascii_case("bearer") => t.clone(),
+        Some(_) => return Err(unexpected(status, body, json.as_ref())),
+    };
+    let expires_in = match obj.get("expires_in") {
+        Some(v) => Some(seconds(v).ok_or_else(|| unexpected(status, body, json.as_ref()))?),
+        None => match obj.get("expires_at") {
+            Some(v) => {
+                let at = instant(v).ok_or_else(|| unexpected(status, body, json.as_ref()))?;
+                Some(Duration::from_secs(at.saturating_sub(now)))
+            }
+            None => None,
+        },
+    };
+    let scope = obj.get("scope").and_then(Value::as_str).map(str::to_owned);
+    Ok(TokenResponse { access_token, token_type, expires_in, scope })
+}
+
+/// A non-negative number of seconds: a JSON number (fractions floored) or a numeric string.
+fn seconds(v: &Value) -> Option<Duration> {
+    let secs = match v {
+        Value::Number(n) => n.as_u64().or_else(|| n.as_f64().filter(|f| f.is_finite()).map(float_secs)),
+        Value::String(s) => {
+            let s = s.trim();
+            s.parse::<u64>().ok().or_else(|| s.parse::<f64>().ok().filter(|f| f.is_finite()).map(float_secs))
+        }
+        _ => None,
+    }?;
+    Some(Duration::from_secs(secs))
+}
+
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // clamped to 0..=10 years first
+fn float_secs(f: f64) -> u64 {
+    f.clamp(0.0, 315_360_000.0) as u64
+}
+
+/// `expires_at`: an RFC 3339 timestamp or seconds since the epoch.
+fn instant(v: &Value) -> Option<u64> {
+    match v {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => parse_rfc3339(s.trim()).or_else(|| s.trim().parse().ok()),
+        _ => None,
+    }
+}
+
+/// Seconds since the epoch of `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`.
+#[must_use]
+pub fn parse_rfc3339(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    let num = |r: core::ops::Range<usize>| -> Option<i64> {
+        let part = b.get(r)?;
+        if part.iter().all(u8::is_ascii_digit) { core::str::from_utf8(part).ok()?.parse().ok() } else { None }
+    };
+    let sep = |i: usize, c: &[u8]| b.get(i).is_some_and(|x| c.contains(x));
+    if !(sep(4, b"-") && sep(7, b"-") && sep(10, b"Tt ") && sep(13, b":") && sep(16, b":")) {
+        return None;
+    }
+    let (y, mo, d, h, mi, se) =
+        (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
+        return None;
+    }
+    let mut i = 19;
+    if sep(i, b".") {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+    }
+    let offset = match b.get(i..)? {
+        b"Z" | b"z" => 0,
+        [sign @ (b'+' | b'-'), ..] if b.len() == i + 6 && sep(i + 3, b":") => {
+            let o = num(i + 1..i + 3)? * 3600 + num(i + 4..i + 6)? * 60;
+            if *sign == b'+' { o } else { -o }
+        }
+        _ => return None,
+    };
+    // H. Hinnant's days_from_civil.
+    let y = if mo <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (mo + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = days * 86_400 + h * 3600 + mi * 60 + se - offset;
+    u64::try_from(secs).ok()
+}
+
+/// `Retry-After` (RFC 9110 §10.2.3): delta-seconds or an IMF-fixdate.
+fn retry_after(headers: &http::HeaderMap, now: u64) -> Option<Duration> {
+    let v = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    // "Sun, 06 Nov 1994 08:49:37 GMT"
+    let rest = v.split_once(", ")?.1;
+    let mut parts = rest.split(' ');
+    let (day, month, year, time, gmt) =
+        (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    if gmt != "GMT" || parts.next().is_some() {
+        return None;
+    }
+    const MONTHS: [&str; 12] =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let m = MONTHS.iter().position(|x| *x == month)? + 1;
+    let at = parse_rfc3339(&format!("{year}-{m:02}-{day:0>2}T{time}Z"))?;
+    Some(Duration::from_secs(at.saturating_sub(now)))
+}
+
+/// At most 512 characters of a server-provided string.
+fn bounded(s: &str) -> String {
+    s.chars().take(512).collect()
+}
+
+fn unexpected(status: u16, body: &[u8], json: Option<&Value>) -> Error {
+    Error::new(ErrorKind::UnexpectedResponse { status, excerpt: excerpt(body, json) })
+}
+
+/// Members whose values are never shown.
+const SENSITIVE: &[&str] =
+    &["access_token", "refresh_token", "id_token", "client_secret", "assertion", "client_assertion"];
+
+/// The start of a body for an error message: JSON with sensitive members redacted, or
+/// text with control characters replaced and long token-like runs redacted.
+fn excerpt(body: &[u8], json: Option<&Value>) -> String {
+    let text = match json {
+        Some(v) => {
+            let mut v = v.clone();
+            redact(&mut v);
+            v.to_string()
+        }
+        None => {
+            let text = String::from_utf8_lossy(body.get(..4096).unwrap_or(body));
+            redact_runs(&text)
+        }
+    };
+    let mut out: String =
+        text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(MAX_EXCERPT_CHARS).collect();
+    if text.chars().count() > MAX_EXCERPT_CHARS {
+        out.push('…');
+    }
+    out
+}
+
+fn redact(v: &mut Value) {
+    match v {
+        Value::Object(obj) => {
+            for (k, v) in obj.iter_mut() {
+                if SENSITIVE.contains(&k.as_str()) {
+                    *v = Value::String("[redacted]".to_owned());
+                } else {
+                    redact(v);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact),
+        _ => {}
+    }
+}
+
+/// Replace runs of 32 or more base64url/JWT characters (`[A-Za-z0-9._~+/=-]`) by `[redacted]`.
+fn redact_runs(text: &str) -> String {
+    let token_char = |c: char| c.is_ascii_alphanumeric() || "._~+/=-".contains(c);
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= 32 {
+            out.push_str("[redacted]");
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if token_char(c) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, body: &str) -> http::Response<Vec<u8>> {
+        http::Response::builder().status(status).body(body.as_bytes().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn expires_in_forms() {
+        let secs = |body: &str| parse_response(&resp(200, body), 1000).unwrap().expires_in;
+        assert_eq!(secs(r#"{"access_token":"t","expires_in":900}"#), Some(Duration::from_secs(900)));
+        assert_eq!(secs(r#"{"access_token":"t","expires_in":"900"}"#), Some(Duration::from_secs(900)));
+        assert_eq!(secs(r#"{"access_token":"t","expires_in":899.7}"#), Some(Duration::from_secs(899)));
+        assert_eq!(secs(r#"{"access_token":"t","expires_at":1600}"#), Some(Duration::from_secs(600)));
+        assert_eq!(
+            secs(r#"{"access_token":"t","expires_at":"1970-01-01T00:26:40Z"}"#),
+            Some(Duration::from_secs(600))
+        );
+        assert_eq!(secs(r#"{"access_token":"t","token_type":"bEaReR","x":[1]}"#), None);
+        assert!(parse_response(&resp(200, r#"{"access_token":"t","expires_in":"soon"}"#), 0).is_err());
+        assert!(parse_response(&resp(200, r#"{"access_token":"t","token_type":"mac"}"#), 0).is_err());
+    }
+
+    #[test]
+    fn rfc3339() {
+        assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_rfc3339("2023-11-14T22:13:20Z"), Some(1_700_000_000));
+        assert_eq!(parse_rfc3339("2023-11-14T23:13:20.123+01:00"), Some(1_700_000_000));
+        assert_eq!(parse_rfc3339("2000-02-29T00:00:00Z"), Some(951_782_400));
+        assert_eq!(parse_rfc3339("2023-11-14 22:13:20"), None);
+        assert_eq!(parse_rfc3339("2023-13-14T22:13:20Z"), None);
+    }
+
+    #[test]
+    fn errors() {
+        let e = parse_response(
+            &resp(
+                400,
+                r#"{"error":"invalid_scope","error_description":"Invalid scopes: IDEAL","error_uri":"u"}"#,
+            ),
+            0,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "invalid_scope");
+        assert_eq!(e.oauth().unwrap().description.as_deref(), Some("Invalid scopes: IDEAL"));
+        assert!(!e.is_retryable());
+        let e = parse_response(&resp(502, "<html>bad gateway</html>"), 0).unwrap_err();
+        assert_eq!(e.code(), "unexpected_response");
+        assert!(e.is_retryable());
+        let token = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlc2lnbmF0dXJl";
+        let e = parse_response(&resp(200, &format!(r#"{{"access_token":"{token}","token_type":"mac"}}"#)), 0)
+            .unwrap_err();
+        assert!(!format!("{e} {e:?}").contains(token));
+        let e = parse_response(&resp(500, &format!("oops {token} oops")), 0).unwrap_err();
+        assert!(!format!("{e} {e:?}").contains(token), "{e}");
+        let mut r = resp(429, "{}");
+        r.headers_mut().insert(
+            http::header::RETRY_AFTER,
+            http::HeaderValue::from_static("Thu, 01 Jan 1970 00:00:10 GMT"),
+        );
+        assert_eq!(parse_response(&r, 4).unwrap_err().retry_after(), Some(Duration::from_secs(6)));
+    }
+}

@@ -1,0 +1,22 @@
+//! bearerkit-client against bearerkit-server over loopback (127.0.0.1 only, no HTTP mocks).
+//! One test binary built from submodules.
+
+// Fixtures outside `#[test]` functions unwrap too: a failure there is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs, clippy::std_instead_of_core)]
+
+#[path = "client/common.rs"]
+mod common;
+
+#[cfg(feature = "blocking")]
+#[path = "client/blocking.rs"]
+mod blocking;
+#[path = "client/cache.rs"]
+mod cache;
+#[path = "client/faults.rs"]
+mod faults;
+#[path = "client/flows.rs"]
+mod flows;
+#[path = "client/mtls.rs"]
+mod mtls;
+#[path = "client/redaction.rs"]
+mod redaction;

@@ -1,0 +1,124 @@
+//! HTTPS and mutual TLS (rustls), and JSON bodies on the form-only endpoints when enabled.
+
+use crate::common::*;
+use bearerkit_server::{ServerConfig, TlsConfig};
+
+struct Pki {
+    ca_pem: String,
+    server_pem: String,
+    server_key_pem: String,
+    client_identity_pem: String,
+}
+
+fn pki() -> Pki {
+    use rcgen::{
+        BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
+        KeyUsagePurpose, PKCS_ECDSA_P256_SHA256,
+    };
+    let key = || KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name.push(DnType::CommonName, "test CA");
+    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::DigitalSignature];
+    let ca = CertifiedIssuer::self_signed(ca, key()).unwrap();
+    let server_key = key();
+    let mut server = CertificateParams::new(vec!["127.0.0.1".to_owned()]).unwrap();
+    server.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let server = server.signed_by(&server_key, &ca).unwrap();
+    let client_key = key();
+    let mut client = CertificateParams::new(Vec::<String>::new()).unwrap();
+    client.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    let client = client.signed_by(&client_key, &ca).unwrap();
+    Pki {
+        ca_pem: ca.pem(),
+        server_pem: server.pem(),
+        server_key_pem: server_key.serialize_pem(),
+        client_identity_pem: format!("{}\n{}", client.pem(), client_key.serialize_pem()),
+    }
+}
+
+fn https_client(pki: &Pki, identity: bool) -> reqwest::Client {
+    init();
+    let ca = reqwest::Certificate::from_pem(pki.ca_pem.as_bytes()).unwrap();
+    let mut b = reqwest::Client::builder().no_proxy().tls_certs_only([ca]);
+    if identity {
+        b = b.identity(reqwest::Identity::from_pem(pki.client_identity_pem.as_bytes()).unwrap());
+    }
+    b.build().unwrap()
+}
+
+#[tokio::test]
+async fn https_and_mutual_tls() {
+    let pki = pki();
+    // HTTPS without client authentication.
+    let tls = TlsConfig::new(pki.server_pem.clone(), pki.server_key_pem.clone());
+    let f = start_with(|c| c.with_tls(tls)).await;
+    assert!(f.server.base_url().starts_with("https://127.0.0.1:"));
+    let r = https_client(&pki, false)
+        .post(f.server.d1_token_url())
+        .form(&[("grant_type", GRANT), ("assertion", &d1_assertion())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // Mutual TLS: a client certificate from the CA is required.
+    let tls = TlsConfig::new(pki.server_pem.clone(), pki.server_key_pem.clone())
+        .require_client_certificates(pki.ca_pem.clone());
+    let f = start_with(|c| c.with_tls(tls)).await;
+    let r = https_client(&pki, true)
+        .post(f.server.d1_token_url())
+        .form(&[("grant_type", GRANT), ("assertion", &d1_assertion())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = https_client(&pki, false)
+        .post(f.server.d1_token_url())
+        .form(&[("grant_type", GRANT), ("assertion", &d1_assertion())])
+        .send()
+        .await;
+    assert!(r.is_err(), "no client certificate must fail the handshake");
+    assert_eq!(f.server.request_count(), 1);
+    // The Keycloak audience follows the https base URL.
+    assert!(f.server.keycloak_token_url(REALM).starts_with("https://"));
+}
+
+#[test]
+fn tls_config_from_toml_and_refusals() {
+    let pki = pki();
+    let toml = format!(
+        "[tls]\ncertificate_chain = '''\n{}'''\nprivate_key = '''\n{}'''\nclient_ca = '''\n{}'''\n",
+        pki.server_pem, pki.server_key_pem, pki.ca_pem
+    );
+    let config = ServerConfig::from_toml_str(&toml).unwrap();
+    assert!(config.tls.is_some());
+    assert!(!format!("{config:?}").contains(pki.server_key_pem.trim()), "the private key never prints");
+    let bad = ServerConfig::default().with_tls(TlsConfig::new("nope", "nope"));
+    assert!(bad.validate().unwrap_err().to_string().contains("tls"));
+    let bad = ServerConfig::default().with_tls(
+        TlsConfig::new(pki.server_pem.clone(), pki.server_key_pem.clone()).require_client_certificates("x"),
+    );
+    assert!(bad.validate().is_err());
+}
+
+#[tokio::test]
+async fn json_bodies_on_the_form_endpoints_when_enabled() {
+    let f = start_with(|c| c.with_json_bodies(true)).await;
+    let r = f
+        .http
+        .post(f.server.outbound_token_url())
+        .basic_auth(OUT_CLIENT, Some(OUT_SECRET))
+        .json(&serde_json::json!({ "grant_type": "client_credentials", "scope": "cards" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json(r).await.0, 200);
+    let r = f
+        .http
+        .post(f.server.keycloak_token_url(REALM))
+        .json(&serde_json::json!({ "grant_type": "client_credentials", "client_id": KC_SECRET_CLIENT, "client_secret": KC_SECRET }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json(r).await.0, 200);
+}
