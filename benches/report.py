@@ -8,6 +8,7 @@ import sys
 
 crit, openssl_txt = sys.argv[1], sys.argv[2]
 load_md = sys.argv[3] if len(sys.argv) > 3 else None
+client_md = sys.argv[4] if len(sys.argv) > 4 else None
 
 
 def mean_ns(group, name):
@@ -77,3 +78,9 @@ if load_md:
     print("`bearerkit-server`, every request with its own pre-signed assertion and `jti`, reqwest clients on the")
     print("same 2 cores as the server.\n")
     print(open(load_md).read().strip())
+
+if client_md:
+    print("\n## Token client\n")
+    print("`cargo run --release -p bearerkit-client --example bench` (same run): the cached `token()` path")
+    print("(a lock and a clone) and full fetches against `bearerkit-server` over loopback in the same process.\n")
+    print(open(client_md).read().strip())

@@ -11,5 +11,7 @@ TARGET="${CARGO_TARGET_DIR:-$PWD/target}"
 cargo bench -p bearerkit-benches --bench core -- --warm-up-time 2 --measurement-time 6 2>&1 | tee /tmp/bearerkit-bench.log
 openssl speed -seconds 5 ecdsap256 2>/dev/null | tee /tmp/bearerkit-openssl.txt
 cargo run --release -q -p bearerkit-server --example load | tee /tmp/bearerkit-load.md
-python3 benches/report.py "$TARGET/criterion" /tmp/bearerkit-openssl.txt /tmp/bearerkit-load.md > benches/RESULTS.md
+cargo run --release -q -p bearerkit-client --example bench | tee /tmp/bearerkit-client.md
+python3 benches/report.py "$TARGET/criterion" /tmp/bearerkit-openssl.txt /tmp/bearerkit-load.md \
+  /tmp/bearerkit-client.md > benches/RESULTS.md
 cat benches/RESULTS.md
