@@ -41,7 +41,13 @@ pub const D1_TOKEN_PATH: &str = "/authz/v1/oauth2/token";
 pub const OUTBOUND_TOKEN_PATH: &str = "/oauth2/token";
 /// Path of the protected resource.
 pub const RESOURCE_PATH: &str = "/resource";
-/// Largest accepted request body: 64 KiB (larger answers 413).
+/// Largest accepted request body: 64 KiB.
+///
+/// A token request over it answers 413 with the RFC 6749 JSON body
+/// `{"error":"invalid_request","error_description":"request body too large"}`
+/// ([`OAuthError::PayloadTooLarge`]), whether the size is announced by `Content-Length`
+/// (refused before any of the body is read) or only found while reading a chunked body;
+/// like every other token-endpoint answer it is counted and echoes `x-correlation-id`.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// The correlation header of seed `000`.
 pub const CORRELATION_HEADER: &str = "x-correlation-id";
@@ -52,7 +58,7 @@ pub fn keycloak_token_path(realm: &str) -> String {
     format!("/auth/realms/{realm}/protocol/openid-connect/token")
 }
 
-/// The router: every endpoint, the body limit and the request timeout.
+/// The router: every endpoint, the body limit ([`MAX_BODY_BYTES`]) and the request timeout.
 ///
 /// Use it directly with `tower::ServiceExt::oneshot` in tests, or through [`spawn`].
 pub fn app(state: AppState) -> Router {
@@ -70,7 +76,10 @@ pub fn app(state: AppState) -> Router {
     }
     router
         .fallback(not_found)
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // The limit is enforced where bodies are read (axum's extractors), so the token
+        // endpoints turn an over-long body into an OAuth error (see `params::read`); an
+        // announced `Content-Length` over it is refused up front in `token_layer`.
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .with_state(state)
 }
@@ -85,7 +94,7 @@ pub(crate) fn token_response<T: serde::Serialize>(body: &T) -> Response {
 }
 
 /// Around every token endpoint: count the request, apply an injected fault, check and
-/// echo `x-correlation-id`.
+/// echo `x-correlation-id`, refuse a `Content-Length` over [`MAX_BODY_BYTES`].
 async fn token_layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let fault = state.inner.faults.on_request();
     let name = HeaderName::from_static(CORRELATION_HEADER);
@@ -107,6 +116,7 @@ async fn token_layer(State(state): State<AppState>, request: Request, next: Next
             tokio::time::sleep(delay).await;
         }
         match correlation {
+            Ok(_) if announced_too_large(&request) => OAuthError::PayloadTooLarge.into_response(),
             Ok(_) => next.run(request).await,
             Err(()) => {
                 OAuthError::request("x-correlation-id must match ^[A-Za-z0-9_-]{1,64}$").into_response()
@@ -117,6 +127,17 @@ async fn token_layer(State(state): State<AppState>, request: Request, next: Next
         response.headers_mut().insert(name, value);
     }
     response
+}
+
+/// Whether the request announces (`Content-Length`) a body over [`MAX_BODY_BYTES`]. A
+/// malformed or repeated header never gets here: hyper refuses it with 400 first.
+fn announced_too_large(request: &Request) -> bool {
+    request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .is_some_and(|len| usize::try_from(len).map_or(true, |len| len > MAX_BODY_BYTES))
 }
 
 async fn not_found() -> Response {

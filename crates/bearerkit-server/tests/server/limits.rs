@@ -6,37 +6,85 @@ use crate::common::*;
 async fn oversized_body_is_413() {
     let f = start().await;
     let big = format!("grant_type={GRANT}&assertion={}", "a".repeat(100 * 1024));
+    let endpoints =
+        [f.server.d1_token_url(), f.server.outbound_token_url(), f.server.keycloak_token_url(REALM)];
+    for (i, url) in endpoints.iter().enumerate() {
+        let before = f.server.request_count();
+        // With Content-Length: refused before the body is read, with the RFC 6749 body.
+        let correlation = format!("too-big-{i}");
+        let r = f
+            .http
+            .post(url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-correlation-id", &correlation)
+            .body(big.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["x-correlation-id"], correlation.as_str(), "{url}");
+        assert_eq!(r.headers()["content-type"], "application/json", "{url}");
+        assert_eq!(r.headers()["cache-control"], "no-store", "{url}");
+        let d = assert_error(r, 413, "invalid_request").await;
+        assert_eq!(d, "request body too large");
+        assert_eq!(f.server.request_count(), before + 1, "the refused request is counted ({url})");
+    }
+    // Chunked (no Content-Length): the limit applies while reading; same answer.
+    let before = f.server.request_count();
+    let (status, headers, body) = chunked_post(&f, big.as_bytes(), Some("chunked-1")).await;
+    assert_eq!(status, 413, "{headers}\n{body}");
+    assert!(headers.contains("x-correlation-id: chunked-1"), "{headers}");
+    assert!(headers.contains("content-type: application/json"), "{headers}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body:?}"));
+    assert_eq!(
+        v,
+        serde_json::json!({"error": "invalid_request", "error_description": "request body too large"})
+    );
+    assert_eq!(f.server.request_count(), before + 1);
+    // A bad correlation id on an oversized request is still refused for the id (400).
     let r = f
         .http
         .post(f.server.d1_token_url())
         .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-correlation-id", "not valid")
         .body(big.clone())
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 413);
-    // Chunked (no Content-Length): the limit applies while reading, still 413.
-    assert_eq!(chunked_post(&f, big.as_bytes()).await, 413);
-    // Just under the limit is read (and refused for its content, not its size).
-    let fits = format!("grant_type={GRANT}&assertion={}", "a".repeat(60 * 1024));
+    assert!(r.headers().get("x-correlation-id").is_none());
+    assert_error(r, 400, "invalid_request").await;
+    // Exactly the limit is read (and refused for its content, not its size), chunked too.
+    let prefix = format!("grant_type={GRANT}&assertion=");
+    let fits = format!("{prefix}{}", "a".repeat(bearerkit_server::MAX_BODY_BYTES - prefix.len()));
+    assert_eq!(fits.len(), bearerkit_server::MAX_BODY_BYTES);
     let r = f
         .http
         .post(f.server.d1_token_url())
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(fits)
+        .body(fits.clone())
         .send()
         .await
         .unwrap();
     let d = assert_error(r, 400, "invalid_grant").await;
     assert_eq!(d, "assertion rejected: token_too_large");
+    let (status, _, body) = chunked_post(&f, fits.as_bytes(), None).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("token_too_large"), "{body}");
+    // One byte more is over.
+    let over = format!("{fits}a");
+    let (status, _, body) = chunked_post(&f, over.as_bytes(), None).await;
+    assert_eq!(status, 413, "{body}");
+    // Still serving.
+    assert_eq!(post_d1_form(&f, &d1_assertion()).await.status(), 200);
 }
 
-/// Send a chunked request over a raw TCP connection; return the status code.
-async fn chunked_post(f: &Fixture, body: &[u8]) -> u16 {
+/// Send a chunked request over a raw TCP connection; return the status code, the header
+/// block (lower-cased) and the body (de-chunked if needed).
+async fn chunked_post(f: &Fixture, body: &[u8], correlation: Option<&str>) -> (u16, String, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut conn = tokio::net::TcpStream::connect(f.server.local_addr()).await.unwrap();
+    let correlation = correlation.map(|c| format!("x-correlation-id: {c}\r\n")).unwrap_or_default();
     let head = format!(
-        "POST {} HTTP/1.1\r\nhost: {}\r\ncontent-type: application/x-www-form-urlencoded\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n",
+        "POST {} HTTP/1.1\r\nhost: {}\r\ncontent-type: application/x-www-form-urlencoded\r\ntransfer-encoding: chunked\r\n{correlation}connection: close\r\n\r\n",
         bearerkit_server::D1_TOKEN_PATH,
         f.server.local_addr()
     );
@@ -53,8 +101,25 @@ async fn chunked_post(f: &Fixture, body: &[u8]) -> u16 {
     let _ = conn.write_all(b"0\r\n\r\n").await;
     let mut response = Vec::new();
     let _ = conn.read_to_end(&mut response).await;
-    let text = String::from_utf8_lossy(&response);
-    text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let (head, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let head = head.to_ascii_lowercase();
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = if head.contains("transfer-encoding: chunked") { dechunk(rest) } else { rest.to_owned() };
+    (status, head, body)
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = s.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = rest[n..].trim_start_matches("\r\n");
+    }
+    out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
