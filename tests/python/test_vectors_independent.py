@@ -144,6 +144,13 @@ class _Dup(Exception):
     pass
 
 
+class _TooMany(Exception):
+    pass
+
+
+MAX_MEMBERS = 128  # members per JSON object (bounds the pairwise duplicate check)
+
+
 def json_depth(text):
     depth = best = 0
     in_string = escaped = False
@@ -189,6 +196,8 @@ def parse_json(raw, skip):
         names = [name for name, _ in pairs]
         if "json_duplicates" not in skip and len(set(names)) != len(names):
             raise _Dup()
+        if "json_members" not in skip and len(pairs) > MAX_MEMBERS:
+            raise _TooMany()
         return dict(pairs)
 
     def no_constants(name):
@@ -198,6 +207,8 @@ def parse_json(raw, skip):
         value = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=no_constants)
     except _Dup:
         raise Reject("duplicate_member")
+    except _TooMany:
+        raise Reject("too_many_members")
     except ValueError:
         raise Reject("bad_json")
     if _has_surrogate(value) or not isinstance(value, dict):
@@ -217,7 +228,7 @@ def is_number(value):
 def ref_verify(token, public_key, policy, skip=frozenset()):
     """Return (header, claims) or raise Reject(code)."""
     pol = {"leeway": 60, "max_lifetime": None, "require_kid": False, "iss_equals_sub": False,
-           "typ": ["JWT"], "require": ["exp"], "max_bytes": 8192}
+           "typ": ["JWT"], "require": ["exp"], "max_bytes": 8192, "max_expiry_ahead": None}
     pol.update(policy)
     now, leeway = pol["now"], pol["leeway"]
     if "size" not in skip and len(token.encode("utf-8")) > pol["max_bytes"]:
@@ -290,6 +301,9 @@ def ref_verify(token, public_key, policy, skip=frozenset()):
         raise Reject("issued_in_future")
     if "lifetime" not in skip and pol["max_lifetime"] is not None and "exp" in dates:
         if dates["exp"] - dates.get("iat", now) > pol["max_lifetime"]:
+            raise Reject("lifetime_too_long")
+    if "expiry_ahead" not in skip and pol["max_expiry_ahead"] is not None and "exp" in dates:
+        if dates["exp"] > now + pol["max_expiry_ahead"]:
             raise Reject("lifetime_too_long")
     if "iss" not in skip and pol.get("iss") is not None and claims.get("iss") != pol["iss"]:
         raise Reject("issuer_mismatch")
@@ -462,9 +476,9 @@ def test_valid_high_s_present():
 
 ORDER = NEGATIVE_FILE["code_order"]
 # Rules whose ablation (switching the rule off in the reference verifier) is meaningful.
-ABLATABLE = {"size", "base64", "signature_length", "json_duplicates", "json_depth", "alg", "crit",
+ABLATABLE = {"size", "base64", "signature_length", "json_duplicates", "json_members", "json_depth", "alg", "crit",
              "header_types", "kid_required", "kid", "typ", "claim_types", "date_range", "exp", "nbf",
-             "iat", "lifetime", "iss", "sub", "aud", "required"}
+             "iat", "lifetime", "expiry_ahead", "iss", "sub", "aud", "required"}
 # Cases that by construction cannot be accepted by simply switching off their rule.
 ABLATION_EXEMPT = {
     "hdr_duplicate_alg_none_last",  # last-wins would see alg none (first-wins accepts)

@@ -657,6 +657,12 @@ def valid_cases():
     add("typ_custom_accepted", "typ client-authentication+jwt accepted when the policy lists it (with application/ prefix in the policy).",
         mk(KA, base_header(typ="client-authentication+jwt"), base_claims()), policy(typ=["JWT", "application/client-authentication+jwt"]))
     add("typ_absent", "No typ header: typ is optional.", mk(KA, base_header(typ=DROP), base_claims()), policy())
+    add("header_128_members", "A header of exactly 128 members (alg, typ, kid and 125 unknown ones): the member cap is inclusive.",
+        mk(KA, hdr[:-1] + "".join(',"p%d":%d' % (i, i) for i in range(125)) + "}", base_claims()), policy())
+    add("claims_128_members", "Claims of exactly 128 members (6 registered, 122 private): the member cap is inclusive.",
+        mk(KA, hdr, js(base_claims())[:-1] + "".join(',"p%d":%d' % (i, i) for i in range(122)) + "}"), policy())
+    add("expiry_ahead_exactly", "exp = now + 900 exactly with max_expiry_ahead 900 (D1's 15-minute bound is inclusive).",
+        mk(KA, base_header(), base_claims(iat=NOW, exp=NOW + 900)), policy(max_expiry_ahead=900))
     add("unknown_header_params", "Unknown header parameters are ignored.",
         mk(KA, {"alg": "ES256", "typ": "JWT", "kid": "k1", "x-foo": {"bar": [1, 2]}, "zip2": None, "cty": "JWT", "b": False}, base_claims()), policy())
     attacker = KB.public_jwk()
@@ -762,6 +768,7 @@ CODE_ORDER = [
     "bad_signature_length",
     "bad_json",
     "duplicate_member",
+    "too_many_members",
     "json_too_deep",
     "unsupported_alg",
     "unsupported_crit",
@@ -955,12 +962,14 @@ def negative_cases():
         ("hdr_duplicate_alg_none_last", "duplicate_member", "alg ES256 then alg none (last-wins parsers would see none).", b'{"alg":"ES256","typ":"JWT","kid":"k1","alg":"none"}'),
         ("hdr_duplicate_kid", "duplicate_member", "kid twice with different values (k2 then the expected k1).", b'{"alg":"ES256","typ":"JWT","kid":"k2","kid":"k1"}'),
         ("hdr_duplicate_unknown", "duplicate_member", "An unknown member twice.", hraw(',"x":1,"x":1')),
+        ("hdr_129_members", "too_many_members", "129 members (alg, typ, kid and 126 unknown ones): over the 128-member cap that bounds the duplicate check.",
+         hraw("".join(',"p%d":%d' % (i, i) for i in range(126)))),
         ("hdr_depth_1000_arrays", "json_too_deep", "An unknown member holding 1000 nested arrays (balanced).", hraw(',"x":' + "[" * 1000 + "]" * 1000)),
         ("hdr_depth_1000_objects", "json_too_deep", "An unknown member holding 1000 nested objects (balanced).", hraw(',"x":' + '{"":' * 1000 + "1" + "}" * 1000)),
         ("hdr_depth_100_arrays", "json_too_deep", "100 nested arrays (over the 64-level limit however levels are counted).", hraw(',"x":' + "[" * 100 + "]" * 100)),
     ]
     for name, code, description, raw in json_header_cases:
-        rule = {"bad_json": "json", "duplicate_member": "json_duplicates", "json_too_deep": "json_depth"}[code]
+        rule = {"bad_json": "json", "duplicate_member": "json_duplicates", "too_many_members": "json_members", "json_too_deep": "json_depth"}[code]
         add(name, rule, code, description + " Header side; claims valid; properly signed.", sign_segments(KA, b64u(raw), gc))
 
     # 5 JSON (claims side)
@@ -994,11 +1003,15 @@ def negative_cases():
         ("cl_duplicate_iss_escaped", "duplicate_member", "\"iss\" and \"i\\u0073s\" (equal after unescaping).", craw(',"i\\u0073s":"issuer-123"')),
         ("cl_duplicate_private", "duplicate_member", "A private claim twice.", craw(',"scope":"a","scope":"a"')),
         ("cl_duplicate_nested", "duplicate_member", "Duplicate member names inside a nested object.", craw(',"ctx":{"a":1,"b":2,"a":1}')),
+        ("cl_129_members", "too_many_members", "129 members (the 6 registered claims and 123 private ones): over the 128-member cap.",
+         craw("".join(',"p%d":%d' % (i, i) for i in range(123)))),
+        ("cl_nested_129_members", "too_many_members", "A private claim holding an object of 129 members: the cap applies at every level.",
+         craw(',"ctx":{' + ",".join('"m%d":%d' % (i, i) for i in range(129)) + "}")),
         ("cl_depth_1000_arrays", "json_too_deep", "1000 nested arrays (balanced).", craw(',"x":' + "[" * 1000 + "]" * 1000)),
         ("cl_depth_100_objects", "json_too_deep", "100 nested objects (balanced).", craw(',"x":' + '{"a":' * 100 + "null" + "}" * 100)),
     ]
     for name, code, description, raw in json_claims_cases:
-        rule = {"bad_json": "json", "duplicate_member": "json_duplicates", "json_too_deep": "json_depth"}[code]
+        rule = {"bad_json": "json", "duplicate_member": "json_duplicates", "too_many_members": "json_members", "json_too_deep": "json_depth"}[code]
         add(name, rule, code, description + " Claims side; header valid; properly signed.", sign_segments(KA, gh, b64u(raw)))
 
     # 6 header semantics
@@ -1154,6 +1167,11 @@ def negative_cases():
     ccase("lifetime_d1_one_hour", "lifetime", "lifetime_too_long", "D1 profile: a one-hour token (exp - iat = 3600 > 900).", base_claims(iat=NOW, exp=NOW + 3600))
     ccase("lifetime_fraction_over", "lifetime", "lifetime_too_long", "exp - iat = 900.5 (fraction) with max_lifetime 900.",
           js(base_claims(iat=NOW - 100)).replace('"exp":%d' % (NOW + 500), '"exp":1700000800.5'))
+
+    ccase("expiry_ahead_one_over", "expiry_ahead", "lifetime_too_long", "exp = now + 901 with max_expiry_ahead 900 and no max_lifetime (D1: exp at most 15 minutes ahead; no leeway on this bound).",
+          base_claims(iat=NOW, exp=NOW + 901), policy(max_lifetime=DROP, max_expiry_ahead=900))
+    ccase("expiry_ahead_iat_in_future", "expiry_ahead", "lifetime_too_long", "iat = now + 30 (within leeway), exp = now + 930: exp - iat = 900 passes max_lifetime 900, but exp is 930 s ahead with max_expiry_ahead 900.",
+          base_claims(iat=NOW + 30, exp=NOW + 930), policy(max_expiry_ahead=900))
 
     ccase("iss_other", "iss", "issuer_mismatch", "iss issuer-124.", base_claims(iss="issuer-124"), policy(sub=DROP))
     ccase("iss_case_only", "iss", "issuer_mismatch", "iss ISSUER-123 (case-only difference).", base_claims(iss="ISSUER-123"), policy(sub=DROP))
@@ -1381,14 +1399,14 @@ def main():
     valid = valid_cases()
     write_json("verify_valid.json", {
         "description": "Tokens a strict verifier must ACCEPT with the given policy and public key; expected_header/expected_claims are the decoded JSON.",
-        "policy_defaults": {"leeway": 60, "max_lifetime": None, "require_kid": False, "iss_equals_sub": False, "typ": ["JWT"], "require": ["exp"], "max_bytes": 8192},
+        "policy_defaults": {"leeway": 60, "max_lifetime": None, "require_kid": False, "iss_equals_sub": False, "typ": ["JWT"], "require": ["exp"], "max_bytes": 8192, "max_expiry_ahead": None},
         "cases": valid,
     })
     negative = negative_cases()
     write_json("negative.json", {
         "description": "Tokens a strict verifier must REJECT with exactly the given code. Each violates one rule and is otherwise valid (signed over the exact bytes of its first two segments).",
         "code_order": CODE_ORDER,
-        "policy_defaults": {"leeway": 60, "max_lifetime": None, "require_kid": False, "iss_equals_sub": False, "typ": ["JWT"], "require": ["exp"], "max_bytes": 8192},
+        "policy_defaults": {"leeway": 60, "max_lifetime": None, "require_kid": False, "iss_equals_sub": False, "typ": ["JWT"], "require": ["exp"], "max_bytes": 8192, "max_expiry_ahead": None},
         "cases": negative,
     })
     write_json("keys.json", keys_file())

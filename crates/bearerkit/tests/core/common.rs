@@ -32,6 +32,9 @@ pub fn with_policy<R>(p: &Value, f: impl FnOnce(&Validation<'_>) -> R) -> R {
     if let Some(l) = p.get("max_lifetime").and_then(Value::as_u64) {
         v = v.max_lifetime(l);
     }
+    if let Some(l) = p.get("max_expiry_ahead").and_then(Value::as_u64) {
+        v = v.max_expiry_ahead(l);
+    }
     if let Some(s) = p.get("iss").and_then(Value::as_str) {
         v = v.issuer(s);
     }

@@ -6,12 +6,25 @@ use std::collections::BTreeSet;
 use std::sync::Mutex;
 
 static SEEN: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+static TEXTS: Mutex<std::collections::BTreeMap<String, &'static str>> =
+    Mutex::new(std::collections::BTreeMap::new());
 
 fn expect(r: Result<impl Sized, Error>, want: Error) {
     match r {
         Ok(_) => panic!("expected {want:?}, got Ok"),
         Err(e) => {
             assert_eq!(e, want);
+            // Display: lower-case start (acronyms such as JSON, PEM, JWK aside), no final
+            // period, never empty, and never the same text for two codes.
+            let msg = e.to_string();
+            let first = msg.split([' ', ':']).next().unwrap_or_default();
+            let acronym = first.len() > 1 && first.bytes().all(|b| b.is_ascii_uppercase());
+            assert!(!msg.is_empty() && !msg.ends_with('.'), "{:?}: {msg:?}", e);
+            assert!(acronym || msg.starts_with(|c: char| c.is_ascii_lowercase()), "{:?}: {msg:?}", e);
+            let mut texts = TEXTS.lock().unwrap();
+            if let Some(other) = texts.insert(msg.clone(), e.code()) {
+                assert_eq!(other, e.code(), "two codes share the message {msg:?}");
+            }
             SEEN.lock().unwrap().insert(e.code());
         }
     }
@@ -112,7 +125,8 @@ fn claim_errors() {
     );
     // A `null` registered date is a type error, whether or not the claim is required.
     check(&f(r#"{"exp":null}"#.into()), &p, Error::ClaimType);
-    // D1: `exp` at most 15 minutes (plus leeway) ahead of now, even when `exp − iat` is fine.
+    // D1: `exp` at most 15 minutes ahead of now (no leeway on this bound), even when
+    // `exp − iat` is fine; exactly 900 s ahead is accepted.
     let d1 = bearerkit::profile::d1::validation("i", bearerkit::profile::d1::Env::Production, "k", NOW);
     let late = forge(
         &key,
@@ -120,6 +134,19 @@ fn claim_errors() {
         format!(r#"{{"iss":"i","sub":"i","aud":"prd","iat":{},"exp":{}}}"#, NOW + 59, NOW + 959).as_bytes(),
     );
     check(&late, &d1, Error::LifetimeTooLong);
+    let edge = forge(
+        &key,
+        br#"{"alg":"ES256","typ":"JWT","kid":"k"}"#,
+        format!(r#"{{"iss":"i","sub":"i","aud":"prd","iat":{NOW},"exp":{}}}"#, NOW + 900).as_bytes(),
+    );
+    let mut scratch = vec![0u8; edge.len()];
+    assert!(verify(&edge, &test_key().verifying_key(), &d1, &mut scratch).is_ok());
+    let over = forge(
+        &key,
+        br#"{"alg":"ES256","typ":"JWT","kid":"k"}"#,
+        format!(r#"{{"iss":"i","sub":"i","aud":"prd","iat":{NOW},"exp":{}}}"#, NOW + 901).as_bytes(),
+    );
+    check(&over, &d1, Error::LifetimeTooLong);
 }
 
 #[test]
@@ -166,11 +193,35 @@ fn signing_and_policy_errors() {
     expect(Assertion::new().claims(&[1, 2, 3]).sign(&key, &mut buf), Error::ClaimsNotObject);
     expect(Assertion::new().issuer("i").sign(&FailingSigner, &mut buf), Error::SignerFailed);
     expect(bearerkit::der_to_raw_signature(&[0x30, 0x02, 0x02, 0x00]), Error::BadDerSignature);
-    let mut scratch = [0u8; 64];
-    expect(
-        verify("a.b.c", &key.verifying_key(), &Validation::new(NOW).max_bytes(0), &mut scratch),
-        Error::InvalidPolicy,
-    );
+    let vk = key.verifying_key();
+    let token = Assertion::new()
+        .issuer("i")
+        .audience("a")
+        .issued_at(NOW)
+        .expires_in(60)
+        .sign(&key, &mut buf)
+        .unwrap();
+    let token = token.to_string();
+    let mut scratch = vec![0u8; token.len() + 16];
+    // The same valid token under each inconsistent policy: the policy is refused, not the token.
+    let max = bearerkit::MAX_DATE;
+    let no_audiences: [&str; 0] = [];
+    for bad in [
+        Validation::new(NOW).max_bytes(0),
+        Validation::new(max + 1),
+        Validation::new(NOW).leeway(max + 1),
+        Validation::new(NOW).max_lifetime(max + 1),
+        Validation::new(NOW).max_expiry_ahead(max + 1),
+        Validation::new(NOW).audiences(&no_audiences),
+    ] {
+        assert_eq!(bad.check(), Err(Error::InvalidPolicy));
+        expect(verify(&token, &vk, &bad, &mut scratch), Error::InvalidPolicy);
+    }
+    assert!(verify(&token, &vk, &Validation::new(NOW).audience("a"), &mut scratch).is_ok());
+    #[cfg(feature = "alloc")]
+    for window in [0, 1, 3, 9, 255] {
+        expect(bearerkit::PreparedVerifyingKey::with_window(&vk, window).map(|_| ()), Error::InvalidPolicy);
+    }
 }
 
 #[test]

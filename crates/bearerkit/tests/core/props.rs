@@ -87,3 +87,188 @@ proptest! {
         }
     }
 }
+
+/// Private claims of every JSON shape the serializer writes, with arbitrary text (quotes,
+/// backslashes, control characters, non-BMP characters) in keys and values.
+#[derive(serde::Serialize, Debug)]
+struct Private {
+    x_text: String,
+    x_int: i64,
+    x_uint: u64,
+    x_flag: bool,
+    x_list: Vec<String>,
+    x_map: std::collections::BTreeMap<String, i32>,
+    x_opt: Option<String>,
+    x_nested: Vec<Vec<u8>>,
+}
+
+fn any_text(max: usize) -> impl Strategy<Value = String> {
+    proptest::collection::vec(any::<char>(), 0..max).prop_map(|v| v.into_iter().collect())
+}
+
+fn private_claims() -> impl Strategy<Value = Private> {
+    (
+        any_text(24),
+        any::<i64>(),
+        any::<u64>(),
+        any::<bool>(),
+        proptest::collection::vec(any_text(8), 0..4),
+        // Map keys prefixed so they never collide with the struct's own member names.
+        proptest::collection::btree_map(any_text(8).prop_map(|k| format!("m-{k}")), any::<i32>(), 0..4),
+        proptest::option::of(any_text(8)),
+        proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..3), 0..3),
+    )
+        .prop_map(|(x_text, x_int, x_uint, x_flag, x_list, x_map, x_opt, x_nested)| Private {
+            x_text,
+            x_int,
+            x_uint,
+            x_flag,
+            x_list,
+            x_map,
+            x_opt,
+            x_nested,
+        })
+}
+
+/// A random valid token: random key, issuer, lifetime and one private text claim.
+fn random_token() -> impl Strategy<Value = (SigningKey, String)> {
+    (any::<[u8; 32]>(), "[ -~]{1,30}", 1u64..900, any_text(16)).prop_filter_map(
+        "scalar is zero or not below n",
+        |(seed, iss, life, note)| {
+            let key = SigningKey::from_bytes(&seed).ok()?;
+            let claims = serde_json::json!({ "note": note });
+            let mut buf = vec![0u8; 1024];
+            let token = Assertion::new()
+                .issuer(&iss)
+                .subject(&iss)
+                .audience("prd")
+                .key_id("k1")
+                .issued_at(NOW)
+                .expires_in(life)
+                .claims(&claims)
+                .sign(&key, &mut buf)
+                .ok()?
+                .to_string();
+            Some((key, token))
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn round_trip_with_random_private_claims(private in private_claims(), seed in any::<[u8; 32]>()) {
+        let Ok(key) = SigningKey::from_bytes(&seed) else { return Ok(()) };
+        let mut buf = vec![0u8; 4096];
+        let token = Assertion::new()
+            .issuer("iss-1")
+            .audience("prd")
+            .issued_at(NOW)
+            .expires_in(300)
+            .claims(&private)
+            .sign(&key, &mut buf)
+            .unwrap()
+            .to_string();
+        let mut s = vec![0u8; token.len()];
+        let v = verify(&token, &key.verifying_key(), &Validation::new(NOW).audience("prd"), &mut s).unwrap();
+        let got: serde_json::Value = serde_json::from_str(v.claims().as_json()).unwrap();
+        let want = serde_json::to_value(&private).unwrap();
+        for (name, value) in want.as_object().unwrap() {
+            prop_assert_eq!(got.get(name), Some(value), "private claim {}", name);
+        }
+        prop_assert_eq!(got["iss"].as_str(), Some("iss-1"));
+        prop_assert_eq!(got.as_object().unwrap().len(), want.as_object().unwrap().len() + 4);
+    }
+
+    #[test]
+    fn any_single_byte_change_to_a_random_token_rejects(
+        (key, token) in random_token(),
+        pos in any::<prop::sample::Index>(),
+        byte in 0u8..0x80,
+    ) {
+        let policy = Validation::new(NOW).audience("prd").kid("k1").max_lifetime(900);
+        let mut s = vec![0u8; token.len() + 16];
+        prop_assert!(verify(&token, &key.verifying_key(), &policy, &mut s).is_ok());
+        let mut bytes = token.clone().into_bytes();
+        let i = pos.index(bytes.len());
+        prop_assume!(bytes[i] != byte);
+        bytes[i] = byte;
+        // ASCII replaced by ASCII: still a `str`.
+        let mutated = String::from_utf8(bytes).unwrap();
+        let err = verify(&mutated, &key.verifying_key(), &policy, &mut s);
+        prop_assert!(err.is_err(), "accepted after changing byte {} to {:#04x}: {}", i, byte, mutated);
+    }
+
+    #[test]
+    fn changing_the_public_point_of_a_sec1_key_rejects(
+        seed in any::<[u8; 32]>(),
+        pos in 0usize..65,
+        xor in 1u8..=255,
+    ) {
+        let Ok(key) = SigningKey::from_bytes(&seed) else { return Ok(()) };
+        let mut pem = [0u8; 320];
+        let pem = key.to_sec1_pem(&mut pem).unwrap();
+        let der = pem_body(pem);
+        prop_assert!(SigningKey::from_sec1_der(&der).is_ok());
+        // The DER ends with BIT STRING { 0x00, 0x04 || x || y }: the last 65 bytes are the point.
+        let mut bad = der.clone();
+        let at = bad.len() - 65 + pos;
+        bad[at] ^= xor;
+        let err = SigningKey::from_sec1_der(&bad).err();
+        prop_assert!(err.is_some(), "a changed public key byte at {} was accepted", pos);
+        let code = err.unwrap().code();
+        prop_assert!(
+            ["key_mismatch", "invalid_point", "bad_der"].contains(&code),
+            "unexpected code {}", code
+        );
+    }
+
+    #[test]
+    fn mutated_key_encodings_never_panic_and_stay_consistent(
+        seed in any::<[u8; 32]>(),
+        format in 0usize..5,
+        pos in any::<prop::sample::Index>(),
+        op in 0u8..4,
+        byte in any::<u8>(),
+    ) {
+        let Ok(key) = SigningKey::from_bytes(&seed) else { return Ok(()) };
+        let vk = key.verifying_key();
+        let (mut buf, mut buf2) = ([0u8; 320], [0u8; 320]);
+        let bytes: Vec<u8> = match format {
+            0 => pem_body(key.to_sec1_pem(&mut buf).unwrap()),
+            1 => key.to_pkcs8_der(&mut buf).unwrap().to_vec(),
+            2 => vk.to_spki_der(&mut buf).unwrap().to_vec(),
+            3 => key.to_jwk(&mut buf).unwrap().as_bytes().to_vec(),
+            _ => key.to_sec1_pem(&mut buf).unwrap().as_bytes().to_vec(),
+        };
+        let mut m = bytes.clone();
+        let i = pos.index(m.len());
+        match op {
+            0 => m[i] ^= byte | 1,
+            1 => m.truncate(i),
+            2 => m.insert(i, byte),
+            _ => { m.remove(i); }
+        }
+        // Whatever the import says, it says it without panicking; when it accepts, the key
+        // it returns exports and re-imports to itself.
+        let imported: Option<VerifyingKey> = match format {
+            0 => SigningKey::from_sec1_der(&m).ok().map(|k| k.verifying_key()),
+            1 => SigningKey::from_pkcs8_der(&m).ok().map(|k| k.verifying_key()),
+            2 => VerifyingKey::from_spki_der(&m).ok(),
+            3 => std::str::from_utf8(&m).ok().and_then(|t| SigningKey::from_jwk(t).ok()).map(|k| k.verifying_key()),
+            _ => std::str::from_utf8(&m).ok().and_then(|t| SigningKey::from_pem(t).ok()).map(|k| k.verifying_key()),
+        };
+        if let Some(got) = imported {
+            let spki = got.to_spki_der(&mut buf2).unwrap();
+            prop_assert_eq!(VerifyingKey::from_spki_der(spki).unwrap(), got);
+        }
+    }
+}
+
+/// The DER inside a PEM text (test helper; the library has its own decoder).
+fn pem_body(pem: &str) -> Vec<u8> {
+    use base64ct::{Base64, Encoding};
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).map(str::trim).collect();
+    Base64::decode_vec(&body).unwrap()
+}

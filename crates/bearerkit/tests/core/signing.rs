@@ -177,3 +177,41 @@ fn unverified_decode_for_inspection() {
     assert_eq!(u.claims().iss().unwrap().as_str(), Some("x"));
     assert_eq!(u.signature_len(), 64);
 }
+
+/// The `alloc` conveniences return exactly what the buffer forms write.
+#[cfg(feature = "alloc")]
+#[test]
+fn alloc_conveniences_equal_the_buffer_forms() {
+    use bearerkit::{Assertion, SigningKey, VerifyingKey};
+    let key = crate::common::test_key();
+    let vk = key.verifying_key();
+    let mut buf = [0u8; 1024];
+    let a = Assertion::new().issuer("i").audience("prd").key_id("k1").issued_at(1_700_000_000).expires_in(60);
+    assert_eq!(a.sign_to_string(&key).unwrap(), a.sign(&key, &mut buf).unwrap());
+    assert_eq!(key.to_sec1_pem_string().as_str(), key.to_sec1_pem(&mut buf).unwrap());
+    assert_eq!(key.to_pkcs8_pem_string().as_str(), key.to_pkcs8_pem(&mut buf).unwrap());
+    assert_eq!(key.to_jwk_string().as_str(), key.to_jwk(&mut buf).unwrap());
+    assert_eq!(vk.to_spki_pem_string(), vk.to_spki_pem(&mut buf).unwrap());
+    assert_eq!(vk.to_jwk_string(), vk.to_jwk(&mut buf).unwrap());
+    // And they import back to the same key.
+    assert_eq!(SigningKey::from_pem(&key.to_sec1_pem_string()).unwrap().verifying_key(), vk);
+    assert_eq!(SigningKey::from_jwk(&key.to_jwk_string()).unwrap().verifying_key(), vk);
+    assert_eq!(VerifyingKey::from_pem(&vk.to_spki_pem_string()).unwrap(), vk);
+    // An escaped JSON string unescapes into an owned String.
+    let claims = br#"{"iss":"caf\u00e9 \"q\""}"#;
+    let o = bearerkit::json::Object::parse(claims).unwrap();
+    assert_eq!(o.get("iss").unwrap().as_json_str().unwrap().to_string_unescaped(), "café \"q\"");
+}
+
+/// The `std` clock helper reads the system clock (checked against `SystemTime` itself).
+#[cfg(feature = "std")]
+#[test]
+fn now_unix_reads_the_system_clock() {
+    let before = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let now = bearerkit::now_unix();
+    let after = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    assert!(before <= now && now <= after, "{before} <= {now} <= {after}");
+    // `std` also means `std::error::Error` (the core trait) with a Display.
+    let e: Box<dyn std::error::Error> = Box::new(bearerkit::Error::Expired);
+    assert_eq!(e.to_string(), "token expired");
+}

@@ -174,6 +174,7 @@ fn negative_vectors() {
         "bad_base64",
         "bad_json",
         "duplicate_member",
+        "too_many_members",
         "json_too_deep",
         "unsupported_alg",
         "unsupported_crit",
@@ -242,5 +243,18 @@ fn key_vectors() {
             other => panic!("unknown format {other}"),
         };
         assert_eq!(got.map(bearerkit::Error::code), Some(want), "{name}");
+        // The private-key importers refuse every bad input too; for a private-key input
+        // (PEM label or JWK `d`) they give the same code.
+        let private = match c["format"].as_str().unwrap() {
+            "pem" => Some((SigningKey::from_pem(input).err(), input.contains("PRIVATE KEY-----"))),
+            "jwk" => Some((SigningKey::from_jwk(input).err(), input.contains("\"d\""))),
+            _ => None,
+        };
+        if let Some((err, is_private)) = private {
+            assert!(err.is_some(), "{name}: SigningKey accepted an invalid key");
+            if is_private {
+                assert_eq!(err.map(bearerkit::Error::code), Some(want), "{name} (SigningKey)");
+            }
+        }
     }
 }
