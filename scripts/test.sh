@@ -54,11 +54,23 @@ if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -r tests/python/requirements.txt </dev/null
 
 run "cargo fmt --check" cargo fmt --all --check
+# The firmware example is its own workspace (thumbv7em target from its .cargo/config.toml).
+# Same target directory as scripts/embedded.sh uses for it.
+firmware_lint() {
+  local dir="$ROOT/examples/embedded/target"
+  if [ -n "${CARGO_TARGET_DIR:-}" ]; then
+    case "$CARGO_TARGET_DIR" in /*) dir="$CARGO_TARGET_DIR/embedded" ;; *) dir="$ROOT/$CARGO_TARGET_DIR/embedded" ;; esac
+  fi
+  (cd examples/embedded && cargo fmt --check && env -u RUSTFLAGS CARGO_TARGET_DIR="$dir" cargo clippy --release -- -D warnings)
+}
+run "firmware example: fmt and clippy (thumbv7em)" firmware_lint
 run "clippy (default features)" cargo clippy --workspace --all-targets -- -D warnings
 run "clippy (all features)" cargo clippy --workspace --all-targets --all-features -- -D warnings
 run "core tests, no features (no_std paths)" cargo test -p bearerkit
 run "core tests, std + precomputed tables (prepared verifier too)" cargo test -p bearerkit --features std,precomputed-tables
 run "CLI and server tests (built binary, loopback HTTP)" cargo test --workspace --exclude bearerkit --exclude bearerkit-benches
+# The client on its own, with every feature (the blocking twin and its tests included).
+run "token client tests, all features (async and blocking, loopback HTTP)" cargo test -p bearerkit-client --all-features
 run "core builds for thumbv7em-none-eabihf without alloc" cargo build -p bearerkit --no-default-features --target thumbv7em-none-eabihf
 run "core builds for thumbv7em-none-eabihf with alloc" cargo build -p bearerkit --features alloc --target thumbv7em-none-eabihf
 no_heap_features() {
