@@ -66,11 +66,23 @@ firmware_lint() {
 run "firmware example: fmt and clippy (thumbv7em)" firmware_lint
 run "clippy (default features)" cargo clippy --workspace --all-targets -- -D warnings
 run "clippy (all features)" cargo clippy --workspace --all-targets --all-features -- -D warnings
-run "core tests, no features (no_std paths)" cargo test -p bearerkit
-run "core tests, std + precomputed tables (prepared verifier too)" cargo test -p bearerkit --features std,precomputed-tables
-run "CLI and server tests (built binary, loopback HTTP)" cargo test --workspace --exclude bearerkit --exclude bearerkit-benches
+cargo_test() {
+  # cargo test ARGS...: passes through cargo's status, and fails when no test ran at all
+  # (a filter or a feature that compiles every test out must not pass silently).
+  local log rc=0 ran
+  log=$(mktemp)
+  cargo test "$@" 2>&1 | tee "$log" || rc=$?
+  ran=$(awk '/^test result:/ { n += $4 } END { print n + 0 }' "$log")
+  rm -f "$log"
+  echo "tests run: $ran"
+  if [ "$ran" -eq 0 ]; then echo "no tests ran"; return 1; fi
+  return $rc
+}
+run "core tests, no features (no_std paths)" cargo_test -p bearerkit
+run "core tests, std + precomputed tables (prepared verifier too)" cargo_test -p bearerkit --features std,precomputed-tables
+run "CLI and server tests (built binary, loopback HTTP)" cargo_test --workspace --exclude bearerkit --exclude bearerkit-benches
 # The client on its own, with every feature (the blocking twin and its tests included).
-run "token client tests, all features (async and blocking, loopback HTTP)" cargo test -p bearerkit-client --all-features
+run "token client tests, all features (async and blocking, loopback HTTP)" cargo_test -p bearerkit-client --all-features
 run "core builds for thumbv7em-none-eabihf without alloc" cargo build -p bearerkit --no-default-features --target thumbv7em-none-eabihf
 run "core builds for thumbv7em-none-eabihf with alloc" cargo build -p bearerkit --features alloc --target thumbv7em-none-eabihf
 no_heap_features() {
