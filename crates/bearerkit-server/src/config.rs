@@ -19,6 +19,17 @@ pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 10;
 pub const DEFAULT_REPLAY_CACHE_CAPACITY: usize = 65_536;
 /// Default number of live access tokens kept in memory.
 pub const DEFAULT_MAX_LIVE_TOKENS: usize = 100_000;
+/// Longest accepted lifetime setting, in seconds: one year (365 days).
+///
+/// Bounds `token_lifetime_secs`, a realm's `token_lifetime_secs` and
+/// `assertion_max_lifetime_secs` (and so the CLI's `--token-lifetime`), so that every expiry
+/// the server computes (`Instant::now() + lifetime`, `now + lifetime` in Unix seconds) is
+/// representable; a larger value is a [`ConfigError::Invalid`].
+pub const MAX_LIFETIME_SECS: u64 = 365 * 24 * 60 * 60;
+/// Longest accepted `request_timeout_secs`: one hour.
+pub const MAX_REQUEST_TIMEOUT_SECS: u64 = 3600;
+/// Longest accepted `leeway_secs`: one hour.
+pub const MAX_LEEWAY_SECS: u64 = 3600;
 /// Default D1 scope granted (seed `000` example).
 pub const DEFAULT_D1_SCOPE: &str = "d1-api:account:full d1-api:consumer:read";
 
@@ -46,11 +57,14 @@ pub struct ServerConfig {
     /// The server's external base URL (no trailing slash), used for the Keycloak
     /// audiences. Defaults to `http://{bound address}`.
     pub public_url: Option<String>,
-    /// Lifetime of D1 and outbound access tokens in seconds. Defaults to 900.
+    /// Lifetime of D1 and outbound access tokens in seconds, 1 to [`MAX_LIFETIME_SECS`]
+    /// (one year). Defaults to 900.
     pub token_lifetime_secs: u64,
-    /// Clock-skew leeway for assertion `exp`/`nbf`/`iat`, in seconds. Defaults to 60.
+    /// Clock-skew leeway for assertion `exp`/`nbf`/`iat`, in seconds, at most
+    /// [`MAX_LEEWAY_SECS`] (one hour). Defaults to 60.
     pub leeway_secs: u64,
-    /// Per-request timeout in seconds (answers 408 when exceeded). Defaults to 10.
+    /// Per-request timeout in seconds (answers 408 when exceeded), 1 to
+    /// [`MAX_REQUEST_TIMEOUT_SECS`] (one hour). Defaults to 10.
     pub request_timeout_secs: u64,
     /// Serve `POST /_test/faults` and `GET /_test/stats`. Defaults to false.
     pub test_endpoints: bool,
@@ -218,10 +232,11 @@ impl BasicClient {
 pub struct Realm {
     /// The realm name, the `{realm}` path segment (`[A-Za-z0-9._-]+`).
     pub name: String,
-    /// Lifetime of issued tokens in seconds. Defaults to 300.
+    /// Lifetime of issued tokens in seconds, 1 to [`MAX_LIFETIME_SECS`]. Defaults to 300.
     #[serde(default = "default_realm_lifetime")]
     pub token_lifetime_secs: u64,
-    /// Longest accepted client-assertion lifetime (`exp − iat`), in seconds. Defaults to 3600.
+    /// Longest accepted client-assertion lifetime (`exp − iat`, and `exp − now`), in
+    /// seconds, 1 to [`MAX_LIFETIME_SECS`]. Defaults to 3600.
     #[serde(default = "default_assertion_max_lifetime")]
     pub assertion_max_lifetime_secs: u64,
     /// The realm's clients.
@@ -409,19 +424,20 @@ impl ServerConfig {
     }
 
     /// Check the configuration: every key and certificate parses, names are unique and
-    /// non-empty, lifetimes and capacities are positive.
+    /// non-empty, capacities are positive, lifetimes are 1 to [`MAX_LIFETIME_SECS`] (one
+    /// year), the request timeout 1 to [`MAX_REQUEST_TIMEOUT_SECS`] and the leeway at most
+    /// [`MAX_LEEWAY_SECS`].
     ///
     /// # Errors
     /// [`ConfigError::Invalid`], [`ConfigError::Duplicate`], [`ConfigError::InvalidKey`]
     /// or [`ConfigError::InvalidCertificate`].
     pub fn validate(&self) -> Result<(), ConfigError> {
-        positive("token_lifetime_secs", self.token_lifetime_secs)?;
+        lifetime("token_lifetime_secs", self.token_lifetime_secs)?;
         positive("request_timeout_secs", self.request_timeout_secs)?;
+        at_most("request_timeout_secs", self.request_timeout_secs, MAX_REQUEST_TIMEOUT_SECS, "one hour")?;
         positive("replay_cache_capacity", u64::try_from(self.replay_cache_capacity).unwrap_or(u64::MAX))?;
         positive("max_live_tokens", u64::try_from(self.max_live_tokens).unwrap_or(u64::MAX))?;
-        if self.leeway_secs > 3600 {
-            return Err(invalid("leeway_secs", "must be at most 3600"));
-        }
+        at_most("leeway_secs", self.leeway_secs, MAX_LEEWAY_SECS, "one hour")?;
         if let Some(url) = &self.public_url
             && (!(url.starts_with("http://") || url.starts_with("https://")) || url.ends_with('/'))
         {
@@ -459,8 +475,8 @@ impl ServerConfig {
                 return Err(invalid("realms.name", "must match [A-Za-z0-9._-]+"));
             }
             unique(&mut realms, "realm", &realm.name)?;
-            positive("realms.token_lifetime_secs", realm.token_lifetime_secs)?;
-            positive("realms.assertion_max_lifetime_secs", realm.assertion_max_lifetime_secs)?;
+            lifetime("realms.token_lifetime_secs", realm.token_lifetime_secs)?;
+            lifetime("realms.assertion_max_lifetime_secs", realm.assertion_max_lifetime_secs)?;
             let mut ids = HashSet::new();
             for client in &realm.clients {
                 non_empty("realms.clients.client_id", &client.client_id)?;
@@ -491,6 +507,20 @@ fn invalid(field: &'static str, reason: &str) -> ConfigError {
 
 fn positive(field: &'static str, v: u64) -> Result<(), ConfigError> {
     if v == 0 { Err(invalid(field, "must be greater than 0")) } else { Ok(()) }
+}
+
+fn at_most(field: &'static str, v: u64, max: u64, words: &str) -> Result<(), ConfigError> {
+    if v > max {
+        Err(invalid(field, &format!("must be at most {max} seconds ({words}), got {v}")))
+    } else {
+        Ok(())
+    }
+}
+
+/// A lifetime: 1 to [`MAX_LIFETIME_SECS`].
+fn lifetime(field: &'static str, v: u64) -> Result<(), ConfigError> {
+    positive(field, v)?;
+    at_most(field, v, MAX_LIFETIME_SECS, "one year")
 }
 
 fn non_empty(field: &'static str, v: &str) -> Result<(), ConfigError> {

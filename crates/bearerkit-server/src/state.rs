@@ -191,8 +191,14 @@ impl AppState {
             tracing::error!(error = %e, "random generator failed");
             OAuthError::ServerError("random generator unavailable".to_owned())
         })?;
+        // `lifetime` is at most `MAX_LIFETIME_SECS` (validated), so this cannot fail; it is
+        // checked anyway rather than trusted.
+        let expires =
+            Instant::now().checked_add(core::time::Duration::from_secs(lifetime)).ok_or_else(|| {
+                tracing::error!(lifetime, "token lifetime out of range");
+                OAuthError::ServerError("token lifetime out of range".to_owned())
+            })?;
         let token = Base64UrlUnpadded::encode_string(&raw);
-        let expires = Instant::now() + core::time::Duration::from_secs(lifetime);
         let issued = Issued { expires, subject: subject.to_owned(), scope: scope.to_owned() };
         lock(&self.inner.tokens).insert(digest(&token), issued);
         Ok(token)

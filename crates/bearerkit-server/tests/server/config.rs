@@ -70,3 +70,84 @@ fn errors() {
     let e = ServerConfig::from_file(std::path::Path::new("/nonexistent/bearerkit.toml")).unwrap_err();
     assert!(matches!(e, ConfigError::Io { .. }));
 }
+
+#[test]
+fn lifetimes_and_timeouts_are_bounded() {
+    use bearerkit_server::{
+        MAX_LEEWAY_SECS, MAX_LIFETIME_SECS, MAX_REQUEST_TIMEOUT_SECS, Realm, RealmClient,
+    };
+    assert_eq!(MAX_LIFETIME_SECS, 31_536_000);
+    let invalid_field = |e: ConfigError| match e {
+        ConfigError::Invalid { field, reason } => (field, reason),
+        other => panic!("expected ConfigError::Invalid, got {other:?}"),
+    };
+    let realm = |token: u64, assertion: u64| {
+        format!(
+            "[[realms]]\nname = \"r\"\ntoken_lifetime_secs = {token}\nassertion_max_lifetime_secs = {assertion}\n\
+             [[realms.clients]]\nclient_id = \"c\"\nsecret = \"s\"\n"
+        )
+    };
+    // The bounds themselves are accepted.
+    for ok in [
+        format!("token_lifetime_secs = {MAX_LIFETIME_SECS}"),
+        format!("request_timeout_secs = {MAX_REQUEST_TIMEOUT_SECS}"),
+        format!("leeway_secs = {MAX_LEEWAY_SECS}"),
+        realm(MAX_LIFETIME_SECS, MAX_LIFETIME_SECS),
+    ] {
+        ServerConfig::from_toml_str(&ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
+    }
+    // One more, or u64::MAX (Instant::now() + that would panic), is a typed error.
+    let cases = [
+        (format!("token_lifetime_secs = {}", MAX_LIFETIME_SECS + 1), "token_lifetime_secs"),
+        (format!("token_lifetime_secs = {}", i64::MAX), "token_lifetime_secs"),
+        (format!("request_timeout_secs = {}", MAX_REQUEST_TIMEOUT_SECS + 1), "request_timeout_secs"),
+        (format!("leeway_secs = {}", MAX_LEEWAY_SECS + 1), "leeway_secs"),
+        (realm(MAX_LIFETIME_SECS + 1, 60), "realms.token_lifetime_secs"),
+        (realm(300, MAX_LIFETIME_SECS + 1), "realms.assertion_max_lifetime_secs"),
+        (realm(0, 60), "realms.token_lifetime_secs"),
+        (realm(300, 0), "realms.assertion_max_lifetime_secs"),
+    ];
+    for (toml, expected) in &cases {
+        let (field, reason) = invalid_field(ServerConfig::from_toml_str(toml).unwrap_err());
+        assert_eq!(field, *expected, "{toml}");
+        assert!(reason.starts_with("must be"), "{reason}");
+    }
+    let e =
+        ServerConfig::from_toml_str(&format!("token_lifetime_secs = {}", MAX_LIFETIME_SECS + 1)).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid token_lifetime_secs: must be at most 31536000 seconds (one year), got 31536001"
+    );
+    // Built in code, u64::MAX (TOML integers stop at i64::MAX) is refused by validate,
+    // and so by AppState::new and spawn: the server never starts with it.
+    let huge = ServerConfig::default().with_token_lifetime(u64::MAX);
+    assert_eq!(invalid_field(huge.validate().unwrap_err()).0, "token_lifetime_secs");
+    assert!(bearerkit_server::AppState::new(&huge, "http://127.0.0.1:1").is_err());
+    let realm = Realm::new("r").client(RealmClient::new("c").secret("s")).token_lifetime(u64::MAX);
+    let e = ServerConfig::default().with_realm(realm).validate().unwrap_err();
+    assert_eq!(invalid_field(e).0, "realms.token_lifetime_secs");
+    let realm = Realm::new("r").client(RealmClient::new("c").secret("s")).assertion_max_lifetime(u64::MAX);
+    let e = ServerConfig::default().with_realm(realm).validate().unwrap_err();
+    assert_eq!(invalid_field(e).0, "realms.assertion_max_lifetime_secs");
+}
+
+/// The longest allowed lifetime really issues tokens (no overflow on the way).
+#[tokio::test]
+async fn the_longest_lifetime_issues_tokens() {
+    use bearerkit_server::{BasicClient, MAX_LIFETIME_SECS};
+    let config = ServerConfig::default()
+        .with_token_lifetime(MAX_LIFETIME_SECS)
+        .with_outbound_client(BasicClient::new("c", "s", ["a"]));
+    let server = bearerkit_server::spawn(config).await.unwrap();
+    let r = crate::common::http()
+        .post(server.outbound_token_url())
+        .basic_auth("c", Some("s"))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = crate::common::json(r).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["expires_in"], MAX_LIFETIME_SECS.to_string());
+    server.shutdown().await;
+}
