@@ -33,7 +33,8 @@ pub(crate) enum Command {
     Verify(VerifyArgs),
     /// Decode a token WITHOUT verifying it (for reading only).
     Inspect(InspectArgs),
-    /// RFC 7638 JWK thumbprint of a key, or SHA-1 / x5t fingerprints of a certificate.
+    /// RFC 7638 JWK thumbprint of a key (or of a certificate's key), or SHA-1 / x5t
+    /// fingerprints of a certificate.
     Thumbprint(ThumbprintArgs),
     /// Fetch an access token from a real token endpoint (one request; no cache).
     Token(TokenArgs),
@@ -117,8 +118,9 @@ pub(crate) struct ServeArgs {
     /// Address to bind (default 127.0.0.1).
     #[arg(long)]
     pub(crate) bind: Option<std::net::IpAddr>,
-    /// Lifetime of issued D1 and outbound access tokens, seconds (overrides the file).
-    #[arg(long)]
+    /// Lifetime of issued D1 and outbound access tokens, seconds, 1 to 31536000 (one year;
+    /// overrides the file).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=bearerkit_server::MAX_LIFETIME_SECS))]
     pub(crate) token_lifetime: Option<u64>,
     /// Serve the fault-injection endpoints `/_test/faults` and `/_test/stats` (tests only).
     #[arg(long)]
@@ -285,7 +287,7 @@ pub(crate) struct ThumbprintArgs {
     /// Certificate `x5t#S256` (base64url SHA-256).
     #[arg(long = "x5t-s256", requires = "cert", conflicts_with = "jwk")]
     pub(crate) x5t_s256: bool,
-    /// RFC 7638 JWK thumbprint (default for --key).
-    #[arg(long, requires = "key")]
+    /// RFC 7638 JWK thumbprint (default for --key; with --cert, of the certificate's public key).
+    #[arg(long)]
     pub(crate) jwk: bool,
 }

@@ -267,8 +267,11 @@ fn thumbprint(a: &ThumbprintArgs, json_out: bool) -> Result<(), Failure> {
     }
     let (kind, value) = match (&a.key, &a.cert) {
         (Some(key), _) => ("jwk_thumbprint", keyfile::verifying_key(key)?.thumbprint().to_string()),
+        (None, Some(cert)) if a.jwk => {
+            ("jwk_thumbprint", keyfile::certificate(cert)?.public_key()?.thumbprint().to_string())
+        }
         (None, Some(cert)) => {
-            let t = keyfile::certificate(cert)?;
+            let t = keyfile::certificate(cert)?.thumbprints()?;
             if a.x5t {
                 ("x5t", t.x5t().to_string())
             } else if a.x5t_s256 {

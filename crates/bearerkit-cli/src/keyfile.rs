@@ -34,15 +34,57 @@ pub(crate) fn verifying_key(path: &Path) -> Result<VerifyingKey, Failure> {
     key.map_err(Failure::Rejected)
 }
 
-/// Fingerprints of a PEM or DER certificate file.
-pub(crate) fn certificate(path: &Path) -> Result<bearerkit::CertificateThumbprints, Failure> {
+/// A certificate file (PEM or DER), read once.
+pub(crate) struct CertificateFile {
+    path: std::path::PathBuf,
+    bytes: Vec<u8>,
+}
+
+/// Read a PEM or DER certificate file.
+pub(crate) fn certificate(path: &Path) -> Result<CertificateFile, Failure> {
     let bytes = std::fs::read(path)
         .map_err(|e| Failure::failed("io_error", format!("cannot read {}: {e}", path.display())))?;
-    match std::str::from_utf8(&bytes) {
-        Ok(text) if text.contains("-----BEGIN") => {
-            let mut scratch = vec![0u8; text.len() * 2 + 64];
-            bearerkit::CertificateThumbprints::from_pem(text, &mut scratch).map_err(Failure::Rejected)
+    Ok(CertificateFile { path: path.to_path_buf(), bytes })
+}
+
+impl CertificateFile {
+    /// The PEM text, when the file is PEM.
+    fn pem(&self) -> Option<&str> {
+        std::str::from_utf8(&self.bytes).ok().filter(|text| text.contains("-----BEGIN"))
+    }
+
+    /// SHA-1 and SHA-256 fingerprints of the certificate (the core's parser).
+    pub(crate) fn thumbprints(&self) -> Result<bearerkit::CertificateThumbprints, Failure> {
+        match self.pem() {
+            Some(text) => {
+                let mut scratch = vec![0u8; text.len().saturating_mul(2).saturating_add(64)];
+                bearerkit::CertificateThumbprints::from_pem(text, &mut scratch).map_err(Failure::Rejected)
+            }
+            None => bearerkit::CertificateThumbprints::from_der(&self.bytes).map_err(Failure::Rejected),
         }
-        _ => bearerkit::CertificateThumbprints::from_der(&bytes).map_err(Failure::Rejected),
+    }
+
+    /// The certificate's subject public key (X.509 parsed by `x509-cert`, the key by the
+    /// core from its SPKI DER): `wrong_curve` and friends for a key that is not P-256.
+    pub(crate) fn public_key(&self) -> Result<VerifyingKey, Failure> {
+        use x509_cert::der::{Decode, DecodePem, Encode};
+        // Fail the way the fingerprints do first (bad_pem, bad_der, ...).
+        self.thumbprints()?;
+        let bad = |e: x509_cert::der::Error| {
+            Failure::failed(
+                "bad_certificate",
+                format!("{}: not an X.509 certificate: {e}", self.path.display()),
+            )
+        };
+        let cert = match self.pem() {
+            Some(text) => {
+                // The seeds' PEM has trailing spaces on its lines; x509-cert's PEM reader does not.
+                let normalized: String = text.trim().lines().map(|l| format!("{}\n", l.trim())).collect();
+                x509_cert::Certificate::from_pem(normalized.as_bytes()).map_err(bad)?
+            }
+            None => x509_cert::Certificate::from_der(&self.bytes).map_err(bad)?,
+        };
+        let spki = cert.tbs_certificate().subject_public_key_info().to_der().map_err(bad)?;
+        VerifyingKey::from_spki_der(&spki).map_err(Failure::Rejected)
     }
 }
