@@ -182,9 +182,13 @@ async fn demo(json_out: bool) -> Result<(), Failure> {
     match fetch::send(&client, &req).await {
         Ok(resp) => {
             t.say(&format!("   response: {}", pretty(&resp.redacted)));
-            let ok = resp.redacted["expires_in"].is_string() && resp.redacted.get("expires_at").is_some();
+            // Seed 003: `expires_in` is a string, exactly the configured lifetime.
+            let lifetime = bearerkit_server::DEFAULT_TOKEN_LIFETIME_SECS.to_string();
+            let ok = resp.status == 200
+                && resp.redacted["expires_in"].as_str() == Some(lifetime.as_str())
+                && resp.redacted["expires_at"].is_string();
             t.step(
-                "token issued; expires_in is the string \"900\" and expires_at is set",
+                &format!("token issued; expires_in is the string \"{lifetime}\" and expires_at is set"),
                 ok,
                 resp.redacted.clone(),
             );
@@ -238,8 +242,9 @@ async fn demo(json_out: bool) -> Result<(), Failure> {
 
     // ---- 5. A refused request ---------------------------------------------------------
     t.say("\n5. A refused request: a D1 assertion that expired an hour ago");
-    let old = profile::d1::assertion(D1_ISSUER, profile::d1::Env::Production, D1_KID, now - 3600)
-        .sign_to_string(&keys.d1)?;
+    let old =
+        profile::d1::assertion(D1_ISSUER, profile::d1::Env::Production, D1_KID, now.saturating_sub(3600))
+            .sign_to_string(&keys.d1)?;
     let req = Request {
         url: &d1_url,
         form: vec![("grant_type", profile::d1::GRANT_TYPE.into()), ("assertion", old)],
