@@ -310,3 +310,253 @@ fn thumbprints() {
     bk().args(["thumbprint"]).assert().code(2);
     bk().args(["thumbprint", "--x5t", "--key"]).arg(&key).assert().code(2);
 }
+
+/// The header and claims of a token, decoded here (not by the CLI under test).
+fn decoded(token: &str) -> (serde_json::Value, serde_json::Value) {
+    let mut scratch = vec![0u8; token.len()];
+    let t = bearerkit::dangerous::decode_unverified(token, &mut scratch).unwrap();
+    (serde_json::from_str(t.header().as_json()).unwrap(), serde_json::from_str(t.claims().as_json()).unwrap())
+}
+
+fn stdout_line(out: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(out.get_output().stdout.clone()).unwrap().trim().to_owned()
+}
+
+#[test]
+fn sign_sets_jti_and_typ() {
+    let d = dir();
+    let key = keygen(d.path(), "k.pem", "sec1");
+    let out = bk()
+        .args(["sign", "--iss", "client-1", "--jti", "jti-fixed-42", "--typ", "client-authentication+jwt"])
+        .args(["--now", "1700000000", "--key"])
+        .arg(&key)
+        .assert()
+        .success();
+    let token = stdout_line(&out);
+    let (header, claims) = decoded(&token);
+    assert_eq!(header["typ"], "client-authentication+jwt", "{header}");
+    assert_eq!(header["alg"], "ES256");
+    assert_eq!(claims["jti"], "jti-fixed-42", "{claims}");
+    assert_eq!((claims["iat"].as_u64(), claims["exp"].as_u64()), (Some(1_700_000_000), Some(1_700_000_300)));
+    // The d1 profile's `typ` default (JWT) gives way to --typ; --jti is kept as given.
+    let out = bk()
+        .args(["sign", "--profile", "d1", "--iss", "MGW_ID", "--aud", "prd", "--kid", "k1"])
+        .args(["--jti", "d1-jti", "--typ", "at+jwt", "--now", "1700000000", "--key"])
+        .arg(&key)
+        .assert()
+        .success();
+    let (header, claims) = decoded(&stdout_line(&out));
+    assert_eq!((header["typ"].as_str(), header["kid"].as_str()), (Some("at+jwt"), Some("k1")));
+    assert_eq!(claims["jti"], "d1-jti");
+    // Without --typ the d1 profile says JWT, and no jti is invented.
+    let out = bk()
+        .args(["sign", "--profile", "d1", "--iss", "MGW_ID", "--aud", "prd", "--kid", "k1"])
+        .args(["--now", "1700000000", "--key"])
+        .arg(&key)
+        .assert()
+        .success();
+    let (header, claims) = decoded(&stdout_line(&out));
+    assert_eq!(header["typ"], "JWT");
+    assert!(claims.get("jti").is_none(), "{claims}");
+}
+
+#[test]
+fn verify_typ_require_and_max_bytes() {
+    let d = dir();
+    let key = keygen(d.path(), "k.pem", "sec1");
+    let sign = |extra: &[&str]| {
+        let out = bk()
+            .args(["sign", "--iss", "i", "--now", "1700000000"])
+            .args(extra)
+            .arg("--key")
+            .arg(&key)
+            .assert()
+            .success();
+        stdout_line(&out)
+    };
+    let verify = |extra: &[&str], token: &str| {
+        bk().args(["verify", "--now", "1700000100"]).args(extra).arg("--key").arg(&key).arg(token).assert()
+    };
+    // --typ: the accepted header typ values.
+    let typed = sign(&["--typ", "client-authentication+jwt"]);
+    verify(&["--typ", "client-authentication+jwt"], &typed).success();
+    verify(&["--typ", "JWT,client-authentication+jwt"], &typed).success();
+    verify(&["--typ", "JWT"], &typed).code(1).stderr(predicate::str::contains("(bad_typ)"));
+    // The default accepts JWT only (or no typ): this one is refused too.
+    verify(&[], &typed).code(1).stderr(predicate::str::contains("(bad_typ)"));
+    bk().args(["--json", "verify", "--typ", "JWT", "--now", "1700000100", "--key"])
+        .arg(&key)
+        .arg(&typed)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("\"code\":\"bad_typ\""));
+    // --require: claims that must be present.
+    let with_jti = sign(&["--jti", "j-1"]);
+    verify(&["--require", "exp,jti"], &with_jti)
+        .success()
+        .stdout(predicate::str::contains("\"jti\": \"j-1\""));
+    verify(&["--require", "jti"], &with_jti).success();
+    let without = sign(&[]);
+    verify(&["--require", "exp,jti"], &without).code(1).stderr(predicate::str::contains("(missing_claim)"));
+    verify(&["--require", "sub"], &without).code(1).stderr(predicate::str::contains("(missing_claim)"));
+    // --max-bytes: the token's own length is accepted, one byte less is not.
+    let len = without.len().to_string();
+    let less = (without.len() - 1).to_string();
+    verify(&["--max-bytes", &len], &without).success();
+    verify(&["--max-bytes", &less], &without).code(1).stderr(predicate::str::contains("(token_too_large)"));
+    verify(&["--max-bytes", "0"], &without).code(1).stderr(predicate::str::contains("(invalid_policy)"));
+}
+
+/// The bytes of a hex string like `AB:CD:...` (openssl's fingerprint format).
+fn unhex(s: &str) -> Vec<u8> {
+    let digits: Vec<u8> = s.bytes().filter(u8::is_ascii_hexdigit).collect();
+    digits.chunks(2).map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap()).collect()
+}
+
+/// base64url without padding (RFC 4648 §5), written out so the test shares no code with
+/// the implementation.
+fn b64url(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..=chunk.len() {
+            out.push(char::from(A[usize::try_from((n >> (18 - 6 * i)) & 63).unwrap()]));
+        }
+    }
+    out
+}
+
+/// `openssl x509 -noout -fingerprint -<digest>`: the digest bytes.
+fn openssl_fingerprint(cert: &Path, digest: &str) -> Vec<u8> {
+    let out = std::process::Command::new("openssl")
+        .args(["x509", "-noout", "-fingerprint", digest, "-in"])
+        .arg(cert)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    unhex(text.trim().rsplit('=').next().unwrap())
+}
+
+#[test]
+fn certificate_thumbprints_match_openssl() {
+    assert_eq!(b64url(b"\xfb\xff"), "-_8");
+    assert_eq!(b64url(b"foobar"), "Zm9vYmFy");
+    let d = dir();
+    let key = keygen(d.path(), "k.pem", "sec1");
+    let cert = d.path().join("c.pem");
+    let st = std::process::Command::new("openssl")
+        .args(["req", "-x509", "-key"])
+        .arg(&key)
+        .args(["-subj", "/CN=bearerkit thumbprint test", "-days", "2", "-out"])
+        .arg(&cert)
+        .output()
+        .unwrap();
+    assert!(st.status.success());
+    let der = d.path().join("c.der");
+    let st = std::process::Command::new("openssl")
+        .args(["x509", "-outform", "DER", "-in"])
+        .arg(&cert)
+        .arg("-out")
+        .arg(&der)
+        .output()
+        .unwrap();
+    assert!(st.status.success());
+    let sha1 = openssl_fingerprint(&cert, "-sha1");
+    let sha256 = openssl_fingerprint(&cert, "-sha256");
+    assert_eq!((sha1.len(), sha256.len()), (20, 32));
+    let sha1_hex: String = sha1.iter().map(|b| format!("{b:02X}")).collect();
+    let run = |flag: &str, file: &Path| {
+        let out = bk().args(["thumbprint", flag, "--cert"]).arg(file).assert().success();
+        stdout_line(&out)
+    };
+    for file in [&cert, &der] {
+        assert_eq!(run("--sha1-hex", file), sha1_hex);
+        assert_eq!(run("--x5t", file), b64url(&sha1));
+        assert_eq!(run("--x5t-s256", file), b64url(&sha256));
+        // --jwk: the RFC 7638 thumbprint of the certificate's key, the same as the key's.
+        let key_print = {
+            let out = bk().args(["thumbprint", "--key"]).arg(&key).assert().success();
+            stdout_line(&out)
+        };
+        assert_eq!(run("--jwk", file), key_print);
+    }
+    assert_eq!(run("--x5t", &cert).len(), 27);
+    assert_eq!(run("--x5t-s256", &cert).len(), 43);
+    let out = bk().args(["--json", "thumbprint", "--jwk", "--cert"]).arg(&cert).assert().success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["kind"], "jwk_thumbprint");
+    // A certificate for a P-384 key has fingerprints but no P-256 key to thumbprint.
+    let p384 = d.path().join("p384.pem");
+    let st = std::process::Command::new("openssl")
+        .args(["ecparam", "-name", "secp384r1", "-genkey", "-noout", "-out"])
+        .arg(&p384)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let cert384 = d.path().join("c384.pem");
+    let st = std::process::Command::new("openssl")
+        .args(["req", "-x509", "-key"])
+        .arg(&p384)
+        .args(["-subj", "/CN=p384", "-days", "1", "-out"])
+        .arg(&cert384)
+        .output()
+        .unwrap();
+    assert!(st.status.success());
+    assert_eq!(run("--sha1-hex", &cert384).len(), 40);
+    bk().args(["thumbprint", "--jwk", "--cert"])
+        .arg(&cert384)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("(wrong_curve)"));
+    // Not a certificate; conflicting flags are usage errors.
+    bk().args(["thumbprint", "--jwk", "--cert"])
+        .arg(&key)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("bad_pem"));
+    bk().args(["thumbprint", "--jwk", "--x5t", "--cert"]).arg(&cert).assert().code(2);
+    bk().args(["thumbprint", "--sha1-hex", "--key"]).arg(&key).assert().code(2);
+}
+
+#[test]
+fn serve_refuses_out_of_range_lifetimes() {
+    let timeout = std::time::Duration::from_secs(20);
+    // The flag: clap's range check, a usage error (exit 2) that names the bounds.
+    for bad in ["18446744073709551615", "31536001", "0"] {
+        bk().args(["serve", "--port", "0", "--token-lifetime", bad])
+            .timeout(timeout)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--token-lifetime"))
+            .stderr(predicate::str::contains("1..=31536000"));
+    }
+    bk().args(["serve", "--port", "0", "--token-lifetime", "-1"]).timeout(timeout).assert().code(2);
+    // The file: a bad configuration (exit 1, code bad_config) saying which field and why.
+    let d = dir();
+    for (toml, field) in [
+        ("token_lifetime_secs = 9223372036854775807\n", "token_lifetime_secs"),
+        (
+            "[[realms]]\nname = \"r\"\ntoken_lifetime_secs = 31536001\n[[realms.clients]]\nclient_id = \"c\"\nsecret = \"s\"\n",
+            "realms.token_lifetime_secs",
+        ),
+        (
+            "[[realms]]\nname = \"r\"\nassertion_max_lifetime_secs = 9223372036854775807\n[[realms.clients]]\nclient_id = \"c\"\nsecret = \"s\"\n",
+            "realms.assertion_max_lifetime_secs",
+        ),
+    ] {
+        let config = d.path().join("c.toml");
+        std::fs::write(&config, toml).unwrap();
+        bk().args(["serve", "--port", "0", "--config"])
+            .arg(&config)
+            .timeout(timeout)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(format!(
+                "invalid {field}: must be at most 31536000 seconds (one year)"
+            )))
+            .stderr(predicate::str::contains("(bad_config)"));
+    }
+}
