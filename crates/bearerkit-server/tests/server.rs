@@ -19,6 +19,8 @@ mod faults;
 mod keycloak;
 #[path = "server/limits.rs"]
 mod limits;
+#[path = "server/logging.rs"]
+mod logging;
 #[path = "server/oneshot.rs"]
 mod oneshot;
 #[path = "server/outbound.rs"]
