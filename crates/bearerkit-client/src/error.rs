@@ -2,15 +2,108 @@
 
 use core::fmt;
 use core::time::Duration;
+use std::sync::Arc;
 
 /// Most characters of a response body kept in [`ErrorKind::UnexpectedResponse`].
 pub const MAX_EXCERPT_CHARS: usize = 200;
 
+/// The `error` code of an OAuth error response: the codes of
+/// [RFC 6749 §5.2](https://www.rfc-editor.org/rfc/rfc6749#section-5.2), the two of
+/// [§4.1.2.1](https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2.1) that token endpoints
+/// send too (`server_error`, `temporarily_unavailable`), and any other as
+/// [`Extension`](Self::Extension).
+///
+/// ```
+/// use bearerkit_client::ErrorCode;
+/// assert_eq!(ErrorCode::from("invalid_client"), ErrorCode::InvalidClient);
+/// assert_eq!(ErrorCode::from("invalid_dpop_proof").as_str(), "invalid_dpop_proof");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// `invalid_request`: a parameter is missing, repeated or malformed.
+    InvalidRequest,
+    /// `invalid_client`: client authentication failed.
+    InvalidClient,
+    /// `invalid_grant`: the grant (for example the assertion) is invalid, expired or
+    /// revoked.
+    InvalidGrant,
+    /// `unauthorized_client`: this client may not use this grant type.
+    UnauthorizedClient,
+    /// `unsupported_grant_type`: the server does not support the grant type.
+    UnsupportedGrantType,
+    /// `invalid_scope`: the requested scope is invalid, unknown or too broad.
+    InvalidScope,
+    /// `server_error` (§4.1.2.1): the server failed.
+    ServerError,
+    /// `temporarily_unavailable` (§4.1.2.1): the server is overloaded or down for
+    /// maintenance.
+    TemporarilyUnavailable,
+    /// Any other code, as sent (at most 512 characters).
+    Extension(String),
+}
+
+impl ErrorCode {
+    /// The code as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidRequest => "invalid_request",
+            Self::InvalidClient => "invalid_client",
+            Self::InvalidGrant => "invalid_grant",
+            Self::UnauthorizedClient => "unauthorized_client",
+            Self::UnsupportedGrantType => "unsupported_grant_type",
+            Self::InvalidScope => "invalid_scope",
+            Self::ServerError => "server_error",
+            Self::TemporarilyUnavailable => "temporarily_unavailable",
+            Self::Extension(code) => code,
+        }
+    }
+
+    /// [`Error::code`] of an OAuth error with this code: the RFC code, or `oauth_error` for
+    /// an extension.
+    fn stable(&self) -> &'static str {
+        match self {
+            Self::InvalidRequest => "invalid_request",
+            Self::InvalidClient => "invalid_client",
+            Self::InvalidGrant => "invalid_grant",
+            Self::UnauthorizedClient => "unauthorized_client",
+            Self::UnsupportedGrantType => "unsupported_grant_type",
+            Self::InvalidScope => "invalid_scope",
+            Self::ServerError => "server_error",
+            Self::TemporarilyUnavailable => "temporarily_unavailable",
+            Self::Extension(_) => "oauth_error",
+        }
+    }
+}
+
+impl From<&str> for ErrorCode {
+    fn from(code: &str) -> Self {
+        match code {
+            "invalid_request" => Self::InvalidRequest,
+            "invalid_client" => Self::InvalidClient,
+            "invalid_grant" => Self::InvalidGrant,
+            "unauthorized_client" => Self::UnauthorizedClient,
+            "unsupported_grant_type" => Self::UnsupportedGrantType,
+            "invalid_scope" => Self::InvalidScope,
+            "server_error" => Self::ServerError,
+            "temporarily_unavailable" => Self::TemporarilyUnavailable,
+            other => Self::Extension(other.to_owned()),
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// An RFC 6749 §5.2 error response from the token endpoint.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OAuthError {
-    /// The `error` code as sent (`invalid_client`, `invalid_grant`, ...).
-    pub error: String,
+    /// The `error` code ([RFC 6749 §5.2](https://www.rfc-editor.org/rfc/rfc6749#section-5.2)).
+    pub error: ErrorCode,
     /// `error_description`, when sent.
     pub description: Option<String>,
     /// `error_uri`, when sent.
@@ -52,22 +145,58 @@ pub enum ErrorKind {
     },
 }
 
+/// The underlying cause kept by an [`Error`] (the HTTP client's error).
+type Source = Arc<dyn std::error::Error + Send + Sync + 'static>;
+
 /// A failed token request. `Clone`; holds no secret (access tokens, assertions, client
 /// secrets and keys never reach it).
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// [`source()`](std::error::Error::source) gives the underlying cause where there is one:
+/// the core's [`bearerkit::Error`] for [`ErrorKind::Assertion`], the HTTP client's error
+/// (`reqwest::Error`) for [`ErrorKind::Transport`] and for a timeout the HTTP client
+/// noticed. `Display` already includes the text of that cause. `PartialEq` compares the
+/// kind, the attempts and `Retry-After`, not the source.
+#[derive(Clone)]
 pub struct Error {
     kind: ErrorKind,
     attempts: u32,
     retry_after: Option<Duration>,
+    source: Option<Source>,
 }
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &self.kind).field("attempts", &self.attempts).field("retry_after", &self.retry_after);
+        if let Some(source) = &self.source {
+            // The HTTP client's error: its kind, the URL (never credentials: refused in
+            // URLs) and its causes; never a header or a body.
+            d.field("source", source);
+        }
+        d.finish()
+    }
+}
+
+impl PartialEq for Error {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.attempts == other.attempts && self.retry_after == other.retry_after
+    }
+}
+
+impl Eq for Error {}
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind) -> Self {
-        Self { kind, attempts: 1, retry_after: None }
+        Self { kind, attempts: 1, retry_after: None, source: None }
     }
 
     pub(crate) fn transport(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Transport { message: message.into() })
+    }
+
+    pub(crate) fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Arc::new(source));
+        self
     }
 
     pub(crate) fn config(message: impl Into<String>) -> Self {
@@ -142,28 +271,13 @@ impl Error {
     #[must_use]
     pub fn code(&self) -> &'static str {
         match &self.kind {
-            ErrorKind::OAuth(e) => oauth_code(&e.error),
+            ErrorKind::OAuth(e) => e.error.stable(),
             ErrorKind::Transport { .. } => "transport",
             ErrorKind::Timeout => "timeout",
             ErrorKind::UnexpectedResponse { .. } => "unexpected_response",
             ErrorKind::Assertion(e) => e.code(),
             ErrorKind::Config { .. } => "invalid_config",
         }
-    }
-}
-
-/// The RFC 6749 §5.2 (and RFC 6750) codes as `'static` strings; `oauth_error` otherwise.
-fn oauth_code(code: &str) -> &'static str {
-    match code {
-        "invalid_request" => "invalid_request",
-        "invalid_client" => "invalid_client",
-        "invalid_grant" => "invalid_grant",
-        "unauthorized_client" => "unauthorized_client",
-        "unsupported_grant_type" => "unsupported_grant_type",
-        "invalid_scope" => "invalid_scope",
-        "server_error" => "server_error",
-        "temporarily_unavailable" => "temporarily_unavailable",
-        _ => "oauth_error",
     }
 }
 
@@ -195,10 +309,75 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match (&self.kind, &self.source) {
+            (ErrorKind::Assertion(e), _) => Some(e),
+            (_, Some(source)) => Some(source.as_ref()),
+            (_, None) => None,
+        }
+    }
+}
 
 impl From<bearerkit::Error> for Error {
     fn from(e: bearerkit::Error) -> Self {
         Self::new(ErrorKind::Assertion(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn error_codes_round_trip_and_extensions_keep_their_text() {
+        for code in [
+            "invalid_request",
+            "invalid_client",
+            "invalid_grant",
+            "unauthorized_client",
+            "unsupported_grant_type",
+            "invalid_scope",
+            "server_error",
+            "temporarily_unavailable",
+        ] {
+            let parsed = ErrorCode::from(code);
+            assert!(!matches!(parsed, ErrorCode::Extension(_)), "{code}");
+            assert_eq!((parsed.as_str(), parsed.to_string().as_str()), (code, code));
+            let e = Error::new(ErrorKind::OAuth(OAuthError {
+                error: parsed,
+                description: None,
+                uri: None,
+                status: 400,
+            }));
+            assert_eq!(e.code(), code);
+            assert!(e.source().is_none(), "an OAuth answer has no underlying cause");
+        }
+        let ext = ErrorCode::from("use_dpop_nonce");
+        assert_eq!(ext, ErrorCode::Extension("use_dpop_nonce".into()));
+        let e = Error::new(ErrorKind::OAuth(OAuthError {
+            error: ext,
+            description: None,
+            uri: None,
+            status: 400,
+        }));
+        assert_eq!(e.code(), "oauth_error");
+        assert!(e.to_string().contains("use_dpop_nonce"), "{e}");
+    }
+
+    #[test]
+    fn the_core_error_is_the_source_of_an_assertion_error() {
+        let core = bearerkit::SigningKey::from_pem("not a pem").unwrap_err();
+        let e = Error::from(core);
+        let source = e.source().expect("a source");
+        assert_eq!(source.downcast_ref::<bearerkit::Error>(), Some(&core));
+        assert_eq!(e.code(), core.code());
+        // Clones share the source; equality ignores it.
+        let clone = e.clone();
+        assert!(clone.source().is_some());
+        assert_eq!(clone, e);
+        assert!(Error::config("x").source().is_none());
+        assert!(Error::new(ErrorKind::Timeout).source().is_none());
     }
 }

@@ -16,7 +16,7 @@ pub use client::{
     DEFAULT_EXPIRES_IN, DEFAULT_REFRESH_JITTER, DEFAULT_REFRESH_MARGIN, DEFAULT_REFRESH_RETRY_INTERVAL,
     RetryPolicy, Token, TokenClient, TokenClientBuilder,
 };
-pub use error::{Error, ErrorKind, MAX_EXCERPT_CHARS, OAuthError};
+pub use error::{Error, ErrorCode, ErrorKind, MAX_EXCERPT_CHARS, OAuthError};
 pub use request::{
     BodyEncoding, CLIENT_CREDENTIALS, CORRELATION_HEADER, ClientAuth, CorrelationId, D1Grant, DynSigner,
     Flow, PrivateKeyJwt, RequestSpec, valid_correlation_id,

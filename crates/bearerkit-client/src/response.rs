@@ -1,6 +1,6 @@
 //! Token responses (RFC 6749 §5.1) and error responses (§5.2), parsed with no I/O.
 
-use crate::error::{ErrorKind, MAX_EXCERPT_CHARS, OAuthError};
+use crate::error::{ErrorCode, ErrorKind, MAX_EXCERPT_CHARS, OAuthError};
 use crate::{AccessToken, Error};
 use core::time::Duration;
 use serde_json::Value;
@@ -38,7 +38,7 @@ pub fn parse_response(response: &http::Response<Vec<u8>>, now: u64) -> Result<To
         {
             let text = |k: &str| obj.get(k).and_then(Value::as_str).map(bounded);
             let oauth = OAuthError {
-                error: bounded(error),
+                error: ErrorCode::from(bounded(error).as_str()),
                 description: text("error_description"),
                 uri: text("error_uri"),
                 status,

@@ -79,8 +79,10 @@ impl Transport {
     }
 }
 
+/// The reqwest error as a timeout or a transport error, kept as the error's source.
 fn map_error(e: reqwest::Error) -> Error {
-    if e.is_timeout() { Error::new(ErrorKind::Timeout) } else { Error::transport(chain(&e)) }
+    let error = if e.is_timeout() { Error::new(ErrorKind::Timeout) } else { Error::transport(chain(&e)) };
+    error.with_source(e)
 }
 
 /// The error and its sources, `: `-separated (URLs only; never a body or header).
