@@ -1,6 +1,10 @@
 //! `TokenClient`: the cached, single-flight, retrying token client.
 
-use crate::request::{BodyEncoding, CorrelationId, Flow, RequestSpec, valid_correlation_id};
+use crate::error::ErrorKind;
+use crate::request::{
+    BodyEncoding, CORRELATION_HEADER, ClientAuth, CorrelationId, Flow, RedactedHeaders, RequestSpec,
+    valid_correlation_id,
+};
 use crate::response::{TokenResponse, parse_response};
 use crate::transport::{Tls, Transport};
 use crate::{AccessToken, Error};
@@ -22,15 +26,27 @@ pub const DEFAULT_REFRESH_RETRY_INTERVAL: Duration = Duration::from_secs(5);
 
 /// Retries: exponential backoff with full jitter for transport errors, timeouts, 429 and
 /// 5xx, honouring `Retry-After`; never for a 4xx OAuth error.
+///
+/// # The time bound
+/// [`max_elapsed`](Self::max_elapsed) is a deadline for the whole fetch, counted from the
+/// start of the first attempt: every attempt gets `min(request timeout, time left)` (see
+/// [`TokenClientBuilder::timeout`]), and no backoff or `Retry-After` sleep reaches past the
+/// deadline (the fetch gives up instead). So one fetch takes at most about `max_elapsed`
+/// whatever `max_attempts` and the request timeout are, and makes at most `max_attempts`
+/// requests. When the deadline cuts an attempt short the error is
+/// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout); otherwise the fetch returns the last
+/// attempt's error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
-    /// Most HTTP attempts per refresh (1 = no retries). Default 3.
+    /// Most HTTP attempts per fetch (1 = no retries). Default 3.
     pub max_attempts: u32,
     /// First backoff ceiling; doubled each attempt. Default 100 ms.
     pub base_delay: Duration,
     /// Largest backoff ceiling. Default 2 s.
     pub max_delay: Duration,
-    /// Give up instead of sleeping past this much time since the first attempt (a longer
+    /// Deadline for the whole fetch, attempts and sleeps included (see
+    /// [the time bound](Self#the-time-bound)): an attempt still running then is cut short
+    /// with a timeout, and a sleep that would end after it is not started (a longer
     /// `Retry-After` ends the retries). Default 10 s.
     pub max_elapsed: Duration,
 }
@@ -251,10 +267,21 @@ impl TokenClient {
 
     /// A valid access token: the cached one while fresh, else a new one.
     ///
+    /// # Failed refreshes
+    /// A refresh ahead of expiry that fails (after its retries) while the cached token is
+    /// still valid does **not** return an error: `token()` returns the old token, logs a
+    /// `tracing` warning (`token refresh failed; serving the cached token while it is
+    /// valid`, with the error's code and attempts, never a secret) and keeps the error in
+    /// [`last_refresh_error`](Self::last_refresh_error) until a later fetch succeeds. The
+    /// next refresh is tried no sooner than
+    /// [`refresh_retry_interval`](TokenClientBuilder::refresh_retry_interval) later; in
+    /// the meantime callers get the old token at once. Check `last_refresh_error()` to
+    /// notice an endpoint that keeps failing before the token actually expires.
+    ///
     /// # Errors
-    /// The last attempt's error when no valid token could be obtained (after retries).
-    /// When a refresh fails but the cached token is still valid, that token is returned
-    /// and the error is kept in [`last_refresh_error`](Self::last_refresh_error).
+    /// The last attempt's error when no valid token could be obtained (no cached token, or
+    /// it has expired) after retries, within [`RetryPolicy::max_elapsed`]. Callers waiting
+    /// on the same fetch (single flight) all get that error.
     pub async fn token(&self) -> Result<Token, Error> {
         let now = Instant::now();
         let (generation, stale) = {
@@ -382,19 +409,32 @@ impl TokenClient {
         &self.inner.spec
     }
 
-    /// Request a token, retrying per the policy. Returns the response and when its
-    /// request was sent.
+    /// Request a token, retrying per the policy within its deadline (`max_elapsed`).
+    /// Returns the response and when its request was sent.
     async fn fetch(&self) -> Result<(TokenResponse, Instant), Error> {
         let policy = &self.inner.retry;
-        let start = Instant::now();
+        // `None`: a budget too large to add to the clock, that is no deadline.
+        let deadline = Instant::now().checked_add(policy.max_elapsed);
         let mut attempt = 1u32;
         loop {
             let sent = Instant::now();
-            match self.attempt().await {
+            let result = match deadline {
+                // The transport's own timeout still applies: this is min(timeout, time left).
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(sent);
+                    tokio::time::timeout(left, self.attempt())
+                        .await
+                        .unwrap_or_else(|_| Err(Error::new(ErrorKind::Timeout)))
+                }
+                None => self.attempt().await,
+            };
+            match result {
                 Ok(r) => return Ok((r, sent)),
                 Err(e) if e.is_retryable() && attempt < policy.max_attempts => {
                     let delay = e.retry_after().unwrap_or_else(|| policy.backoff(attempt, random_u64()));
-                    if start.elapsed() + delay > policy.max_elapsed {
+                    // Sleeping until (or past) the deadline would leave no time to try again.
+                    if deadline.is_some_and(|d| Instant::now().checked_add(delay).is_none_or(|end| end >= d))
+                    {
                         return Err(e.with_attempts(attempt));
                     }
                     tracing::debug!(
@@ -412,10 +452,15 @@ impl TokenClient {
         }
     }
 
+    /// The request one attempt sends at `now`: a fresh random `jti` and, unless the
+    /// policy fixes or omits it, a fresh correlation id. No I/O.
+    fn build_request(&self, now: u64) -> Result<http::Request<Vec<u8>>, Error> {
+        self.inner.spec.build(now, &random_id(), &random_id())
+    }
+
     /// Build (fresh `jti` and correlation id), send and parse one request.
     async fn attempt(&self) -> Result<TokenResponse, Error> {
-        let now = bearerkit::now_unix();
-        let request = self.inner.spec.build(now, &random_id(), &random_id())?;
+        let request = self.build_request(bearerkit::now_unix())?;
         tracing::debug!(endpoint = %self.inner.spec.endpoint, "token request");
         let response = self.inner.transport.send(request).await?;
         parse_response(&response, bearerkit::now_unix())
@@ -445,7 +490,8 @@ impl fmt::Debug for TokenClientBuilder {
             .field("flow", &self.flow)
             .field("scope", &self.scope)
             .field("encoding", &self.encoding)
-            .field("headers", &self.headers.iter().map(|(k, _)| k).collect::<Vec<_>>())
+            .field("headers", &RedactedHeaders(self.headers.iter().map(|(k, _)| k.as_str()).collect()))
+            .field("correlation", &self.correlation)
             .field("mtls", &self.tls.identity_pem.is_some())
             .finish_non_exhaustive()
     }
@@ -461,7 +507,7 @@ impl TokenClientBuilder {
             headers: Vec::new(),
             correlation: CorrelationId::Generate,
             tls: Tls::default(),
-            timeout: Duration::from_secs(30),
+            timeout: Duration::from_secs(10),
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             cache: CachePolicy {
@@ -493,7 +539,8 @@ impl TokenClientBuilder {
         self.body_encoding(BodyEncoding::Json)
     }
 
-    /// Send this `x-correlation-id` on every request (instead of a generated one).
+    /// Send this `x-correlation-id` on every request (instead of a generated one). It must
+    /// match `^[A-Za-z0-9_-]{1,64}$` (seed `000`), or [`build`](Self::build) fails.
     #[must_use]
     pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
         self.correlation = CorrelationId::Fixed(id.into());
@@ -507,7 +554,14 @@ impl TokenClientBuilder {
         self
     }
 
-    /// An extra header on every token request.
+    /// An extra header on every token request. Its value never appears in `Debug` output
+    /// and is marked sensitive (HTTP/2 never indexes it).
+    ///
+    /// An `x-correlation-id` given here is the correlation id: it is sent once, as given,
+    /// instead of a generated one (as [`correlation_id`](Self::correlation_id) would);
+    /// giving one both ways, or twice, makes [`build`](Self::build) fail. An
+    /// `Authorization` header cannot be combined with [`ClientAuth::SecretBasic`], which
+    /// sends its own.
     #[must_use]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
@@ -541,7 +595,10 @@ impl TokenClientBuilder {
         self
     }
 
-    /// Whole-request timeout (default 30 s).
+    /// Timeout of one attempt, from sending the request to the end of the answer (default
+    /// 10 s). Each attempt gets at most the time left of the retry deadline
+    /// ([`RetryPolicy::max_elapsed`], default 10 s), so a slow endpoint cannot make a fetch
+    /// last attempts × timeout.
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
@@ -596,24 +653,51 @@ impl TokenClientBuilder {
     ///
     /// # Errors
     /// [`crate::ErrorKind::Config`]: a bad endpoint URL, header, correlation id, certificate
-    /// or key.
+    /// or key; an `x-correlation-id` given twice (as a header and with
+    /// [`correlation_id`](Self::correlation_id), or as two headers); an `Authorization`
+    /// header with [`ClientAuth::SecretBasic`].
     pub fn build(self) -> Result<TokenClient, Error> {
         let mut spec = RequestSpec::new(self.endpoint, self.flow)?;
         spec.scope = self.scope;
         spec.encoding = self.encoding;
-        if let CorrelationId::Fixed(id) = &self.correlation
+        let mut correlation = self.correlation;
+        let mut header_correlation = None;
+        for (i, (name, value)) in self.headers.into_iter().enumerate() {
+            // An invalid name is not echoed: it may be a value given in the wrong place.
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::config(format!("extra header #{}: not a valid header name", i + 1)))?;
+            if name == CORRELATION_HEADER {
+                if header_correlation.replace(value).is_some() {
+                    return Err(Error::config("x-correlation-id given twice as an extra header"));
+                }
+                continue;
+            }
+            if name == http::header::AUTHORIZATION
+                && matches!(&spec.flow, Flow::ClientCredentials(ClientAuth::SecretBasic { .. }))
+            {
+                return Err(Error::config(
+                    "an extra Authorization header conflicts with ClientAuth::SecretBasic (HTTP Basic)",
+                ));
+            }
+            let mut value = HeaderValue::from_str(&value)
+                .map_err(|_| Error::config(format!("value of header {name} is not a valid header value")))?;
+            value.set_sensitive(true);
+            spec.headers.push((name, value));
+        }
+        if let Some(id) = header_correlation {
+            if matches!(correlation, CorrelationId::Fixed(_)) {
+                return Err(Error::config(
+                    "x-correlation-id given both with correlation_id() and as an extra header",
+                ));
+            }
+            correlation = CorrelationId::Fixed(id);
+        }
+        if let CorrelationId::Fixed(id) = &correlation
             && !valid_correlation_id(id)
         {
             return Err(Error::config("x-correlation-id must match ^[A-Za-z0-9_-]{1,64}$"));
         }
-        spec.correlation = self.correlation;
-        for (name, value) in &self.headers {
-            let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::config(format!("header name {name:?}")))?;
-            let value =
-                HeaderValue::from_str(value).map_err(|_| Error::config(format!("value of header {name}")))?;
-            spec.headers.push((name, value));
-        }
+        spec.correlation = correlation;
         let transport = Transport::new(&self.tls, self.timeout, self.connect_timeout)?;
         Ok(TokenClient {
             inner: Arc::new(Inner {
@@ -674,6 +758,139 @@ mod tests {
         let t = client.store(&mut state, response(Some(Duration::from_secs(900))), sent);
         assert_eq!(t.expires_at(), sent + Duration::from_secs(900));
         assert_eq!(state.refresh_at, Some(sent + Duration::from_secs(840)));
+    }
+
+    fn key() -> bearerkit::SigningKey {
+        bearerkit::SigningKey::from_bytes(&[7u8; 32]).unwrap()
+    }
+
+    /// The `jti` of the (client) assertion in a built request's form body.
+    fn jti(request: &http::Request<Vec<u8>>) -> String {
+        use base64ct::{Base64UrlUnpadded, Encoding};
+        let assertion = form_urlencoded::parse(request.body())
+            .find(|(k, _)| k == "assertion" || k == "client_assertion")
+            .map(|(_, v)| v.into_owned())
+            .expect("an assertion in the body");
+        let payload = assertion.split('.').nth(1).unwrap();
+        let claims: serde_json::Value =
+            serde_json::from_slice(&Base64UrlUnpadded::decode_vec(payload).unwrap()).unwrap();
+        claims["jti"].as_str().unwrap().to_owned()
+    }
+
+    fn correlation_ids(request: &http::Request<Vec<u8>>) -> Vec<String> {
+        let values = request.headers().get_all(CORRELATION_HEADER);
+        values.iter().map(|v| v.to_str().unwrap().to_owned()).collect()
+    }
+
+    /// `^[A-Za-z0-9_-]{1,64}$`, written out independently of `valid_correlation_id`.
+    fn seed_000_pattern(id: &str) -> bool {
+        !id.is_empty()
+            && id.len() <= 64
+            && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    }
+
+    #[test]
+    fn every_request_gets_a_fresh_jti_and_correlation_id() {
+        let d1 = TokenClient::builder(
+            "http://127.0.0.1:1/authz/v1/oauth2/token",
+            crate::D1Grant::new("MGW", bearerkit::profile::d1::Env::Production, "k1", key()),
+        )
+        .build()
+        .unwrap();
+        let pkj = TokenClient::builder(
+            "http://127.0.0.1:1/auth/realms/r/protocol/openid-connect/token",
+            crate::PrivateKeyJwt::new("client-1", key()).kid("kid-1"),
+        )
+        .build()
+        .unwrap();
+        for client in [&d1, &pkj] {
+            // The same second: only the randomness can tell the two apart.
+            let now = bearerkit::now_unix();
+            let (a, b) = (client.build_request(now).unwrap(), client.build_request(now).unwrap());
+            let (ja, jb) = (jti(&a), jti(&b));
+            assert_ne!(ja, jb, "{:?}", client.spec().flow);
+            assert!(ja.len() >= 16 && jb.len() >= 16, "{ja} {jb}");
+            let (ca, cb) = (correlation_ids(&a), correlation_ids(&b));
+            assert_eq!((ca.len(), cb.len()), (1, 1), "one x-correlation-id each");
+            assert_ne!(ca, cb, "a generated correlation id per request");
+            assert!(seed_000_pattern(&ca[0]) && seed_000_pattern(&cb[0]), "{ca:?} {cb:?}");
+        }
+    }
+
+    #[test]
+    fn an_explicit_correlation_id_is_sent_exactly_once() {
+        let builder =
+            || TokenClient::builder("http://127.0.0.1:1/t", crate::ClientAuth::secret_post("a", "b"));
+        let fixed = builder().correlation_id("given-ID_1").build().unwrap();
+        assert_eq!(correlation_ids(&fixed.build_request(0).unwrap()), ["given-ID_1"]);
+        // As an extra header (any case), with the default Generate policy: the header wins.
+        let header =
+            builder().header("X-Correlation-Id", "from-header_2").header("x-extra", "e").build().unwrap();
+        let r = header.build_request(0).unwrap();
+        assert_eq!(correlation_ids(&r), ["from-header_2"]);
+        assert_eq!(r.headers().get_all("x-extra").iter().collect::<Vec<_>>(), ["e"]);
+        assert!(r.headers()["x-extra"].is_sensitive());
+        assert_eq!(correlation_ids(&header.build_request(0).unwrap()), ["from-header_2"]);
+        // With Omit, an explicit header is still sent (once).
+        let omit =
+            builder().correlation(CorrelationId::Omit).header("x-correlation-id", "h3").build().unwrap();
+        assert_eq!(correlation_ids(&omit.build_request(0).unwrap()), ["h3"]);
+        let omit = builder().correlation(CorrelationId::Omit).build().unwrap();
+        assert!(correlation_ids(&omit.build_request(0).unwrap()).is_empty());
+        // Given twice, or invalid however given: refused at build time.
+        let config = |b: TokenClientBuilder| b.build().unwrap_err();
+        for e in [
+            config(builder().correlation_id("a").header("x-correlation-id", "b")),
+            config(builder().header("x-correlation-id", "a").header("x-correlation-id", "b")),
+            config(builder().correlation_id("not valid!")),
+            config(builder().header("x-correlation-id", "not valid!")),
+            config(builder().header("x-correlation-id", &"a".repeat(65))),
+        ] {
+            assert_eq!(e.code(), "invalid_config", "{e}");
+            assert!(e.to_string().contains("x-correlation-id"), "{e}");
+        }
+    }
+
+    #[test]
+    fn bad_extra_headers_are_config_errors_that_do_not_echo_values() {
+        let basic =
+            || TokenClient::builder("http://127.0.0.1:1/t", crate::ClientAuth::secret_basic("a", "b"));
+        let e = basic().header("Authorization", "Bearer other-secret").build().unwrap_err();
+        assert_eq!(e.code(), "invalid_config");
+        assert!(e.to_string().contains("Authorization"), "{e}");
+        let e = basic().header("x-api-key", "value-secret\n").build().unwrap_err();
+        assert_eq!(e.code(), "invalid_config");
+        let e2 = basic().header("Bearer name-secret", "v").build().unwrap_err();
+        for (e, secret) in [(e, "value-secret"), (e2, "name-secret")] {
+            let printed = format!("{e} {e:?}");
+            assert!(!printed.contains(secret), "{printed}");
+        }
+        // With another client authentication, an Authorization header is just a header.
+        let post = TokenClient::builder("http://127.0.0.1:1/t", crate::ClientAuth::secret_post("a", "b"))
+            .header("Authorization", "Token t")
+            .build()
+            .unwrap();
+        assert_eq!(post.build_request(0).unwrap().headers().get_all("authorization").iter().count(), 1);
+    }
+
+    #[test]
+    fn a_response_without_expires_in_gets_the_configured_default() {
+        // The whole path a real answer takes: parse the canned response, then cache it.
+        let client = TokenClient::builder("http://127.0.0.1:1/t", crate::ClientAuth::secret_basic("a", "b"))
+            .default_expires_in(Duration::from_secs(42))
+            .build()
+            .unwrap();
+        let answer = http::Response::builder()
+            .status(200)
+            .body(br#"{"access_token":"tok","token_type":"bearer","unknown":{"x":1}}"#.to_vec())
+            .unwrap();
+        let parsed = parse_response(&answer, bearerkit::now_unix()).unwrap();
+        assert_eq!(parsed.expires_in, None);
+        let sent = Instant::now();
+        let token = client.store(&mut client.lock(), parsed, sent);
+        assert_eq!(token.lifetime(), Duration::from_secs(42));
+        assert_eq!(token.expires_at(), sent + Duration::from_secs(42));
+        assert!(client.cached().unwrap().same_as(&token));
     }
 
     #[test]

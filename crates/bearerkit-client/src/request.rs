@@ -237,7 +237,10 @@ pub fn valid_correlation_id(id: &str) -> bool {
 
 /// Everything one token request needs, minus the clock and the randomness: build the
 /// request with [`RequestSpec::build`], which does no I/O.
-#[derive(Clone, Debug)]
+///
+/// `Debug` shows the names of the extra headers but never their values (an extra header
+/// may well carry an API key).
+#[derive(Clone)]
 pub struct RequestSpec {
     pub(crate) endpoint: String,
     pub(crate) flow: Flow,
@@ -245,6 +248,28 @@ pub struct RequestSpec {
     pub(crate) encoding: BodyEncoding,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) correlation: CorrelationId,
+}
+
+impl fmt::Debug for RequestSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestSpec")
+            .field("endpoint", &self.endpoint)
+            .field("flow", &self.flow)
+            .field("scope", &self.scope)
+            .field("encoding", &self.encoding)
+            .field("headers", &RedactedHeaders(self.headers.iter().map(|(n, _)| n.as_str()).collect()))
+            .field("correlation", &self.correlation)
+            .finish()
+    }
+}
+
+/// Header names, each with the value `[redacted]`, for `Debug`.
+pub(crate) struct RedactedHeaders<'a>(pub(crate) Vec<&'a str>);
+
+impl fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.0.iter().map(|name| (name, "[redacted]"))).finish()
+    }
 }
 
 impl RequestSpec {
@@ -439,6 +464,40 @@ mod tests {
         assert!(RequestSpec::new("/relative", ClientAuth::secret_post("id", "s")).is_err());
         assert!(RequestSpec::new("ftp://x/y", ClientAuth::secret_post("id", "s")).is_err());
         assert!(RequestSpec::new("https://u:p@x/y", ClientAuth::secret_post("id", "s")).is_err());
+    }
+
+    #[test]
+    fn debug_shows_header_names_but_never_values() {
+        let mut spec =
+            RequestSpec::new("http://127.0.0.1:1/t", ClientAuth::secret_post("id", "post-secret")).unwrap();
+        spec.headers.push((HeaderName::from_static("x-api-key"), HeaderValue::from_static("key-secret-1")));
+        spec.headers.push((AUTHORIZATION, HeaderValue::from_static("Token auth-secret-2")));
+        let printed = format!("{spec:?} {spec:#?}");
+        assert!(printed.contains("x-api-key") && printed.contains("authorization"), "{printed}");
+        assert!(printed.contains("[redacted]"), "{printed}");
+        for secret in ["key-secret-1", "auth-secret-2", "post-secret"] {
+            assert!(!printed.contains(secret), "{secret} leaked: {printed}");
+        }
+    }
+
+    #[test]
+    fn correlation_policies_and_extra_headers_in_the_built_request() {
+        let mut spec = RequestSpec::new("http://127.0.0.1:1/t", ClientAuth::secret_basic("a", "b")).unwrap();
+        spec.headers.push((HeaderName::from_static("x-extra"), HeaderValue::from_static("extra-1")));
+        let r = spec.build(0, "j", "generated-1").unwrap();
+        let all = |r: &http::Request<Vec<u8>>, name: &str| {
+            r.headers().get_all(name).iter().map(|v| v.to_str().unwrap().to_owned()).collect::<Vec<_>>()
+        };
+        assert_eq!(all(&r, CORRELATION_HEADER), ["generated-1"]);
+        assert_eq!(all(&r, "x-extra"), ["extra-1"]);
+        assert_eq!(all(&r, "authorization").len(), 1);
+        spec.correlation = CorrelationId::Fixed("fixed-ID_2".into());
+        let r = spec.build(0, "j", "generated-1").unwrap();
+        assert_eq!(all(&r, CORRELATION_HEADER), ["fixed-ID_2"]);
+        assert_eq!(all(&r, "x-extra"), ["extra-1"]);
+        spec.correlation = CorrelationId::Omit;
+        let r = spec.build(0, "j", "generated-1").unwrap();
+        assert!(all(&r, CORRELATION_HEADER).is_empty());
     }
 
     #[test]

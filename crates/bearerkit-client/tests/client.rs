@@ -10,6 +10,12 @@ mod common;
 #[cfg(feature = "blocking")]
 #[path = "client/blocking.rs"]
 mod blocking;
+/// Without the feature the blocking tests are not built: say so in the test output
+/// (as "ignored") rather than pass silently.
+#[cfg(not(feature = "blocking"))]
+#[test]
+#[ignore = "the blocking API tests need `--features blocking`: run `cargo test -p bearerkit-client --all-features`"]
+fn blocking_api_tests_need_the_blocking_feature() {}
 #[path = "client/cache.rs"]
 mod cache;
 #[path = "client/faults.rs"]

@@ -57,9 +57,10 @@ async fn fifty_concurrent_callers_share_one_failure() {
     assert_eq!(f.server.request_count(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "current_thread")]
 async fn refresh_ahead_of_expiry_and_a_failed_refresh_keeps_the_old_token() {
     // Tokens live 2 s; the client refreshes 1 s ahead (at most half the lifetime).
+    let (logs, _guard) = capture_logs();
     let f = start_with(|c| c.with_token_lifetime(2)).await;
     let client = f
         .d1()
@@ -80,6 +81,14 @@ async fn refresh_ahead_of_expiry_and_a_failed_refresh_keeps_the_old_token() {
     assert!(served.same_as(&a));
     assert_eq!(client.last_refresh_error().unwrap().code(), "temporarily_unavailable");
     assert_eq!(f.server.request_count(), 2);
+    // ... and reported in the log, with the error's code and no token.
+    let text = logs.text();
+    let warning = text
+        .lines()
+        .find(|l| l.contains("token refresh failed; serving the cached token"))
+        .unwrap_or_else(|| panic!("no warning in: {text}"));
+    assert!(warning.contains("WARN") && warning.contains("temporarily_unavailable"), "{warning}");
+    assert!(!text.contains(a.secret()), "the token reached the log");
     // The next call refreshes for real, still before the old token expires.
     let b = client.token().await.unwrap();
     assert!(!b.same_as(&a));
@@ -102,9 +111,11 @@ async fn invalidate_after_a_401_fetches_a_new_token() {
 }
 
 #[tokio::test]
-async fn missing_expires_in_uses_the_configured_default() {
-    // A response with neither expires_in nor expires_at is covered by the unit tests of
-    // the parser; here the default only must not override a server-given lifetime.
+async fn a_server_given_lifetime_wins_over_the_configured_default() {
+    // The default for a response without `expires_in`/`expires_at` is tested in the unit
+    // tests (`a_response_without_expires_in_gets_the_configured_default`: a canned answer
+    // through the parser and the cache): the local server always sends a lifetime. Here:
+    // the default must not override the lifetime the server gave.
     let f = start().await;
     let client = f.d1().default_expires_in(Duration::from_secs(5)).build().unwrap();
     let t = client.token().await.unwrap();

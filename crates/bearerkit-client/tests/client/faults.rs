@@ -83,6 +83,50 @@ async fn a_slow_answer_is_a_timeout() {
     let e = client.token().await.unwrap_err();
     assert_eq!(e.code(), "timeout", "{e}");
     assert!(e.is_retryable());
+    // The HTTP client noticed this timeout: its error is the source.
+    let source = std::error::Error::source(&e).expect("a source");
+    let reqwest = source.downcast_ref::<reqwest::Error>().expect("a reqwest::Error");
+    assert!(reqwest.is_timeout(), "{reqwest:?}");
+}
+
+#[tokio::test]
+async fn the_retry_budget_is_a_deadline_for_slow_attempts() {
+    // Each attempt may take 2 s and 3 are allowed, but the whole fetch only 1 s: the first
+    // attempt is cut at the deadline, with a timeout, and nothing is tried after it.
+    let f = start().await;
+    f.server.faults().delay_next(3, Duration::from_secs(3));
+    let client = f
+        .d1()
+        .timeout(Duration::from_secs(2))
+        .retry(RetryPolicy { max_attempts: 3, max_elapsed: Duration::from_secs(1), ..quick_retries() })
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let e = client.token().await.unwrap_err();
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(2), "the deadline did not apply: {took:?}");
+    assert_eq!(e.code(), "timeout", "{e}");
+    assert_eq!(e.attempts(), 1);
+    // Cut by the deadline, not by the HTTP client: no underlying error.
+    assert!(std::error::Error::source(&e).is_none(), "{e:?}");
+}
+
+#[tokio::test]
+async fn retries_stop_at_the_deadline_with_the_last_error() {
+    // Room for 50 attempts, but 429 + `Retry-After: 1` each time and a 1.5 s budget: the
+    // second sleep would end past the deadline, so it is not taken and the second answer
+    // comes back.
+    let f = start().await;
+    f.server.faults().retry_after_next(1000, 1);
+    let policy =
+        RetryPolicy { max_attempts: 50, max_elapsed: Duration::from_millis(1500), ..quick_retries() };
+    let client = f.d1().retry(policy).build().unwrap();
+    let started = Instant::now();
+    let e = client.token().await.unwrap_err();
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(2), "{took:?}");
+    assert_eq!((e.code(), e.status()), ("temporarily_unavailable", Some(429)), "{e}");
+    assert_eq!((e.attempts(), f.server.request_count()), (2, 2));
 }
 
 #[tokio::test]
@@ -100,6 +144,12 @@ async fn nobody_listening_is_a_transport_error_retried_within_bounds() {
     .unwrap();
     let e = client.token().await.unwrap_err();
     assert_eq!((e.code(), e.attempts()), ("transport", 3), "{e}");
+    // The typed cause is kept, not only its text.
+    let source = std::error::Error::source(&e).expect("a source");
+    let reqwest = source.downcast_ref::<reqwest::Error>().expect("a reqwest::Error");
+    assert!(reqwest.is_connect(), "{reqwest:?}");
+    assert!(e.to_string().starts_with("transport error: "), "{e}");
+    assert_eq!(e.clone(), e);
 }
 
 #[tokio::test]

@@ -1,7 +1,9 @@
 //! Every seed flow, in both body encodings, against the local server.
 
 use crate::common::*;
-use bearerkit_client::{BodyEncoding, TokenClientBuilder};
+use bearerkit_client::{
+    BodyEncoding, CORRELATION_HEADER, ClientAuth, CorrelationId, D1Grant, TokenClient, TokenClientBuilder,
+};
 use core::time::Duration;
 
 async fn check(f: &Fixture, builder: impl Fn() -> TokenClientBuilder, lifetime: u64) {
@@ -65,24 +67,118 @@ async fn client_credentials_private_key_jwt_form_and_json() {
     client.fetch_uncached().await.unwrap();
 }
 
+/// `^[A-Za-z0-9_-]{1,64}$` (seed `000`), written out.
+fn seed_000_pattern(id: &str) -> bool {
+    (1..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// A D1 client through a recording relay in front of the server.
+fn d1_via(relay: &Relay) -> TokenClientBuilder {
+    TokenClient::builder(
+        relay.url(bearerkit_server::D1_TOKEN_PATH),
+        D1Grant::new(ISSUER, bearerkit::profile::d1::Env::Production, KID, d1_key()),
+    )
+    .retry(quick_retries())
+}
+
 #[tokio::test]
-async fn correlation_id_fixed_generated_and_extra_headers() {
+async fn a_given_correlation_id_goes_over_the_wire_exactly_once_and_the_server_accepts_it() {
     let f = start().await;
-    f.d1().correlation_id("abc-123_X").build().unwrap().token().await.unwrap();
-    f.d1().header("x-extra", "1").build().unwrap().token().await.unwrap();
-    // The server refuses an invalid correlation id sent as an extra header: it was sent.
-    let e = f
-        .d1()
-        .correlation(bearerkit_client::CorrelationId::Omit)
-        .header("x-correlation-id", "not valid!")
+    // With correlation_id().
+    let relay = Relay::start(f.server.local_addr()).await;
+    d1_via(&relay).correlation_id("abc-123_X").build().unwrap().token().await.unwrap();
+    assert_eq!(relay.header_values(CORRELATION_HEADER), ["abc-123_X"]);
+    // As an extra header, with the default (Generate) policy: one header, the given one. The
+    // server refuses a request with two, so the token also proves there was one.
+    let relay = Relay::start(f.server.local_addr()).await;
+    let client = d1_via(&relay)
+        .header("X-Correlation-ID", "from-header_7")
+        .header("x-extra", "extra-1")
         .build()
-        .unwrap()
-        .token()
-        .await
-        .unwrap_err();
-    assert_eq!(e.code(), "invalid_request", "{e}");
-    let e = f.d1().correlation_id("not valid!").build().unwrap_err();
-    assert_eq!(e.code(), "invalid_config");
+        .unwrap();
+    client.fetch_uncached().await.unwrap();
+    client.fetch_uncached().await.unwrap();
+    assert_eq!(relay.requests(), 2);
+    assert_eq!(relay.header_values(CORRELATION_HEADER), ["from-header_7", "from-header_7"]);
+    assert_eq!(relay.header_values("x-extra"), ["extra-1", "extra-1"]);
+    assert_eq!(f.server.request_count(), 3);
+}
+
+#[tokio::test]
+async fn a_generated_correlation_id_matches_the_seed_pattern_and_differs_per_request() {
+    let f = start().await;
+    let relay = Relay::start(f.server.local_addr()).await;
+    let client = d1_via(&relay).build().unwrap();
+    for _ in 0..3 {
+        client.fetch_uncached().await.unwrap();
+    }
+    // One more through a retry: each attempt gets its own id too.
+    f.server.faults().status_next(1, http::StatusCode::SERVICE_UNAVAILABLE);
+    client.fetch_uncached().await.unwrap();
+    let ids = relay.header_values(CORRELATION_HEADER);
+    assert_eq!((ids.len(), relay.requests()), (5, 5), "one per request: {ids:?}");
+    assert!(ids.iter().all(|id| seed_000_pattern(id)), "{ids:?}");
+    let distinct: std::collections::HashSet<_> = ids.iter().collect();
+    assert_eq!(distinct.len(), ids.len(), "{ids:?}");
+    // Omit: no header at all.
+    let relay = Relay::start(f.server.local_addr()).await;
+    d1_via(&relay).correlation(CorrelationId::Omit).build().unwrap().token().await.unwrap();
+    assert!(relay.header_values(CORRELATION_HEADER).is_empty());
+    assert_eq!(relay.requests(), 1);
+}
+
+#[tokio::test]
+async fn an_invalid_or_doubled_correlation_id_is_refused_before_sending() {
+    // The client validates what it is given (the server would answer invalid_request).
+    let f = start().await;
+    for builder in [
+        f.d1().correlation_id("not valid!"),
+        f.d1().header("x-correlation-id", "not valid!"),
+        f.d1().header("x-correlation-id", "a".repeat(65)),
+        f.d1().correlation_id("one").header("x-correlation-id", "two"),
+    ] {
+        let e = builder.build().unwrap_err();
+        assert_eq!(e.code(), "invalid_config", "{e}");
+    }
+    assert_eq!(f.server.request_count(), 0);
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    // A tiny listener that answers every request with 302 to the real token endpoint.
+    use tokio::io::AsyncWriteExt;
+    let f = start().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let location = f.server.outbound_token_url();
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let request = read_request(&mut stream).await;
+            assert!(request.starts_with("POST /oauth2/token "), "{request}");
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let answer = format!(
+                "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            stream.write_all(answer.as_bytes()).await.unwrap();
+            let _ = stream.shutdown().await;
+        }
+    });
+    let client = TokenClient::builder(
+        format!("http://{addr}/oauth2/token"),
+        ClientAuth::secret_basic(OUT_CLIENT, OUT_SECRET),
+    )
+    .retry(quick_retries())
+    .build()
+    .unwrap();
+    let e = client.token().await.unwrap_err();
+    assert_eq!((e.code(), e.status(), e.attempts()), ("unexpected_response", Some(302), 1), "{e}");
+    assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert_eq!(f.server.request_count(), 0, "the redirect was followed to the real endpoint");
+    // The same endpoint, asked directly, would have answered.
+    f.outbound().build().unwrap().token().await.unwrap();
+    assert_eq!(f.server.request_count(), 1);
 }
 
 #[tokio::test]

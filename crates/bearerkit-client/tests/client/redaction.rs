@@ -2,32 +2,10 @@
 
 use crate::common::*;
 use bearerkit_client::TokenClient;
-use std::sync::{Arc, Mutex};
-
-/// A `tracing` writer into a shared buffer.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test(flavor = "current_thread")]
 async fn debug_display_errors_and_logs_hold_no_secret() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = capture_logs();
 
     let f = start().await;
     let d1_key_pem = d1_key().to_pkcs8_pem_string();
@@ -54,7 +32,7 @@ async fn debug_display_errors_and_logs_hold_no_secret() {
     .unwrap();
     let err = bad.token().await.unwrap_err();
     let printed_bad = format!("{bad:?} {err:?} {err}");
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(logs.contains("token request"), "tracing output was captured: {logs}");
 
     let secrets =
@@ -80,4 +58,85 @@ async fn debug_display_errors_and_logs_hold_no_secret() {
 fn secret_and_access_token_debug() {
     let s = bearerkit_client::Secret::new("hunter2");
     assert_eq!(format!("{s:?}"), "Secret([redacted])");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn extra_header_values_never_reach_debug_errors_or_logs() {
+    const API_KEY: &str = "ak_live_4f9c2e7b1d8a6f30";
+    const AUTHORIZATION: &str = "Token at-9d1e5c3b7a2f4e68";
+    const AUTH_TOKEN: &str = "xt-51c7a0e2b9d4f863";
+    let (captured, _guard) = capture_logs();
+    let f = start().await;
+    let with_headers = |b: bearerkit_client::TokenClientBuilder| {
+        b.header("x-api-key", API_KEY)
+            .header("Authorization", AUTHORIZATION)
+            .header("X-Auth-Token", AUTH_TOKEN)
+    };
+    let builder = with_headers(f.d1());
+    let mut printed = format!("{builder:?} {builder:#?}\n");
+    let client = builder.build().unwrap();
+    // The server takes the request with the extra headers.
+    let token = client.token().await.unwrap();
+    // An OAuth error after retries, and a failed refresh kept as the last error.
+    f.server.faults().status_next(3, http::StatusCode::SERVICE_UNAVAILABLE);
+    client.invalidate();
+    let oauth = client.token().await.unwrap_err();
+    assert_eq!(oauth.code(), "temporarily_unavailable");
+    // A timeout and a transport error, whose sources are the HTTP client's errors.
+    f.server.faults().delay_next(1, core::time::Duration::from_millis(500));
+    let timeout = with_headers(f.d1())
+        .timeout(core::time::Duration::from_millis(100))
+        .retry(bearerkit_client::RetryPolicy::none())
+        .build()
+        .unwrap()
+        .token()
+        .await
+        .unwrap_err();
+    assert_eq!(timeout.code(), "timeout", "{timeout}");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let transport = with_headers(TokenClient::builder(
+        format!("http://{closed}/oauth2/token"),
+        bearerkit_client::ClientAuth::secret_post("id", "s"),
+    ))
+    .retry(bearerkit_client::RetryPolicy::none())
+    .build()
+    .unwrap()
+    .token()
+    .await
+    .unwrap_err();
+    assert_eq!(transport.code(), "transport", "{transport}");
+    // A config error about one of the headers.
+    let config = f.d1().header("x-api-key", format!("{API_KEY}\n")).build().unwrap_err();
+    assert_eq!(config.code(), "invalid_config");
+    let request = client.spec().build(0, "jti", "corr").unwrap();
+    assert_eq!(request.headers()["x-api-key"], API_KEY, "sent as given");
+    for (what, e) in
+        [("oauth", &oauth), ("timeout", &timeout), ("transport", &transport), ("config", &config)]
+    {
+        printed.push_str(&format!("{what}: {e:?} {e:#?} {e}\n"));
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            printed.push_str(&format!("  source: {s:?} {s}\n"));
+            source = s.source();
+        }
+    }
+    printed.push_str(&format!(
+        "{client:?} {client:#?} {:?} {token:?} {:?} {:?}\n",
+        client.spec(),
+        client.last_refresh_error(),
+        request.headers()
+    ));
+    let logs = captured.text();
+    assert!(logs.contains("token request"), "tracing output was captured: {logs}");
+    // Names may show (and do, so the headers are really in what was printed); values never.
+    for name in ["x-api-key", "authorization", "x-auth-token"] {
+        assert!(format!("{client:?}").contains(name), "{name} missing from {client:?}");
+        assert!(format!("{:?}", client.spec()).contains(name));
+    }
+    for value in
+        [API_KEY, AUTHORIZATION, AUTH_TOKEN, "4f9c2e7b1d8a6f30", "9d1e5c3b7a2f4e68", "51c7a0e2b9d4f863"]
+    {
+        assert!(!printed.contains(value), "{value} leaked in: {printed}");
+        assert!(!logs.contains(value), "{value} leaked in the logs: {logs}");
+    }
 }
