@@ -11,13 +11,31 @@ use core::fmt;
 /// 401 with `WWW-Authenticate: Basic realm="bearerkit"` (RFC 6749 §5.2); a body over the
 /// limit answers 413; an unknown realm 404; an internal failure 500. Descriptions never
 /// contain a secret, an assertion or a token.
+///
+/// # Failed client authentication: 401 or 400
+///
+/// [RFC 6749 §5.2](https://www.rfc-editor.org/rfc/rfc6749#section-5.2) says the server
+/// *MAY* answer `invalid_client` with 401, and *MUST* answer 401 with a `WWW-Authenticate`
+/// header matching the scheme the client used *if the client authenticated via the
+/// `Authorization` request header*. So:
+///
+/// - HTTP Basic (the outbound endpoint always; the Keycloak endpoint when the client chose
+///   `client_secret_basic`), including a malformed `Authorization: Basic` value: **401** +
+///   `WWW-Authenticate: Basic realm="bearerkit"`.
+/// - Credentials in the body (`client_id` + `client_secret`, or `client_assertion`, on the
+///   Keycloak endpoint): **400** without a challenge, as Worldline's Keycloak documents it
+///   (seed `004`: `400 {"error": "invalid_client" | "invalid_scope", ...}`). RFC 6749
+///   allows it, and a challenge there would invite a client that never used HTTP Basic to
+///   retry with it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum OAuthError {
     /// `invalid_request`: a missing or repeated parameter, a bad body or content type, a
     /// bad `x-correlation-id`.
     InvalidRequest(String),
-    /// `invalid_client`: client authentication failed.
+    /// `invalid_client`: client authentication failed. 401 + `WWW-Authenticate` when the
+    /// client used HTTP Basic, 400 when its credentials were in the body (see
+    /// [above](OAuthError#failed-client-authentication-401-or-400)).
     InvalidClient {
         /// The `error_description`.
         description: String,

@@ -1,4 +1,10 @@
 //! Keycloak style: `POST /auth/realms/{realm}/protocol/openid-connect/token` (seed `004`).
+//!
+//! A failed client authentication answers `invalid_client` with 401 +
+//! `WWW-Authenticate: Basic` only when the client used HTTP Basic (RFC 6749 §5.2 makes the
+//! 401 a MUST for the `Authorization` header only); with `client_secret` or
+//! `client_assertion` in the body it answers 400 without a challenge, as seed `004`
+//! documents. See `OAuthError`'s documentation.
 
 use crate::params::{self, BasicCredentials, Params};
 use crate::secret::secret_matches;

@@ -19,8 +19,6 @@ mod faults;
 mod keycloak;
 #[path = "server/limits.rs"]
 mod limits;
-#[path = "server/logging.rs"]
-mod logging;
 #[path = "server/oneshot.rs"]
 mod oneshot;
 #[path = "server/outbound.rs"]

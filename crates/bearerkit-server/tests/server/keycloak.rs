@@ -99,12 +99,58 @@ async fn invalid_scope_matches_the_seed() {
     assert_eq!(assert_error(r, 400, "invalid_scope").await, "Invalid scopes: IDEAL");
 }
 
+/// RFC 6749 §5.2: 401 + `WWW-Authenticate` is a MUST only when the client authenticated
+/// with the `Authorization` header; so every failed HTTP Basic attempt on the Keycloak
+/// endpoint gets it, and failed body credentials get seed 004's 400 without it.
+#[tokio::test]
+async fn failed_basic_authentication_is_401_with_a_challenge() {
+    let f = start().await;
+    let url = f.server.keycloak_token_url(REALM);
+    let form = [("grant_type", "client_credentials"), ("scope", "VOP")];
+    let attempts = [
+        (KC_SECRET_CLIENT, "wrong"),
+        ("nobody", KC_SECRET),
+        // The certificate client has no secret at all.
+        (KC_JWT_CLIENT, "anything"),
+    ];
+    for (id, secret) in attempts {
+        let r = f.http.post(&url).basic_auth(id, Some(secret)).form(&form).send().await.unwrap();
+        assert_eq!(r.headers()["www-authenticate"], "Basic realm=\"bearerkit\"", "{id}");
+        assert_eq!(r.headers()["cache-control"], "no-store");
+        let d = assert_error(r, 401, "invalid_client").await;
+        assert_eq!(d, "Invalid client or Invalid client credentials");
+    }
+    // A malformed Basic header is a failed Basic authentication too.
+    for value in ["Basic !!!not-base64!!!", "Basic bm9jb2xvbg==", "Basic"] {
+        let r = f.http.post(&url).header("authorization", value).form(&form).send().await.unwrap();
+        assert_eq!(r.headers()["www-authenticate"], "Basic realm=\"bearerkit\"", "{value}");
+        assert_error(r, 401, "invalid_client").await;
+    }
+    // Basic plus a body secret: two methods, invalid_request (400), no challenge.
+    let r = f
+        .http
+        .post(&url)
+        .basic_auth(KC_SECRET_CLIENT, Some(KC_SECRET))
+        .form(&[("grant_type", "client_credentials"), ("client_secret", KC_SECRET)])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers().get("www-authenticate").is_none());
+    assert_error(r, 400, "invalid_request").await;
+}
+
 #[tokio::test]
 async fn invalid_client_is_400() {
     let f = start().await;
     let mut wrong = secret_form("VOP");
     wrong[3].1 = "wrong".to_owned();
-    assert_error(post(&f, &wrong).await, 400, "invalid_client").await;
+    let r = post(&f, &wrong).await;
+    // Body credentials: no challenge (RFC 6749 §5.2 asks for one only after HTTP Basic).
+    assert!(r.headers().get("www-authenticate").is_none());
+    assert_error(r, 400, "invalid_client").await;
+    let r = post(&f, &jwt_form(&client_assertion_with(&f, |a| a.subject("x")), "VOP")).await;
+    assert!(r.headers().get("www-authenticate").is_none());
+    assert_error(r, 400, "invalid_client").await;
     let mut unknown = secret_form("VOP");
     unknown[2].1 = "nobody".to_owned();
     assert_error(post(&f, &unknown).await, 400, "invalid_client").await;

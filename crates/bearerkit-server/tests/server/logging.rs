@@ -46,8 +46,7 @@ impl Secrets {
     }
 }
 
-// One thread: the server's tasks run on the thread whose default subscriber captures them.
-#[tokio::test(flavor = "current_thread")]
+#[tokio::test]
 async fn secrets_assertions_and_tokens_never_reach_the_logs() {
     let captured = Captured::default();
     let writer = captured.clone();
@@ -56,7 +55,7 @@ async fn secrets_assertions_and_tokens_never_reach_the_logs() {
         .with_writer(move || writer.clone())
         .with_ansi(false)
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::subscriber::set_global_default(subscriber).unwrap();
 
     let f = start().await;
     let mut secrets = Secrets::default();
