@@ -844,7 +844,7 @@ mod tests {
             config(builder().header("x-correlation-id", "a").header("x-correlation-id", "b")),
             config(builder().correlation_id("not valid!")),
             config(builder().header("x-correlation-id", "not valid!")),
-            config(builder().header("x-correlation-id", &"a".repeat(65))),
+            config(builder().header("x-correlation-id", "a".repeat(65))),
         ] {
             assert_eq!(e.code(), "invalid_config", "{e}");
             assert!(e.to_string().contains("x-correlation-id"), "{e}");
