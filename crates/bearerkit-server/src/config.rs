@@ -63,7 +63,7 @@ pub struct ServerConfig {
     /// Clock-skew leeway for assertion `exp`/`nbf`/`iat`, in seconds, at most
     /// [`MAX_LEEWAY_SECS`] (one hour). Defaults to 60.
     pub leeway_secs: u64,
-    /// Per-request timeout in seconds (answers 408 when exceeded), 1 to
+    /// Per-request timeout in seconds (answers 408 `invalid_request` when exceeded), 1 to
     /// [`MAX_REQUEST_TIMEOUT_SECS`] (one hour). Defaults to 10.
     pub request_timeout_secs: u64,
     /// Serve `POST /_test/faults` and `GET /_test/stats`. Defaults to false.

@@ -9,8 +9,8 @@ use core::fmt;
 ///
 /// The status is 400, except: `invalid_client` after HTTP Basic authentication answers
 /// 401 with `WWW-Authenticate: Basic realm="bearerkit"` (RFC 6749 §5.2); a body over the
-/// limit answers 413; an unknown realm 404; an internal failure 500. Descriptions never
-/// contain a secret, an assertion or a token.
+/// limit answers 413; a request not answered in time 408; an unknown realm 404; an
+/// internal failure 500. Descriptions never contain a secret, an assertion or a token.
 ///
 /// # Failed client authentication: 401 or 400
 ///
@@ -53,6 +53,9 @@ pub enum OAuthError {
     InvalidScope(String),
     /// 413: the request body is over the limit (64 KiB); error code `invalid_request`.
     PayloadTooLarge,
+    /// 408: the request was not answered within `request_timeout_secs`; error code
+    /// `invalid_request`, description `request timed out`.
+    RequestTimeout,
     /// 404: no such realm; error code `invalid_request`.
     NotFound(String),
     /// 500: an internal failure (the random generator failed); error code `server_error`.
@@ -79,7 +82,9 @@ impl OAuthError {
     #[must_use]
     pub fn code(&self) -> &'static str {
         match self {
-            Self::InvalidRequest(_) | Self::PayloadTooLarge | Self::NotFound(_) => "invalid_request",
+            Self::InvalidRequest(_) | Self::PayloadTooLarge | Self::RequestTimeout | Self::NotFound(_) => {
+                "invalid_request"
+            }
             Self::InvalidClient { .. } => "invalid_client",
             Self::InvalidGrant(_) => "invalid_grant",
             Self::UnauthorizedClient(_) => "unauthorized_client",
@@ -102,6 +107,7 @@ impl OAuthError {
             | Self::NotFound(d)
             | Self::ServerError(d) => d,
             Self::PayloadTooLarge => "request body too large",
+            Self::RequestTimeout => "request timed out",
         }
     }
 
@@ -111,6 +117,7 @@ impl OAuthError {
         match self {
             Self::InvalidClient { basic: true, .. } => StatusCode::UNAUTHORIZED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::ServerError(_) => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::BAD_REQUEST,

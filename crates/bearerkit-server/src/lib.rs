@@ -28,7 +28,7 @@ pub use tls::{HANDSHAKE_TIMEOUT, TlsConfig};
 
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -60,6 +60,12 @@ pub fn keycloak_token_path(realm: &str) -> String {
 
 /// The router: every endpoint, the body limit ([`MAX_BODY_BYTES`]) and the request timeout.
 ///
+/// A request not answered within `request_timeout_secs` (reading its body included) gets
+/// 408 with the RFC 6749 JSON body
+/// `{"error":"invalid_request","error_description":"request timed out"}`
+/// ([`OAuthError::RequestTimeout`], `Cache-Control: no-store`); a valid `x-correlation-id`
+/// is echoed, and a token-endpoint request is counted like any other.
+///
 /// Use it directly with `tower::ServiceExt::oneshot` in tests, or through [`spawn`].
 pub fn app(state: AppState) -> Router {
     let timeout = Duration::from_secs(state.inner.request_timeout_secs);
@@ -80,7 +86,7 @@ pub fn app(state: AppState) -> Router {
         // endpoints turn an over-long body into an OAuth error (see `params::read`); an
         // announced `Content-Length` over it is refused up front in `token_layer`.
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(middleware::from_fn_with_state(timeout, timeout_layer))
         .with_state(state)
 }
 
@@ -97,13 +103,7 @@ pub(crate) fn token_response<T: serde::Serialize>(body: &T) -> Response {
 /// echo `x-correlation-id`, refuse a `Content-Length` over [`MAX_BODY_BYTES`].
 async fn token_layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let fault = state.inner.faults.on_request();
-    let name = HeaderName::from_static(CORRELATION_HEADER);
-    let mut values = request.headers().get_all(&name).iter();
-    let correlation = match (values.next(), values.next()) {
-        (None, _) => Ok(None),
-        (Some(v), None) if params::valid_correlation_id(v.as_bytes()) => Ok(Some(v.clone())),
-        _ => Err(()),
-    };
+    let correlation = correlation_id(request.headers());
     let replaced = match &fault {
         Some(fault) => faults::fault_response(fault),
         None => None,
@@ -124,9 +124,40 @@ async fn token_layer(State(state): State<AppState>, request: Request, next: Next
         }
     };
     if let Ok(Some(value)) = correlation {
-        response.headers_mut().insert(name, value);
+        response.headers_mut().insert(HeaderName::from_static(CORRELATION_HEADER), value);
     }
     response
+}
+
+/// The request's `x-correlation-id`: `Ok(None)` when absent, `Err(())` when repeated or
+/// not matching `^[A-Za-z0-9_-]{1,64}$`.
+fn correlation_id(headers: &HeaderMap) -> Result<Option<HeaderValue>, ()> {
+    let mut values = headers.get_all(CORRELATION_HEADER).iter();
+    match (values.next(), values.next()) {
+        (None, _) => Ok(None),
+        (Some(v), None) if params::valid_correlation_id(v.as_bytes()) => Ok(Some(v.clone())),
+        _ => Err(()),
+    }
+}
+
+/// Outermost: answer [`OAuthError::RequestTimeout`] (408, JSON, `no-store`, a valid
+/// `x-correlation-id` echoed) when the rest of the stack has not answered within `timeout`.
+/// The inner future (handler, injected delay, body read) is dropped then; a token request
+/// has already been counted by [`token_layer`].
+async fn timeout_layer(State(timeout): State<Duration>, request: Request, next: Next) -> Response {
+    let correlation = correlation_id(request.headers());
+    let path = request.uri().path().to_owned();
+    match tokio::time::timeout(timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_elapsed) => {
+            tracing::debug!(path, ?timeout, "request timed out");
+            let mut response = OAuthError::RequestTimeout.into_response();
+            if let Ok(Some(value)) = correlation {
+                response.headers_mut().insert(HeaderName::from_static(CORRELATION_HEADER), value);
+            }
+            response
+        }
+    }
 }
 
 /// Whether the request announces (`Content-Length`) a body over [`MAX_BODY_BYTES`]. A

@@ -74,8 +74,40 @@ async fn delay_beyond_the_timeout_is_408() {
         c
     })
     .await;
-    f.server.faults().delay_next(1, Duration::from_millis(1500));
-    assert_eq!(post_d1_form(&f, &d1_assertion()).await.status(), 408);
+    // Three slow requests at once (one timeout's wait): a valid correlation id, none, a bad one.
+    f.server.faults().delay_next(3, Duration::from_millis(1500));
+    let send = |correlation: Option<&'static str>| {
+        let mut request = f
+            .http
+            .post(f.server.d1_token_url())
+            .form(&[("grant_type", GRANT), ("assertion", &d1_assertion())]);
+        if let Some(c) = correlation {
+            request = request.header("x-correlation-id", c);
+        }
+        request.send()
+    };
+    let t = Instant::now();
+    let (valid, none, bad) = tokio::join!(send(Some("slow-1")), send(None), send(Some("not valid!")));
+    assert!(t.elapsed() < Duration::from_millis(1500), "{:?}", t.elapsed());
+    for (r, correlation) in [(valid, Some("slow-1")), (none, None), (bad, None)] {
+        let r = r.unwrap();
+        // Like every other token-endpoint error: no-store, and a valid correlation id echoed
+        // (a bad one is not: the delay came before its check).
+        let headers = r.headers().clone();
+        assert_eq!(headers["cache-control"], "no-store");
+        assert_eq!(headers["pragma"], "no-cache");
+        assert_eq!(headers["content-type"], "application/json");
+        assert_eq!(headers.get("x-correlation-id").map(|v| v.to_str().unwrap()), correlation);
+        let (status, body) = json(r).await;
+        assert_eq!(
+            (status, body),
+            (408, serde_json::json!({"error": "invalid_request", "error_description": "request timed out"}))
+        );
+    }
+    assert_eq!(f.server.request_count(), 3);
+    // The timed-out requests are gone: the next one is answered at once.
+    assert_eq!(post_d1_form(&f, &d1_assertion()).await.status(), 200);
+    assert_eq!(f.server.request_count(), 4);
 }
 
 #[tokio::test]
