@@ -29,26 +29,42 @@ run() {
 
 SUDO=""
 if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; fi
+APT_UPDATED=0
+apt_packages() {
+  # apt_packages PKG...: install Debian packages (one `apt-get update` per run).
+  echo "installing $*"
+  if [ "$APT_UPDATED" -eq 0 ]; then
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get update -qq </dev/null
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" </dev/null
+}
 apt_install() {
+  # apt_install CMD:PKG...: install PKG for each CMD that is not on PATH.
   local missing=()
   for pair in "$@"; do
     local cmd=${pair%%:*} pkg=${pair##*:}
     command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
   done
-  if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing ${missing[*]}"
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get update -qq </dev/null
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" </dev/null
-  fi
+  if [ ${#missing[@]} -gt 0 ]; then apt_packages "${missing[@]}"; fi
 }
 
 step "setup"
+for tool in cargo rustup python3; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "error: $tool is not installed (the Rust toolchain comes from rustup, Python 3 from the system)" >&2
+    exit 1
+  fi
+done
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 rustup target add thumbv7em-none-eabihf >/dev/null
-apt_install qemu-system-arm:qemu-system-arm openssl:openssl size:binutils
+# gcc and libc6-dev: `ring` (rustls, rcgen) compiles C; qemu runs the firmware; openssl is the
+# interop peer of the CLI tests; binutils' `size` measures the firmware.
+apt_install qemu-system-arm:qemu-system-arm openssl:openssl size:binutils cc:gcc
+if [ ! -e /usr/include/stdio.h ]; then apt_packages libc6-dev; fi
 if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
   # Debian's own python3 keeps venv/ensurepip in a separate package.
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv </dev/null
+  apt_packages python3-venv
 fi
 if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -r tests/python/requirements.txt </dev/null
@@ -80,7 +96,7 @@ cargo_test() {
 }
 run "core tests, no features (no_std paths)" cargo_test -p bearerkit
 run "core tests, std + precomputed tables (prepared verifier too)" cargo_test -p bearerkit --features std,precomputed-tables
-run "CLI and server tests (built binary, loopback HTTP)" cargo_test --workspace --exclude bearerkit --exclude bearerkit-benches
+run "CLI and server tests (built binary, loopback HTTP)" cargo_test --workspace --exclude bearerkit --exclude bearerkit-benches --exclude bearerkit-client
 # The client on its own, with every feature (the blocking twin and its tests included).
 run "token client tests, all features (async and blocking, loopback HTTP)" cargo_test -p bearerkit-client --all-features
 run "core builds for thumbv7em-none-eabihf without alloc" cargo build -p bearerkit --no-default-features --target thumbv7em-none-eabihf
@@ -88,15 +104,27 @@ run "core builds for thumbv7em-none-eabihf with alloc" cargo build -p bearerkit 
 no_heap_features() {
   # Every package in the core's no-default-features thumbv7em build, with its enabled features:
   # none may have `alloc` or `std` on. (The same query with `--features std` lists 26.)
-  local hits
-  hits=$(cargo tree -p bearerkit -e normal --target thumbv7em-none-eabihf --prefix none --format '{p} [{f}]' \
-    | sort -u | grep -E '\[[^]]*\b(alloc|std)\b' || true)
+  local tree hits
+  tree=$(cargo tree -p bearerkit -e normal --target thumbv7em-none-eabihf --prefix none --format '{p} [{f}]') || return 1
+  if ! grep -q '^bearerkit v' <<<"$tree"; then echo "cargo tree listed no bearerkit package"; return 1; fi
+  hits=$(sort -u <<<"$tree" | grep -E '\[[^]]*\b(alloc|std)\b' || true)
   if [ -n "$hits" ]; then echo "$hits"; return 1; fi
-  echo "no package of the core build enables alloc or std"
+  echo "no package of the core build enables alloc or std ($(sort -u <<<"$tree" | wc -l) packages)"
 }
 run "no alloc/std feature reaches the core build" no_heap_features
 run "embedded firmware on emulated Cortex-M4" bash scripts/embedded.sh
 run "rustdoc (every public item documented)" env RUSTDOCFLAGS="-D warnings -D missing_docs" cargo doc -p bearerkit --no-deps --features std,precomputed-tables
+run "rustdoc of the client and server (every public item documented)" env RUSTDOCFLAGS="-D warnings -D missing_docs" \
+  cargo doc -p bearerkit-client -p bearerkit-server --no-deps --all-features
+core_examples() {
+  # The runnable example of each seed flow, from the core crate alone.
+  local ex
+  for ex in d1_assertion worldline_client_assertion verify_seed_token; do
+    echo "--- example $ex"
+    cargo run -q -p bearerkit --features std --example "$ex" || return 1
+  done
+}
+run "core examples (one per seed flow) run" core_examples
 
 pytest_run() {
   local rc=0
