@@ -467,6 +467,16 @@ impl TokenClient {
     }
 }
 
+/// Headers an extra header may not repeat, with why (the client, or HTTP framing, sets
+/// them); see [`TokenClientBuilder::header`].
+const CLIENT_SET_HEADERS: [(HeaderName, &str); 5] = [
+    (http::header::CONTENT_TYPE, "from the body encoding"),
+    (http::header::ACCEPT, "always application/json"),
+    (http::header::CONTENT_LENGTH, "from the body"),
+    (http::header::TRANSFER_ENCODING, "from the body"),
+    (http::header::HOST, "from the endpoint URL"),
+];
+
 /// Builds a [`TokenClient`]; see [`TokenClient::builder`].
 #[derive(Clone)]
 pub struct TokenClientBuilder {
@@ -555,13 +565,24 @@ impl TokenClientBuilder {
     }
 
     /// An extra header on every token request. Its value never appears in `Debug` output
-    /// and is marked sensitive (HTTP/2 never indexes it).
+    /// and is marked sensitive (HTTP/2 never indexes it). Names are case-insensitive.
     ///
-    /// An `x-correlation-id` given here is the correlation id: it is sent once, as given,
-    /// instead of a generated one (as [`correlation_id`](Self::correlation_id) would);
-    /// giving one both ways, or twice, makes [`build`](Self::build) fail. An
-    /// `Authorization` header cannot be combined with [`ClientAuth::SecretBasic`], which
-    /// sends its own.
+    /// Every header is sent once; an extra header never adds a second value to one the
+    /// client sends itself:
+    /// - An `x-correlation-id` given here is the correlation id: it is sent once, as given,
+    ///   instead of a generated one (as [`correlation_id`](Self::correlation_id) would);
+    ///   giving one both ways, or twice, makes [`build`](Self::build) fail.
+    /// - A `user-agent` replaces the default ([`DEFAULT_USER_AGENT`](crate::DEFAULT_USER_AGENT),
+    ///   `bearerkit-client/<version>`), for gateways that want the application named; given
+    ///   twice, [`build`](Self::build) fails.
+    /// - `content-type` (set by the [body encoding](Self::body_encoding)), `accept` (always
+    ///   `application/json`), and `content-length`, `transfer-encoding` and `host` (the body
+    ///   and the endpoint URL decide them) cannot be given: [`build`](Self::build) fails.
+    /// - An `Authorization` header cannot be combined with [`ClientAuth::SecretBasic`],
+    ///   which sends its own.
+    ///
+    /// Those failures are [`crate::ErrorKind::Config`] errors naming the header, never its
+    /// value.
     #[must_use]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
@@ -654,14 +675,17 @@ impl TokenClientBuilder {
     /// # Errors
     /// [`crate::ErrorKind::Config`]: a bad endpoint URL, header, correlation id, certificate
     /// or key; an `x-correlation-id` given twice (as a header and with
-    /// [`correlation_id`](Self::correlation_id), or as two headers); an `Authorization`
-    /// header with [`ClientAuth::SecretBasic`].
+    /// [`correlation_id`](Self::correlation_id), or as two headers); a `user-agent` given
+    /// twice; an extra `content-type`, `accept`, `content-length`, `transfer-encoding` or
+    /// `host` header; an `Authorization` header with [`ClientAuth::SecretBasic`] (see
+    /// [`header`](Self::header)).
     pub fn build(self) -> Result<TokenClient, Error> {
         let mut spec = RequestSpec::new(self.endpoint, self.flow)?;
         spec.scope = self.scope;
         spec.encoding = self.encoding;
         let mut correlation = self.correlation;
         let mut header_correlation = None;
+        let mut user_agent = false;
         for (i, (name, value)) in self.headers.into_iter().enumerate() {
             // An invalid name is not echoed: it may be a value given in the wrong place.
             let name = HeaderName::from_bytes(name.as_bytes())
@@ -671,6 +695,14 @@ impl TokenClientBuilder {
                     return Err(Error::config("x-correlation-id given twice as an extra header"));
                 }
                 continue;
+            }
+            if let Some((_, why)) = CLIENT_SET_HEADERS.iter().find(|(n, _)| *n == name) {
+                return Err(Error::config(format!(
+                    "extra header {name} cannot be given: the client sets it ({why})"
+                )));
+            }
+            if name == http::header::USER_AGENT && core::mem::replace(&mut user_agent, true) {
+                return Err(Error::config("user-agent given twice as an extra header"));
             }
             if name == http::header::AUTHORIZATION
                 && matches!(&spec.flow, Flow::ClientCredentials(ClientAuth::SecretBasic { .. }))
@@ -871,6 +903,77 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(post.build_request(0).unwrap().headers().get_all("authorization").iter().count(), 1);
+    }
+
+    #[test]
+    fn extra_headers_never_repeat_the_ones_the_client_sets() {
+        let post = || TokenClient::builder("http://127.0.0.1:1/t", crate::ClientAuth::secret_post("a", "b"));
+        // Set by the client or by HTTP framing: refused, in any case, whatever the value;
+        // the error names the header and never shows the value.
+        for name in ["Content-Type", "accept", "CONTENT-LENGTH", "Transfer-Encoding", "host"] {
+            for builder in [post(), post().json_body(), post().header("x-extra", "e")] {
+                let e = builder.header(name, "value-secret-1").build().unwrap_err();
+                assert_eq!(e.code(), "invalid_config", "{name}: {e}");
+                let printed = format!("{e} {e:?}");
+                assert!(printed.contains(&name.to_ascii_lowercase()), "{printed}");
+                assert!(!printed.contains("value-secret-1"), "{printed}");
+            }
+        }
+        // A user-agent replaces the default: sent once, as given.
+        let user_agents = |c: &TokenClient| {
+            let r = c.build_request(0).unwrap();
+            r.headers()
+                .get_all("user-agent")
+                .iter()
+                .map(|v| v.to_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(user_agents(&post().build().unwrap()), [crate::DEFAULT_USER_AGENT]);
+        assert!(crate::DEFAULT_USER_AGENT.starts_with("bearerkit-client/"));
+        let custom = post().header("User-Agent", "my-app/1.2").build().unwrap();
+        assert_eq!(user_agents(&custom), ["my-app/1.2"]);
+        assert!(custom.build_request(0).unwrap().headers()["user-agent"].is_sensitive());
+        // ... but only one.
+        let e = post()
+            .header("user-agent", "ua-secret-1")
+            .header("User-Agent", "ua-secret-2")
+            .build()
+            .unwrap_err();
+        assert_eq!(e.code(), "invalid_config", "{e}");
+        let printed = format!("{e} {e:?}");
+        assert!(printed.contains("user-agent") && !printed.contains("ua-secret"), "{printed}");
+        // Every flow, with every kind of extra header allowed: each header appears once.
+        let flows: [crate::Flow; 4] = [
+            crate::D1Grant::new("MGW", bearerkit::profile::d1::Env::Production, "k1", key()).into(),
+            crate::ClientAuth::secret_basic("a", "b").into(),
+            crate::ClientAuth::secret_post("a", "b").into(),
+            crate::PrivateKeyJwt::new("c", key()).kid("k").into(),
+        ];
+        for flow in flows {
+            let basic = matches!(flow, Flow::ClientCredentials(ClientAuth::SecretBasic { .. }));
+            let mut builder = TokenClient::builder("http://127.0.0.1:1/t", flow)
+                .header("user-agent", "my-app/1.2")
+                .header("x-correlation-id", "corr-1")
+                .header("x-api-key", "k");
+            if !basic {
+                builder = builder.header("authorization", "Token t");
+            }
+            for encoding in [BodyEncoding::Form, BodyEncoding::Json] {
+                let r = builder.clone().body_encoding(encoding).build().unwrap().build_request(0).unwrap();
+                let names = [
+                    "content-type",
+                    "accept",
+                    "user-agent",
+                    "x-correlation-id",
+                    "x-api-key",
+                    "authorization",
+                ];
+                for name in names {
+                    assert_eq!(r.headers().get_all(name).iter().count(), 1, "{name} in {:?}", r.headers());
+                }
+                assert_eq!(r.headers().len(), names.len(), "{:?}", r.headers());
+            }
+        }
     }
 
     #[test]

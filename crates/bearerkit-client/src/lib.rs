@@ -18,8 +18,8 @@ pub use client::{
 };
 pub use error::{Error, ErrorCode, ErrorKind, MAX_EXCERPT_CHARS, OAuthError};
 pub use request::{
-    BodyEncoding, CLIENT_CREDENTIALS, CORRELATION_HEADER, ClientAuth, CorrelationId, D1Grant, DynSigner,
-    Flow, PrivateKeyJwt, RequestSpec, valid_correlation_id,
+    BodyEncoding, CLIENT_CREDENTIALS, CORRELATION_HEADER, ClientAuth, CorrelationId, D1Grant,
+    DEFAULT_USER_AGENT, DynSigner, Flow, PrivateKeyJwt, RequestSpec, valid_correlation_id,
 };
 pub use response::{TokenResponse, parse_response, parse_rfc3339};
 pub use secret::{AccessToken, Secret};

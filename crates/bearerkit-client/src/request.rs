@@ -13,6 +13,8 @@ pub type DynSigner = Arc<dyn bearerkit::signature::Signer<Signature> + Send + Sy
 
 /// The `x-correlation-id` header of seed `000`.
 pub const CORRELATION_HEADER: &str = "x-correlation-id";
+/// The `user-agent` sent unless an extra `user-agent` header replaces it.
+pub const DEFAULT_USER_AGENT: &str = concat!("bearerkit-client/", env!("CARGO_PKG_VERSION"));
 /// `grant_type` of the client-credentials flow (RFC 6749 §4.4).
 pub const CLIENT_CREDENTIALS: &str = "client_credentials";
 
@@ -367,8 +369,11 @@ impl RequestSpec {
         zeroize_params(params);
         let mut builder = http::Request::post(self.endpoint.as_str())
             .header(CONTENT_TYPE, content_type)
-            .header(ACCEPT, "application/json")
-            .header(USER_AGENT, concat!("bearerkit-client/", env!("CARGO_PKG_VERSION")));
+            .header(ACCEPT, "application/json");
+        // An extra `user-agent` (at most one: the builder checks) replaces the default.
+        if !self.headers.iter().any(|(name, _)| name == USER_AGENT) {
+            builder = builder.header(USER_AGENT, DEFAULT_USER_AGENT);
+        }
         let correlation = match &self.correlation {
             CorrelationId::Generate => Some(correlation_id),
             CorrelationId::Fixed(id) => Some(id.as_str()),

@@ -105,6 +105,42 @@ async fn a_given_correlation_id_goes_over_the_wire_exactly_once_and_the_server_a
 }
 
 #[tokio::test]
+async fn a_user_agent_header_replaces_the_default_and_no_header_goes_twice() {
+    let f = start().await;
+    let relay = Relay::start(f.server.local_addr()).await;
+    d1_via(&relay).build().unwrap().token().await.unwrap();
+    assert_eq!(relay.header_values("user-agent"), [bearerkit_client::DEFAULT_USER_AGENT]);
+    let relay = Relay::start(f.server.local_addr()).await;
+    d1_via(&relay)
+        .header("User-Agent", "my-app/2.0")
+        .header("x-extra", "extra-1")
+        .build()
+        .unwrap()
+        .token()
+        .await
+        .unwrap();
+    assert_eq!(relay.header_values("user-agent"), ["my-app/2.0"]);
+    // Every header name of the request head (what reqwest and hyper add included) once.
+    let sent = relay.sent();
+    let head = sent.split("\r\n\r\n").next().unwrap();
+    let mut names: Vec<String> =
+        head.split("\r\n").skip(1).map(|l| l.split_once(':').unwrap().0.to_ascii_lowercase()).collect();
+    let count = names.len();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), count, "a header sent twice in:\n{head}");
+    for name in ["host", "content-type", "content-length", "accept", "user-agent", "x-correlation-id"] {
+        assert!(names.iter().any(|n| n == name), "{name} missing in:\n{head}");
+    }
+    // The refused ones never reach the wire.
+    for name in ["content-type", "accept", "content-length", "host"] {
+        let e = d1_via(&relay).header(name, "v").build().unwrap_err();
+        assert_eq!(e.code(), "invalid_config", "{e}");
+    }
+    assert_eq!(relay.requests(), 1);
+}
+
+#[tokio::test]
 async fn a_generated_correlation_id_matches_the_seed_pattern_and_differs_per_request() {
     let f = start().await;
     let relay = Relay::start(f.server.local_addr()).await;

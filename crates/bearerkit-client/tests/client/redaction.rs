@@ -1,12 +1,12 @@
-//! Secrets never reach Debug, Display, errors or tracing output.
+//! Secrets never reach Debug, Display or errors. (`tracing` output is checked in its own
+//! test binary, `tests/logging.rs`, with a process-wide subscriber: a thread-local one here
+//! would miss events of other threads and other tests.)
 
 use crate::common::*;
 use bearerkit_client::TokenClient;
 
 #[tokio::test(flavor = "current_thread")]
-async fn debug_display_errors_and_logs_hold_no_secret() {
-    let (captured, _guard) = capture_logs();
-
+async fn debug_display_and_errors_hold_no_secret() {
     let f = start().await;
     let d1_key_pem = d1_key().to_pkcs8_pem_string();
     let mut seen = Vec::new();
@@ -18,7 +18,7 @@ async fn debug_display_errors_and_logs_hold_no_secret() {
     ];
     for client in &clients {
         let token = client.token().await.unwrap();
-        // A failed refresh after invalidation too, so errors are logged.
+        // A failed refresh after invalidation too, so errors are printed.
         f.server.faults().status_next(3, http::StatusCode::SERVICE_UNAVAILABLE);
         client.invalidate();
         let err = client.token().await.unwrap_err();
@@ -32,16 +32,13 @@ async fn debug_display_errors_and_logs_hold_no_secret() {
     .unwrap();
     let err = bad.token().await.unwrap_err();
     let printed_bad = format!("{bad:?} {err:?} {err}");
-    let logs = captured.text();
-    assert!(logs.contains("token request"), "tracing output was captured: {logs}");
 
     let secrets =
         [OUT_SECRET, KC_SECRET, "a-wrong-secret-value", d1_key_pem.as_str(), f.cert.key_pem.as_str()];
-    let mut everything = format!("{logs}\n{printed_bad}");
+    let mut everything = printed_bad;
     for (token, printed) in &seen {
         everything.push_str(printed);
         assert!(!everything.contains(token.as_str()), "access token leaked");
-        assert!(!logs.contains(token.as_str()), "access token in logs");
     }
     for s in secrets {
         assert!(!everything.contains(s), "secret leaked: {s}");
@@ -61,11 +58,10 @@ fn secret_and_access_token_debug() {
 }
 
 #[tokio::test(flavor = "current_thread")]
-async fn extra_header_values_never_reach_debug_errors_or_logs() {
+async fn extra_header_values_never_reach_debug_or_errors() {
     const API_KEY: &str = "ak_live_4f9c2e7b1d8a6f30";
     const AUTHORIZATION: &str = "Token at-9d1e5c3b7a2f4e68";
     const AUTH_TOKEN: &str = "xt-51c7a0e2b9d4f863";
-    let (captured, _guard) = capture_logs();
     let f = start().await;
     let with_headers = |b: bearerkit_client::TokenClientBuilder| {
         b.header("x-api-key", API_KEY)
@@ -126,8 +122,6 @@ async fn extra_header_values_never_reach_debug_errors_or_logs() {
         client.last_refresh_error(),
         request.headers()
     ));
-    let logs = captured.text();
-    assert!(logs.contains("token request"), "tracing output was captured: {logs}");
     // Names may show (and do, so the headers are really in what was printed); values never.
     for name in ["x-api-key", "authorization", "x-auth-token"] {
         assert!(format!("{client:?}").contains(name), "{name} missing from {client:?}");
@@ -137,6 +131,5 @@ async fn extra_header_values_never_reach_debug_errors_or_logs() {
         [API_KEY, AUTHORIZATION, AUTH_TOKEN, "4f9c2e7b1d8a6f30", "9d1e5c3b7a2f4e68", "51c7a0e2b9d4f863"]
     {
         assert!(!printed.contains(value), "{value} leaked in: {printed}");
-        assert!(!logs.contains(value), "{value} leaked in the logs: {logs}");
     }
 }
