@@ -69,6 +69,31 @@ if ossl_sign:
     print(f"| OpenSSL sign (`openssl speed`) | {us(ossl_sign)} | {ossl_sign / sign_raw:.3f} × raw p256 sign | |")
     print(f"| OpenSSL verify (`openssl speed`) | {us(ossl_verify)} | {ossl_verify / ver_raw:.3f} × raw p256 verify | |")
     print(f"\nPrepared-key verify vs OpenSSL verify: {ver_prep / ossl_verify:.2f}×.")
+
+
+def comb_bytes(w):
+    """Bytes of one key's comb table (72-byte affine points), as prepared.rs lays it out."""
+    positions = -(-257 // w)
+    last = 2 ** (256 - w * (positions - 1))
+    return ((positions - 1) * 2 ** (w - 1) + last) * 72
+
+
+windows = []
+for w in range(4, 9):
+    try:
+        windows.append((w, mean_ns("verify_window", f"w{w}")))
+    except OSError:
+        pass
+if windows:
+    print("\n### Prepared key: comb window, memory and speed\n")
+    print("`PreparedVerifyingKey::with_window(&key, w)`; memory is the key's own table (the shared")
+    print("base-point table, window 8, 288 KiB once per process, comes on top).\n")
+    print("| window | key table | verify | × raw p256 verify |" + (" × OpenSSL verify |" if ossl_sign else ""))
+    print("|---:|---:|---:|---:|" + ("---:|" if ossl_sign else ""))
+    for w, t in windows:
+        extra = f" {t / ossl_verify:.2f} |" if ossl_sign else ""
+        default = " (default)" if w == 6 else ""
+        print(f"| {w}{default} | {comb_bytes(w) / 1024:.0f} KiB | {us(t)} | {t / ver_raw:.3f} |{extra}")
 print("\nTargets not met in a run are shown as measured; run-to-run noise on this shared 2-core machine is")
 print("about ±5% per line, so compare ratios from one run only.")
 

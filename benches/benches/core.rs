@@ -68,6 +68,19 @@ fn benches(c: &mut Criterion) {
     g.bench_function("raw_p256_after", raw_verify);
     g.finish();
 
+    // Memory against speed: the same verification with each supported comb window.
+    let mut g = c.benchmark_group("verify_window");
+    for w in bearerkit::prepared::MIN_WINDOW..=bearerkit::prepared::MAX_WINDOW {
+        let key = PreparedVerifyingKey::with_window(&vk, w).unwrap();
+        g.bench_function(format!("w{w}"), |b| {
+            b.iter(|| {
+                let mut scratch = [0u8; 1024];
+                black_box(verify(black_box(&token), &key, &policy, &mut scratch).is_ok());
+            });
+        });
+    }
+    g.finish();
+
     let mut g = c.benchmark_group("prepare");
     g.bench_function("prepared_key_build", |b| {
         b.iter(|| black_box(PreparedVerifyingKey::new(black_box(&vk))))
