@@ -522,6 +522,37 @@ fn certificate_thumbprints_match_openssl() {
 }
 
 #[test]
+fn serve_never_prints_the_bad_config_line() {
+    // toml's own error quotes the offending line: a typo or a bad value next to a secret
+    // would print the secret to stderr. The message says where instead.
+    let d = dir();
+    let client = "[[realms]]\nname = \"r\"\n[[realms.clients]]\nclient_id = \"c\"\n";
+    for (toml, secret, place) in [
+        (
+            format!("{client}secrt = \"password123\"\n"),
+            "password123",
+            "line 5, column 1: unknown field `secrt`",
+        ),
+        (format!("{client}secret = \"hunter2\n"), "hunter2", "line 5, column 18"),
+        ("token_lifetime_secs = \"abc\"\n".to_owned(), "abc", "line 1, column 23: invalid type: string"),
+    ] {
+        let config = d.path().join("c.toml");
+        std::fs::write(&config, &toml).unwrap();
+        let out = bk()
+            .args(["serve", "--port", "0", "--config"])
+            .arg(&config)
+            .timeout(std::time::Duration::from_secs(20))
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(place))
+            .stderr(predicate::str::contains("(bad_config)"));
+        let out = out.get_output();
+        let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(!all.contains(secret), "{toml:?} leaked {secret:?}: {all}");
+    }
+}
+
+#[test]
 fn serve_refuses_out_of_range_lifetimes() {
     let timeout = std::time::Duration::from_secs(20);
     // The flag: clap's range check, a usage error (exit 2) that names the bounds.

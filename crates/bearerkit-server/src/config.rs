@@ -348,10 +348,12 @@ impl ServerConfig {
     /// Parse (and [validate](Self::validate)) a TOML document.
     ///
     /// # Errors
-    /// [`ConfigError::Parse`] for bad TOML or unknown fields, and the errors of
-    /// [`validate`](Self::validate).
+    /// [`ConfigError::Parse`] for bad TOML or unknown or mistyped fields, and the errors of
+    /// [`validate`](Self::validate). The parse error says where (line and column) and what
+    /// is wrong (naming at most a key), but never quotes a value or a line of the document:
+    /// they may hold a secret.
     pub fn from_toml_str(s: &str) -> Result<Self, ConfigError> {
-        let config: Self = toml::from_str(s).map_err(|e| ConfigError::Parse(e.to_string()))?;
+        let config: Self = toml::from_str(s).map_err(|e| parse_error(s, &e))?;
         config.validate()?;
         Ok(config)
     }
@@ -501,6 +503,106 @@ impl ServerConfig {
     }
 }
 
+/// A [`ConfigError::Parse`] from a `toml` error, without any text of the document.
+///
+/// `toml::de::Error`'s `Display` quotes the offending source line (a mistyped
+/// `secrt = "..."` or an unterminated `secret = "...` would print the secret), so only the
+/// position, computed from the span, and a [`redacted_message`] are kept.
+fn parse_error(input: &str, e: &toml::de::Error) -> ConfigError {
+    let message = redacted_message(e.message(), e.span().and_then(|span| input.get(span)));
+    ConfigError::Parse(match e.span() {
+        Some(span) => {
+            let (line, column) = line_column(input, span.start);
+            format!("line {line}, column {column}: {message}")
+        }
+        None => message,
+    })
+}
+
+/// The 1-based line and column (in characters) of byte offset `at` of `input`.
+fn line_column(input: &str, at: usize) -> (usize, usize) {
+    let mut at = at.min(input.len());
+    while !input.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &input[..at];
+    let line_start = before.rfind('\n').map_or(0, |nl| nl + 1);
+    (before.matches('\n').count() + 1, before[line_start..].chars().count() + 1)
+}
+
+/// Kinds of value as serde's `Unexpected` names them (`invalid type: string "…"`).
+const VALUE_KINDS: &[&str] = &[
+    "boolean",
+    "integer",
+    "floating point",
+    "character",
+    "string",
+    "byte array",
+    "unit value",
+    "Option value",
+    "newtype struct",
+    "sequence",
+    "map",
+    "enum",
+    "unit variant",
+    "newtype variant",
+    "tuple variant",
+    "struct variant",
+];
+
+/// A `toml`/serde error message with any configuration value taken out.
+///
+/// The messages that quote a value are serde's `invalid type: string "…", expected u64`,
+/// `invalid value: integer `…`, expected u64` and `unknown variant `…`, expected one of …`;
+/// they keep the kind of value (for the first two) and what was expected. The others
+/// (TOML syntax errors, `unknown field `secrt``, `missing field`, `duplicate key`, …) name
+/// at most a key and are kept. As a last guard, a message that names no key and still has
+/// `offending` (the text at the error's span) in it as a word, say from some other
+/// `Deserialize` impl echoing its input, becomes just "invalid value".
+fn redacted_message(message: &str, offending: Option<&str>) -> String {
+    // The expectation comes last and is the code's (`Visitor::expecting`), so the last
+    // ", expected " is the separator even if the value contains that text.
+    let expected = message.rfind(", expected ").map_or("", |i| &message[i..]);
+    let mut redacted = None;
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            let kind = VALUE_KINDS.iter().find(|kind| {
+                rest.strip_prefix(**kind)
+                    .is_some_and(|after| after.is_empty() || after.starts_with([' ', ',']))
+            });
+            let what = prefix.trim_end_matches([':', ' ']);
+            redacted = Some(match kind {
+                Some(kind) => format!("{what}: {kind}{expected}"),
+                None => format!("{what}{expected}"),
+            });
+        }
+    }
+    if message.starts_with("unknown variant ") {
+        // serde's other form, "unknown variant `…`, there are no variants", has no expectation.
+        let expected = if message.ends_with(", there are no variants") { "" } else { expected };
+        redacted = Some(format!("unknown variant{expected}"));
+    }
+    let names_key = ["unknown field `", "missing field `", "duplicate field `", "duplicate key"]
+        .iter()
+        .any(|p| message.starts_with(p));
+    let redacted = redacted.unwrap_or_else(|| message.to_owned());
+    let value = offending.map_or("", |text| text.trim().trim_matches(['"', '\'']).trim());
+    if !names_key && contains_token(&redacted, value) {
+        return "invalid value".to_owned();
+    }
+    redacted
+}
+
+/// Whether `needle` (with a letter or digit: not just TOML punctuation such as `=`) occurs
+/// in `haystack` not inside a longer word.
+fn contains_token(haystack: &str, needle: &str) -> bool {
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    needle.chars().any(char::is_alphanumeric)
+        && haystack.match_indices(needle).any(|(i, _)| {
+            !word(haystack[..i].chars().next_back()) && !word(haystack[i + needle.len()..].chars().next())
+        })
+}
+
 fn invalid(field: &'static str, reason: &str) -> ConfigError {
     ConfigError::Invalid { field, reason: reason.to_owned() }
 }
@@ -585,4 +687,60 @@ pub(crate) fn parse_certificate(pem: &str) -> Result<ParsedCertificate, String> 
     let key = bearerkit::VerifyingKey::from_spki_der(&spki)
         .map_err(|e| format!("certificate key is not a P-256 key: {e} ({})", e.code()))?;
     Ok(ParsedCertificate { fingerprint: prints.sha1_hex().as_str().to_owned(), key })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_column_counts_lines_and_characters() {
+        let input = "a = 1\nké = \"x\"\n";
+        assert_eq!(line_column(input, 0), (1, 1));
+        assert_eq!(line_column(input, 6), (2, 1));
+        // "ké = " is 6 bytes but 5 characters.
+        assert_eq!(line_column(input, 7 + 5), (2, 6));
+        // Inside a character, and past the end.
+        assert_eq!(line_column(input, 8), (2, 2));
+        assert_eq!(line_column(input, 1000), (3, 1));
+    }
+
+    #[test]
+    fn messages_lose_the_value() {
+        let cases = [
+            (
+                "invalid type: string \"s3cret\", expected u64",
+                "\"s3cret\"",
+                "invalid type: string, expected u64",
+            ),
+            ("invalid value: integer `-7`, expected u64", "-7", "invalid value: integer, expected u64"),
+            ("invalid type: something s3cret, expected u64", "x", "invalid type, expected u64"),
+            ("unknown variant `s3cret`, expected `stg`", "\"s3cret\"", "unknown variant, expected `stg`"),
+            ("unknown variant `s3cret`, there are no variants", "\"s3cret\"", "unknown variant"),
+            // The value looks like the separator; with no real expectation after it.
+            (
+                "unknown variant `a, expected s3cret`, there are no variants",
+                "\"a, expected s3cret\"",
+                "unknown variant",
+            ),
+            // Some Deserialize impl echoing its input.
+            ("bad URL s3cret://x", "'s3cret://x'", "invalid value"),
+            // Keys are kept, and so are syntax errors.
+            ("unknown field `secrt`, expected `secret`", "secrt", "unknown field `secrt`, expected `secret`"),
+            ("missing field `client_id`", "[[realms.clients]]", "missing field `client_id`"),
+            ("extra `=`", "=", "extra `=`"),
+            (
+                "unexpected key or value, expected newline, `#`",
+                "x",
+                "unexpected key or value, expected newline, `#`",
+            ),
+        ];
+        for (message, offending, expected) in cases {
+            assert_eq!(redacted_message(message, Some(offending)), expected, "{message}");
+            // serde's shapes are recognised without the span too.
+            if !message.starts_with("bad URL") {
+                assert!(!redacted_message(message, None).contains("s3cret"), "{message}");
+            }
+        }
+    }
 }

@@ -165,7 +165,9 @@ pub enum ConfigError {
         /// Why.
         source: std::io::Error,
     },
-    /// The TOML is malformed or has unknown or mistyped fields (the message has the position).
+    /// The TOML is malformed or has unknown or mistyped fields. The message has the line and
+    /// column and what is wrong (naming at most a key), never a value or a line of the
+    /// document, which may hold a secret.
     Parse(String),
     /// A D1 public key does not parse as a P-256 `PUBLIC KEY` PEM or JWK.
     InvalidKey {

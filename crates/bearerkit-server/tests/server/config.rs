@@ -151,3 +151,68 @@ async fn the_longest_lifetime_issues_tokens() {
     assert_eq!(body["expires_in"], MAX_LIFETIME_SECS.to_string());
     server.shutdown().await;
 }
+
+/// A TOML error's `Display` quotes the offending line; the configuration error must not
+/// (the line may hold a secret) but must still say where.
+#[test]
+fn parse_errors_never_quote_the_document() {
+    const CLIENT: &str = "[[realms]]\nname = \"r\"\n[[realms.clients]]\nclient_id = \"c\"\n";
+    let cases = [
+        // Unknown field (deny_unknown_fields) with the secret on the line.
+        (format!("{CLIENT}secrt = \"password123\"\n"), "password123", 5, "unknown field `secrt`"),
+        // Unterminated string.
+        (format!("{CLIENT}secret = \"hunter2\n"), "hunter2", 5, "invalid basic string"),
+        (format!("{CLIENT}secret = \"hunter2\" junk\n"), "hunter2", 5, "unexpected key or value"),
+        // Unquoted.
+        (format!("{CLIENT}secret = hunter2\n"), "hunter2", 5, "string values must be quoted"),
+        // Wrong types: serde's message quotes the value itself.
+        ("token_lifetime_secs = \"abc\"".to_owned(), "abc", 1, "invalid type: string, expected u64"),
+        (format!("{CLIENT}secret = 8675309\n"), "8675309", 5, "invalid type: integer, expected a string"),
+        ("\n\nleeway_secs = -4242".to_owned(), "4242", 3, "invalid value: integer, expected u64"),
+        (
+            "replay_cache_capacity = 1.25".to_owned(),
+            "1.25",
+            1,
+            "invalid type: floating point, expected usize",
+        ),
+        ("test_endpoints = \"hunter2\"".to_owned(), "hunter2", 1, "invalid type: string, expected a boolean"),
+        // Unknown enum variant: the value is the variant.
+        (
+            "[[d1_issuers]]\nissuer_id = \"a\"\nenv = \"hunter2\"".to_owned(),
+            "hunter2",
+            3,
+            "unknown variant, expected one of `staging`, `stg`, `prd`, `production`",
+        ),
+        // The value contains the text serde puts before the expectation.
+        (
+            "token_lifetime_secs = \"x, expected hunter2\"".to_owned(),
+            "hunter2",
+            1,
+            "invalid type: string, expected u64",
+        ),
+        (format!("{CLIENT}secret = \"a\"\nsecret = \"hunter2\"\n"), "hunter2", 6, "duplicate key"),
+        ("bind = \"hunter2\"".to_owned(), "hunter2", 1, "invalid socket address syntax"),
+    ];
+    for (toml, secret, line, what) in &cases {
+        let e = ServerConfig::from_toml_str(toml).unwrap_err();
+        assert!(matches!(e, ConfigError::Parse(_)), "{toml}: {e:?}");
+        let (display, debug) = (e.to_string(), format!("{e:?}"));
+        for text in [&display, &debug] {
+            assert!(!text.contains(secret), "{toml:?} leaked {secret:?}: {text}");
+            assert!(!text.contains('\n'), "{text}");
+        }
+        assert!(display.starts_with(&format!("invalid configuration: line {line}, column ")), "{display}");
+        assert!(display.contains(what), "{toml:?}: {display}");
+    }
+    let e = ServerConfig::from_toml_str(&format!("{CLIENT}secrt = \"password123\"\n")).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid configuration: line 5, column 1: unknown field `secrt`, expected one of `client_id`, \
+         `secret`, `certificate`, `scopes`, `client_credentials`"
+    );
+    let e = ServerConfig::from_toml_str(&format!("{CLIENT}secret = \"hunter2\n")).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid configuration: line 5, column 18: invalid basic string, expected `\"`"
+    );
+}
