@@ -5,7 +5,7 @@ use crate::request::{
     BodyEncoding, CORRELATION_HEADER, ClientAuth, CorrelationId, Flow, RedactedHeaders, RequestSpec,
     valid_correlation_id,
 };
-use crate::response::{TokenResponse, parse_response};
+use crate::response::{MAX_TOKEN_LIFETIME, TokenResponse, parse_response};
 use crate::transport::{Tls, Transport};
 use crate::{AccessToken, Error};
 use core::fmt;
@@ -76,7 +76,7 @@ impl RetryPolicy {
         let factor = 1u32.checked_shl(attempt.saturating_sub(1).min(20)).unwrap_or(u32::MAX);
         let ceiling = self.base_delay.saturating_mul(factor).min(self.max_delay);
         let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
-        Duration::from_nanos(if nanos == 0 { 0 } else { random % (nanos + 1) })
+        Duration::from_nanos(random % nanos.saturating_add(1))
     }
 }
 
@@ -225,6 +225,12 @@ impl fmt::Debug for TokenClient {
     }
 }
 
+/// `at + d`, or as late as the clock allows: `at` plus [`MAX_TOKEN_LIFETIME`] (or `at`
+/// itself) when `at + d` does not fit. Never panics.
+fn later(at: Instant, d: Duration) -> Instant {
+    at.checked_add(d).or_else(|| at.checked_add(d.min(MAX_TOKEN_LIFETIME))).unwrap_or(at)
+}
+
 /// A random `u64` (jitter, ids); zero if the OS generator fails.
 fn random_u64() -> u64 {
     let mut b = [0u8; 8];
@@ -339,7 +345,7 @@ impl TokenClient {
                             remaining_ms = u64::try_from(old.remaining().as_millis()).unwrap_or(u64::MAX),
                             "token refresh failed; serving the cached token while it is valid"
                         );
-                        state.next_attempt = Some(now + self.inner.cache.retry_interval);
+                        state.next_attempt = Some(later(now, self.inner.cache.retry_interval));
                         Ok(old)
                     }
                     None => {
@@ -354,28 +360,26 @@ impl TokenClient {
     /// Cache a fresh response; returns the token.
     fn store(&self, state: &mut CacheState, response: TokenResponse, sent: Instant) -> Token {
         let policy = &self.inner.cache;
-        let lifetime = response.expires_in.unwrap_or(policy.default_expires_in);
+        // Capped (the parser caps what servers send; this caps the configured default), so
+        // the sums below fit the clock.
+        let lifetime = response.expires_in.unwrap_or(policy.default_expires_in).min(MAX_TOKEN_LIFETIME);
         let jitter_nanos = u64::try_from(policy.jitter.as_nanos()).unwrap_or(u64::MAX);
-        let jitter =
-            Duration::from_nanos(if jitter_nanos == 0 { 0 } else { random_u64() % (jitter_nanos + 1) });
+        let jitter = Duration::from_nanos(random_u64() % jitter_nanos.saturating_add(1));
         // Refresh `margin + jitter` before expiry, but never in the first half of a short life.
-        let ahead = (policy.margin + jitter).min(lifetime / 2);
+        let ahead = policy.margin.saturating_add(jitter).min(lifetime / 2);
+        let refresh_in = lifetime.saturating_sub(ahead);
         let token = Token(Arc::new(TokenInner {
             access_token: response.access_token,
             token_type: response.token_type,
             scope: response.scope,
             lifetime,
-            expires_at: sent + lifetime,
+            expires_at: later(sent, lifetime),
         }));
         state.token = Some(token.clone());
-        state.refresh_at = Some(sent + (lifetime - ahead));
+        state.refresh_at = Some(later(sent, refresh_in));
         state.next_attempt = None;
         state.last_error = None;
-        tracing::debug!(
-            lifetime_s = lifetime.as_secs(),
-            refresh_in_s = (lifetime - ahead).as_secs(),
-            "token cached"
-        );
+        tracing::debug!(lifetime_s = lifetime.as_secs(), refresh_in_s = refresh_in.as_secs(), "token cached");
         token
     }
 
@@ -767,6 +771,17 @@ mod tests {
         assert!(p.backoff(40, u64::MAX) <= Duration::from_secs(2));
         let max = Duration::from_millis(400).as_nanos();
         assert_eq!(p.backoff(3, u64::try_from(max).unwrap()), Duration::from_millis(400));
+        // Ceilings too large for nanoseconds in a u64 do not overflow.
+        let huge = RetryPolicy { base_delay: Duration::MAX, max_delay: Duration::MAX, ..p };
+        assert_eq!(huge.backoff(1, u64::MAX), Duration::ZERO);
+        assert_eq!(huge.backoff(9, 7), Duration::from_nanos(7));
+    }
+
+    #[test]
+    fn later_never_overflows() {
+        let now = Instant::now();
+        assert_eq!(later(now, Duration::from_secs(5)), now + Duration::from_secs(5));
+        assert_eq!(later(now, Duration::MAX), now + MAX_TOKEN_LIFETIME);
     }
 
     #[test]
@@ -994,6 +1009,56 @@ mod tests {
         assert_eq!(token.lifetime(), Duration::from_secs(42));
         assert_eq!(token.expires_at(), sent + Duration::from_secs(42));
         assert!(client.cached().unwrap().same_as(&token));
+    }
+
+    #[test]
+    fn huge_lifetimes_are_cached_without_overflow() {
+        // The whole path: a canned answer through the parser, then the cache; no panic on
+        // `Instant + Duration`, and the lifetime is capped.
+        let ten_years = Duration::from_secs(10 * 365 * 24 * 60 * 60);
+        let client = TokenClient::builder("http://127.0.0.1:1/t", crate::ClientAuth::secret_basic("a", "b"))
+            .build()
+            .unwrap();
+        let now = bearerkit::now_unix();
+        for (body, lifetime) in [
+            (r#"{"access_token":"x","expires_in":18446744073709551615}"#.to_owned(), ten_years),
+            (r#"{"access_token":"x","expires_in":"18446744073709551615"}"#.to_owned(), ten_years),
+            (r#"{"access_token":"x","expires_in":1e300}"#.to_owned(), ten_years),
+            (r#"{"access_token":"x","expires_at":18446744073709551615}"#.to_owned(), ten_years),
+            (r#"{"access_token":"x","expires_at":"9999-12-31T23:59:59Z"}"#.to_owned(), ten_years),
+            (r#"{"access_token":"x","expires_at":"1970-01-01T00:00:01Z"}"#.to_owned(), Duration::ZERO),
+            (format!(r#"{{"access_token":"x","expires_at":{}}}"#, now - 1), Duration::ZERO),
+        ] {
+            let answer = http::Response::builder().status(200).body(body.clone().into_bytes()).unwrap();
+            let parsed = parse_response(&answer, now).unwrap();
+            let sent = Instant::now();
+            let mut state = client.lock();
+            let token = client.store(&mut state, parsed, sent);
+            assert_eq!(token.lifetime(), lifetime, "{body}");
+            assert_eq!(token.expires_at(), sent + lifetime, "{body}");
+            let refresh_at = state.refresh_at.unwrap();
+            assert!(refresh_at >= sent && refresh_at <= token.expires_at(), "{body}");
+            assert_eq!(token.is_expired(), lifetime.is_zero(), "{body}");
+        }
+        // A default lifetime, margin and jitter too large to add to the clock do not panic
+        // either.
+        let client = TokenClient::builder("http://127.0.0.1:1/t", crate::ClientAuth::secret_basic("a", "b"))
+            .default_expires_in(Duration::MAX)
+            .refresh_margin(Duration::MAX)
+            .refresh_jitter(Duration::MAX)
+            .refresh_retry_interval(Duration::MAX)
+            .build()
+            .unwrap();
+        let response = TokenResponse {
+            access_token: AccessToken::new("t".into()),
+            token_type: "Bearer".into(),
+            expires_in: None,
+            scope: None,
+        };
+        let sent = Instant::now();
+        let token = client.store(&mut client.lock(), response, sent);
+        assert_eq!(token.lifetime(), ten_years);
+        assert_eq!(client.lock().refresh_at, Some(sent + ten_years / 2));
     }
 
     #[test]

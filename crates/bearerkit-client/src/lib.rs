@@ -21,7 +21,7 @@ pub use request::{
     BodyEncoding, CLIENT_CREDENTIALS, CORRELATION_HEADER, ClientAuth, CorrelationId, D1Grant,
     DEFAULT_USER_AGENT, DynSigner, Flow, PrivateKeyJwt, RequestSpec, valid_correlation_id,
 };
-pub use response::{TokenResponse, parse_response, parse_rfc3339};
+pub use response::{MAX_TOKEN_LIFETIME, TokenResponse, parse_response, parse_rfc3339};
 pub use secret::{AccessToken, Secret};
 pub use transport::install_crypto_provider;
 

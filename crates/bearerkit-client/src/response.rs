@@ -13,8 +13,8 @@ pub struct TokenResponse {
     /// `token_type` as sent (`Bearer` when absent; only Bearer, any case, is accepted).
     pub token_type: String,
     /// Lifetime from `expires_in` (a number or a numeric string) or, without it, from
-    /// `expires_at` (RFC 3339 or seconds since the epoch) minus now; `None` when neither
-    /// is present.
+    /// `expires_at` (RFC 3339 or seconds since the epoch) minus now, at most
+    /// [`MAX_TOKEN_LIFETIME`]; `None` when neither is present.
     pub expires_in: Option<Duration>,
     /// `scope`, when sent.
     pub scope: Option<String>,
@@ -64,7 +64,7 @@ pub fn parse_response(response: &http::Response<Vec<u8>>, now: u64) -> Result<To
         None => match obj.get("expires_at") {
             Some(v) => {
                 let at = instant(v).ok_or_else(|| unexpected(status, body, json.as_ref()))?;
-                Some(Duration::from_secs(at.saturating_sub(now)))
+                Some(until(at, now))
             }
             None => None,
         },
@@ -73,7 +73,16 @@ pub fn parse_response(response: &http::Response<Vec<u8>>, now: u64) -> Result<To
     Ok(TokenResponse { access_token, token_type, expires_in, scope })
 }
 
-/// A non-negative number of seconds: a JSON number (fractions floored) or a numeric string.
+/// The longest token lifetime kept: 10 years (of 365 days). A larger `expires_in`, or an
+/// `expires_at` further ahead, is taken as this; so is a larger
+/// [`default_expires_in`](crate::TokenClientBuilder::default_expires_in). Expiry and refresh
+/// times then always fit the clock.
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(MAX_LIFETIME_SECS);
+
+const MAX_LIFETIME_SECS: u64 = 10 * 365 * 24 * 60 * 60;
+
+/// A non-negative number of seconds, at most [`MAX_TOKEN_LIFETIME`]: a JSON number
+/// (fractions floored, negative numbers as zero) or such a number as a string.
 fn seconds(v: &Value) -> Option<Duration> {
     let secs = match v {
         Value::Number(n) => n.as_u64().or_else(|| n.as_f64().filter(|f| f.is_finite()).map(float_secs)),
@@ -83,12 +92,14 @@ fn seconds(v: &Value) -> Option<Duration> {
         }
         _ => None,
     }?;
-    Some(Duration::from_secs(secs))
+    Some(Duration::from_secs(secs.min(MAX_LIFETIME_SECS)))
 }
 
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // clamped to 0..=10 years first
 fn float_secs(f: f64) -> u64 {
-    f.clamp(0.0, 315_360_000.0) as u64
+    #[allow(clippy::cast_precision_loss)] // 315 360 000 is exact in an f64
+    let max = MAX_LIFETIME_SECS as f64;
+    f.clamp(0.0, max) as u64
 }
 
 /// `expires_at`: an RFC 3339 timestamp or seconds since the epoch.
@@ -98,6 +109,12 @@ fn instant(v: &Value) -> Option<u64> {
         Value::String(s) => parse_rfc3339(s.trim()).or_else(|| s.trim().parse().ok()),
         _ => None,
     }
+}
+
+/// The lifetime left at `now` of a token expiring at `at` (seconds since the epoch): zero
+/// once past, at most [`MAX_TOKEN_LIFETIME`].
+fn until(at: u64, now: u64) -> Duration {
+    Duration::from_secs(at.saturating_sub(now).min(MAX_LIFETIME_SECS))
 }
 
 /// Seconds since the epoch of `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`.
@@ -267,6 +284,57 @@ mod tests {
         assert_eq!(secs(r#"{"access_token":"t","token_type":"bEaReR","x":[1]}"#), None);
         assert!(parse_response(&resp(200, r#"{"access_token":"t","expires_in":"soon"}"#), 0).is_err());
         assert!(parse_response(&resp(200, r#"{"access_token":"t","token_type":"mac"}"#), 0).is_err());
+    }
+
+    /// Ten years: the longest lifetime kept, written out independently of `MAX_TOKEN_LIFETIME`.
+    const TEN_YEARS: Duration = Duration::from_secs(10 * 365 * 24 * 60 * 60);
+
+    #[test]
+    fn the_cap_is_ten_years() {
+        assert_eq!(MAX_TOKEN_LIFETIME, TEN_YEARS);
+    }
+
+    #[test]
+    fn huge_lifetimes_are_clamped_to_ten_years() {
+        let secs = |body: &str, now: u64| parse_response(&resp(200, body), now).unwrap().expires_in;
+        for body in [
+            r#"{"access_token":"t","expires_in":18446744073709551615}"#,
+            r#"{"access_token":"t","expires_in":"18446744073709551615"}"#,
+            r#"{"access_token":"t","expires_in":" 18446744073709551615 "}"#,
+            r#"{"access_token":"t","expires_in":1e300}"#,
+            r#"{"access_token":"t","expires_in":"1e300"}"#,
+            r#"{"access_token":"t","expires_in":315360001}"#,
+            r#"{"access_token":"t","expires_in":99999999999999999999999}"#,
+            r#"{"access_token":"t","expires_at":18446744073709551615}"#,
+            r#"{"access_token":"t","expires_at":"18446744073709551615"}"#,
+            r#"{"access_token":"t","expires_at":"9999-12-31T23:59:59Z"}"#,
+        ] {
+            assert_eq!(secs(body, 1000), Some(TEN_YEARS), "{body}");
+        }
+        // Just under the cap is kept as sent.
+        assert_eq!(
+            secs(r#"{"access_token":"t","expires_in":315359999}"#, 0),
+            Some(Duration::from_secs(315_359_999))
+        );
+        // An `expires_at` in the past is a lifetime of zero, however far back.
+        for body in [
+            r#"{"access_token":"t","expires_at":0}"#,
+            r#"{"access_token":"t","expires_at":"1970-01-01T00:00:00Z"}"#,
+            r#"{"access_token":"t","expires_at":"2001-09-09T01:46:39Z"}"#,
+        ] {
+            assert_eq!(secs(body, 1_700_000_000), Some(Duration::ZERO), "{body}");
+        }
+        // A negative `expires_in` is zero; non-finite numbers are refused.
+        for body in [r#"{"access_token":"t","expires_in":-1}"#, r#"{"access_token":"t","expires_in":"-5"}"#] {
+            assert_eq!(secs(body, 0), Some(Duration::ZERO), "{body}");
+        }
+        for body in [
+            r#"{"access_token":"t","expires_in":"NaN"}"#,
+            r#"{"access_token":"t","expires_in":"inf"}"#,
+            r#"{"access_token":"t","expires_at":-1}"#,
+        ] {
+            assert!(parse_response(&resp(200, body), 0).is_err(), "{body}");
+        }
     }
 
     #[test]
