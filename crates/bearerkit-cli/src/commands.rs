@@ -245,20 +245,17 @@ fn inspect(a: &InspectArgs, json_out: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Seconds since the epoch as an RFC 3339 UTC date (civil-from-days, H. Hinnant's algorithm).
+/// Last second RFC 3339 can write: 9999-12-31T23:59:59Z.
+const LAST_RFC3339_SECOND: u64 = 253_402_300_799;
+
+/// Seconds since the epoch as an RFC 3339 UTC date to the second (`2021-11-04T13:42:46Z`);
+/// past the year 9999 (a claim can hold any number), `after 9999-12-31T23:59:59Z`.
 pub(crate) fn rfc3339(secs: u64) -> String {
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let rem = secs % 86_400;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    let date = |secs| {
+        let at = std::time::UNIX_EPOCH + core::time::Duration::from_secs(secs);
+        humantime::format_rfc3339_seconds(at).to_string()
+    };
+    if secs > LAST_RFC3339_SECOND { format!("after {}", date(LAST_RFC3339_SECOND)) } else { date(secs) }
 }
 
 fn thumbprint(a: &ThumbprintArgs, json_out: bool) -> Result<(), Failure> {
@@ -298,5 +295,8 @@ mod tests {
         assert_eq!(super::rfc3339(1_636_033_366), "2021-11-04T13:42:46Z");
         assert_eq!(super::rfc3339(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(super::rfc3339(253_402_300_799), "9999-12-31T23:59:59Z");
+        // humantime cannot write year 10000 (its Display fails): no panic.
+        assert_eq!(super::rfc3339(253_402_300_800), "after 9999-12-31T23:59:59Z");
+        assert_eq!(super::rfc3339(u64::MAX), "after 9999-12-31T23:59:59Z");
     }
 }

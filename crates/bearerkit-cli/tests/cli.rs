@@ -272,6 +272,14 @@ fn inspect_says_unverified_and_refuses_garbage() {
         .stdout(predicate::str::contains("UNVERIFIED"))
         .stdout(predicate::str::contains("2021-11-04T13:42:46Z"));
     bk().args(["inspect", "garbage"]).assert().code(1).stderr(predicate::str::contains("malformed_token"));
+    // An `exp` past what RFC 3339 can write (year 9999) is shown, not a panic.
+    let claims = b64url(br#"{"iat":1636033186,"exp":18446744073709551615}"#);
+    let token = format!("{}.{claims}.{}", b64url(br#"{"alg":"ES256"}"#), b64url(&[0u8; 64]));
+    bk().args(["inspect", &token])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("iat: 1636033186 (2021-11-04T13:39:46Z)"))
+        .stdout(predicate::str::contains("exp: 18446744073709551615 (after 9999-12-31T23:59:59Z)"));
 }
 
 #[test]

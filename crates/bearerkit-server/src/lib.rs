@@ -9,7 +9,6 @@ mod keycloak;
 mod outbound;
 mod params;
 mod resource;
-mod rfc3339;
 mod secret;
 mod state;
 mod tls;

@@ -77,6 +77,33 @@ pub(crate) async fn token(
         token_type: "Bearer",
         expires_in: lifetime.to_string(),
         scope: &scope,
-        expires_at: crate::rfc3339::format(bearerkit::now_unix().saturating_add(lifetime)),
+        expires_at: rfc3339(bearerkit::now_unix().saturating_add(lifetime)),
     }))
+}
+
+/// Last second RFC 3339 can write: 9999-12-31T23:59:59Z.
+const LAST_RFC3339_SECOND: u64 = 253_402_300_799;
+
+/// `secs` after the Unix epoch as an RFC 3339 UTC timestamp to the second, as seed `003`
+/// writes `expires_at` (`2026-11-23T20:03:05Z`). A time past the year 9999 (a clock that
+/// far off; lifetimes are at most a year) is written as the last second of 9999.
+fn rfc3339(secs: u64) -> String {
+    let at = std::time::UNIX_EPOCH + core::time::Duration::from_secs(secs.min(LAST_RFC3339_SECOND));
+    humantime::format_rfc3339_seconds(at).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rfc3339_dates() {
+        assert_eq!(super::rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(super::rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(super::rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
+        assert_eq!(super::rfc3339(1_795_464_185), "2026-11-23T20:03:05Z");
+        assert_eq!(super::rfc3339(4_102_444_799), "2099-12-31T23:59:59Z");
+        assert_eq!(super::rfc3339(253_402_300_799), "9999-12-31T23:59:59Z");
+        // humantime cannot write year 10000 (its Display fails); clamped, not a panic.
+        assert_eq!(super::rfc3339(253_402_300_800), "9999-12-31T23:59:59Z");
+        assert_eq!(super::rfc3339(u64::MAX), "9999-12-31T23:59:59Z");
+    }
 }
