@@ -1,7 +1,36 @@
 //! The command line (clap).
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use core::fmt;
 use std::path::PathBuf;
+
+/// A secret from the command line or the environment (a client secret, a token):
+/// `Debug` prints `[redacted]`, so `{:?}` of the parsed arguments cannot show it.
+///
+/// Parsing never fails, so clap never quotes the value in an "invalid value" error.
+#[derive(Clone)]
+pub(crate) struct SecretArg(String);
+
+impl SecretArg {
+    /// The secret itself, for where it is used.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl core::str::FromStr for SecretArg {
+    type Err = core::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_owned()))
+    }
+}
+
+impl fmt::Debug for SecretArg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
 
 /// ES256 JWT assertions for OAuth 2.0 token endpoints (Thales D1, Worldline / Keycloak).
 ///
@@ -80,7 +109,7 @@ pub(crate) struct TokenArgs {
     pub(crate) client_id: Option<String>,
     /// Client secret (client-credentials flow); also read from `BEARERKIT_CLIENT_SECRET`.
     #[arg(long, env = "BEARERKIT_CLIENT_SECRET", hide_env_values = true)]
-    pub(crate) client_secret: Option<String>,
+    pub(crate) client_secret: Option<SecretArg>,
     /// Send the client id and secret in the form body instead of HTTP Basic.
     #[arg(long)]
     pub(crate) secret_post: bool,
@@ -260,13 +289,13 @@ pub(crate) struct VerifyArgs {
     #[arg(long)]
     pub(crate) now: Option<u64>,
     /// The token, or `-` to read it from stdin.
-    pub(crate) token: String,
+    pub(crate) token: SecretArg,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct InspectArgs {
     /// The token, or `-` to read it from stdin.
-    pub(crate) token: String,
+    pub(crate) token: SecretArg,
 }
 
 #[derive(Debug, Args)]
@@ -290,4 +319,40 @@ pub(crate) struct ThumbprintArgs {
     /// RFC 7638 JWK thumbprint (default for --key; with --cert, of the certificate's public key).
     #[arg(long)]
     pub(crate) jwk: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_redacted_in_debug() {
+        let cli = Cli::try_parse_from([
+            "bearerkit",
+            "token",
+            "--flow",
+            "client-credentials",
+            "--url",
+            "http://127.0.0.1:1/oauth2/token",
+            "--client-id",
+            "c",
+            "--client-secret",
+            "hunter2-secret",
+        ])
+        .unwrap();
+        let Command::Token(args) = &cli.command else { panic!("{cli:?}") };
+        assert_eq!(args.client_secret.as_ref().map(SecretArg::expose), Some("hunter2-secret"));
+        assert!(format!("{args:?}").contains("client_secret: Some([redacted])"), "{args:?}");
+        for text in [format!("{cli:?}"), format!("{args:?}"), format!("{args:#?}")] {
+            assert!(!text.contains("hunter2") && text.contains("[redacted]"), "{text}");
+        }
+        // Tokens given to verify and inspect are bearer credentials too.
+        for cmd in
+            [&["inspect", "eyJ.secret-token.sig"][..], &["verify", "--key", "k.pem", "eyJ.secret-token.sig"]]
+        {
+            let cli = Cli::try_parse_from(["bearerkit"].iter().chain(cmd)).unwrap();
+            let text = format!("{cli:?}");
+            assert!(!text.contains("secret-token") && text.contains("token: [redacted]"), "{text}");
+        }
+    }
 }

@@ -174,7 +174,7 @@ fn parse_json(text: &str) -> Value {
 
 fn verify(a: &VerifyArgs, json_out: bool) -> Result<(), Failure> {
     let key = keyfile::verifying_key(&a.key)?;
-    let token = token_arg(&a.token)?;
+    let token = token_arg(a.token.expose())?;
     let typ: Vec<&str> = if a.typ.is_empty() {
         bearerkit::DEFAULT_TYP.to_vec()
     } else {
@@ -220,7 +220,7 @@ fn verify(a: &VerifyArgs, json_out: bool) -> Result<(), Failure> {
 }
 
 fn inspect(a: &InspectArgs, json_out: bool) -> Result<(), Failure> {
-    let token = token_arg(&a.token)?;
+    let token = token_arg(a.token.expose())?;
     let mut scratch = vec![0u8; token.len() + 16];
     let t = bearerkit::dangerous::decode_unverified(&token, &mut scratch)?;
     let header = parse_json(t.header().as_json());

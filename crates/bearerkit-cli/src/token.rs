@@ -1,7 +1,7 @@
 //! `bearerkit token`: a token from a real token endpoint, through `bearerkit-client`
 //! (retries, typed errors, mTLS) in its blocking form.
 
-use crate::cli::{Flow, TokenArgs};
+use crate::cli::{Flow, SecretArg, TokenArgs};
 use crate::failure::Failure;
 use crate::keyfile;
 use bearerkit::profile;
@@ -44,7 +44,11 @@ pub(crate) fn run(a: &TokenArgs, json_out: bool) -> Result<(), Failure> {
         }
         Flow::ClientCredentials => {
             let id = need(a.client_id.as_deref(), "--client-id", "client-credentials")?;
-            let secret = need(a.client_secret.as_deref(), "--client-secret", "client-credentials")?;
+            let secret = need(
+                a.client_secret.as_ref().map(SecretArg::expose),
+                "--client-secret",
+                "client-credentials",
+            )?;
             if a.secret_post {
                 ClientAuth::secret_post(id, secret).into()
             } else {
