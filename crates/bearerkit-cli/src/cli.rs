@@ -65,7 +65,8 @@ pub(crate) enum Command {
     /// RFC 7638 JWK thumbprint of a key (or of a certificate's key), or SHA-1 / x5t
     /// fingerprints of a certificate.
     Thumbprint(ThumbprintArgs),
-    /// Fetch an access token from a real token endpoint (one request; no cache).
+    /// Fetch one access token from a real token endpoint (retries transport errors, timeouts,
+    /// 429 and 5xx; no cache between runs).
     Token(TokenArgs),
     /// Run the local authorization server (D1 inbound, D1 outbound-style, Keycloak-style).
     Serve(ServeArgs),
@@ -116,7 +117,9 @@ pub(crate) struct TokenArgs {
     /// Requested scope (space-separated).
     #[arg(long)]
     pub(crate) scope: Option<String>,
-    /// Send the D1 request body as JSON instead of form-encoded.
+    /// Send the request body as JSON instead of form-encoded, whatever the flow (the D1
+    /// endpoint accepts JSON; RFC 6749 endpoints such as seed 003's and Keycloak's expect
+    /// form bodies).
     #[arg(long)]
     pub(crate) json_body: bool,
     /// `x-correlation-id` header (`^[A-Za-z0-9_-]{1,64}$`).

@@ -4,7 +4,7 @@
 
 use crate::cli::DemoArgs;
 use crate::failure::Failure;
-use crate::fetch::{self, Request, Tls};
+use crate::fetch::{self, Request};
 use bearerkit::{CertificateThumbprints, SigningKey, profile};
 use serde_json::{Value, json};
 
@@ -98,7 +98,7 @@ async fn demo(json_out: bool) -> Result<(), Failure> {
     let server = crate::serve::start_demo_server(&keys.d1, &keys.wl_cert_pem, &keys.outbound_secret).await?;
     let base = server.base_url();
     t.say(&format!("bearerkit demo: local authorization server on {base} (127.0.0.1 only)\n"));
-    let client = fetch::http_client(&Tls::default())?;
+    let client = fetch::http_client()?;
     let now = bearerkit::now_unix();
 
     // ---- 1. Thales D1 inbound: JWT-bearer grant -------------------------------------

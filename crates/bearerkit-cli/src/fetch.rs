@@ -8,7 +8,7 @@ use serde_json::Value;
 use std::time::Duration;
 
 /// A parsed token response (RFC 6749 §5.1), tolerant of the seeds' quirks: `expires_in` as
-/// a number or a numeric string, unknown members kept in `raw`.
+/// a number or a numeric string, every member kept in `redacted`.
 #[derive(Debug)]
 pub(crate) struct TokenResponse {
     pub(crate) expires_in: Option<u64>,
@@ -28,39 +28,21 @@ pub(crate) struct Request<'a> {
     pub(crate) correlation_id: Option<&'a str>,
 }
 
-/// TLS options for `bearerkit token`.
-#[derive(Default)]
-pub(crate) struct Tls {
-    /// Client certificate chain + private key, PEM (mutual TLS).
-    pub(crate) identity_pem: Option<Vec<u8>>,
-    /// Extra root certificates, PEM.
-    pub(crate) roots_pem: Vec<Vec<u8>>,
-}
-
 fn install_provider() {
     // Idempotent: a second install returns Err, which is fine.
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
-pub(crate) fn http_client(tls: &Tls) -> Result<reqwest::Client, Failure> {
+/// The demo's HTTP client: its server is plain HTTP on 127.0.0.1, so no TLS options
+/// (`bearerkit token`'s mutual TLS and extra roots go through `bearerkit-client`).
+pub(crate) fn http_client() -> Result<reqwest::Client, Failure> {
     install_provider();
-    let mut b = reqwest::Client::builder()
+    reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(30))
-        .user_agent(concat!("bearerkit/", env!("CARGO_PKG_VERSION")));
-    if let Some(pem) = &tls.identity_pem {
-        let id = reqwest::Identity::from_pem(pem)
-            .map_err(|e| Failure::failed("bad_tls_identity", format!("client certificate/key: {e}")))?;
-        b = b.identity(id);
-    }
-    for pem in &tls.roots_pem {
-        let certs = reqwest::Certificate::from_pem_bundle(pem)
-            .map_err(|e| Failure::failed("bad_ca", format!("CA certificate: {e}")))?;
-        for c in certs {
-            b = b.add_root_certificate(c);
-        }
-    }
-    b.build().map_err(|e| Failure::failed("transport", format!("HTTP client: {e}")))
+        .user_agent(concat!("bearerkit/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| Failure::failed("transport", format!("HTTP client: {e}")))
 }
 
 /// The RFC 6749 §5.2 error codes, as stable `'static` strings.

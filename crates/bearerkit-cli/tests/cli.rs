@@ -28,6 +28,13 @@ fn help_for_every_command() {
     for cmd in ["keygen", "pubkey", "sign", "verify", "inspect", "thumbprint", "token", "serve", "demo"] {
         bk().args([cmd, "--help"]).assert().success().stdout(predicate::str::contains("Usage: bearerkit"));
     }
+    // `token` goes through bearerkit-client, which retries; --json-body is not D1-only.
+    bk().args(["token", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("retries transport errors, timeouts, 429 and 5xx"))
+        .stdout(predicate::str::contains("one request").not())
+        .stdout(predicate::str::contains("whatever the flow"));
     bk().arg("--help").assert().success().stdout(predicate::str::contains("Exit codes"));
     bk().arg("no-such-command").assert().code(2);
 }
