@@ -23,6 +23,16 @@ pub const DEFAULT_EXPIRES_IN: Duration = Duration::from_secs(300);
 /// After a failed refresh while the old token is still valid, wait this long before
 /// trying again (callers get the old token meanwhile).
 pub const DEFAULT_REFRESH_RETRY_INTERVAL: Duration = Duration::from_secs(5);
+/// Default timeout of one attempt ([`TokenClientBuilder::timeout`]): 5 s, a sixth of
+/// [`DEFAULT_MAX_ELAPSED`], so an attempt that hangs is cut with time left to retry it.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default connect timeout ([`TokenClientBuilder::connect_timeout`]): 5 s.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default deadline of a whole fetch, attempts and sleeps included
+/// ([`RetryPolicy::max_elapsed`]): 30 s. Room for the default 3 attempts of
+/// [`DEFAULT_TIMEOUT`] each and their backoff, and small against a token's life (the D1's
+/// last 15 minutes, refreshed a minute ahead).
+pub const DEFAULT_MAX_ELAPSED: Duration = Duration::from_secs(30);
 
 /// Retries: exponential backoff with full jitter for transport errors, timeouts, 429 and
 /// 5xx, honouring `Retry-After`; never for a 4xx OAuth error.
@@ -33,7 +43,10 @@ pub const DEFAULT_REFRESH_RETRY_INTERVAL: Duration = Duration::from_secs(5);
 /// [`TokenClientBuilder::timeout`]), and no backoff or `Retry-After` sleep reaches past the
 /// deadline (the fetch gives up instead). So one fetch takes at most about `max_elapsed`
 /// whatever `max_attempts` and the request timeout are, and makes at most `max_attempts`
-/// requests. When the deadline cuts an attempt short the error is
+/// requests. With the defaults (3 attempts, [`DEFAULT_TIMEOUT`] 5 s each,
+/// [`DEFAULT_MAX_ELAPSED`] 30 s) an attempt that hangs is cut after 5 s and retried, and a
+/// fetch against an endpoint that never answers ends after about 15 s.
+/// When the deadline cuts an attempt short the error is
 /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout); otherwise the fetch returns the last
 /// attempt's error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,7 +60,7 @@ pub struct RetryPolicy {
     /// Deadline for the whole fetch, attempts and sleeps included (see
     /// [the time bound](Self#the-time-bound)): an attempt still running then is cut short
     /// with a timeout, and a sleep that would end after it is not started (a longer
-    /// `Retry-After` ends the retries). Default 10 s.
+    /// `Retry-After` ends the retries). Default [`DEFAULT_MAX_ELAPSED`], 30 s.
     pub max_elapsed: Duration,
 }
 
@@ -57,7 +70,7 @@ impl Default for RetryPolicy {
             max_attempts: 3,
             base_delay: Duration::from_millis(100),
             max_delay: Duration::from_secs(2),
-            max_elapsed: Duration::from_secs(10),
+            max_elapsed: DEFAULT_MAX_ELAPSED,
         }
     }
 }
@@ -521,8 +534,8 @@ impl TokenClientBuilder {
             headers: Vec::new(),
             correlation: CorrelationId::Generate,
             tls: Tls::default(),
-            timeout: Duration::from_secs(10),
-            connect_timeout: Duration::from_secs(10),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
             cache: CachePolicy {
                 margin: DEFAULT_REFRESH_MARGIN,
@@ -621,16 +634,19 @@ impl TokenClientBuilder {
     }
 
     /// Timeout of one attempt, from sending the request to the end of the answer (default
-    /// 10 s). Each attempt gets at most the time left of the retry deadline
-    /// ([`RetryPolicy::max_elapsed`], default 10 s), so a slow endpoint cannot make a fetch
-    /// last attempts × timeout.
+    /// [`DEFAULT_TIMEOUT`], 5 s). A timed-out attempt is retried like a transport error
+    /// while the retry deadline ([`RetryPolicy::max_elapsed`], default 30 s) leaves time;
+    /// each attempt gets at most the time left of it, so a slow endpoint cannot make a
+    /// fetch last attempts × timeout. Keep it well below `max_elapsed`, or a hung first
+    /// attempt uses up the whole budget and is never retried.
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// Connect timeout (default 10 s).
+    /// Connect timeout (default [`DEFAULT_CONNECT_TIMEOUT`], 5 s); the attempt's
+    /// [`timeout`](Self::timeout) includes connecting.
     #[must_use]
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
@@ -750,8 +766,10 @@ impl TokenClientBuilder {
     /// Build the blocking twin (its own one-thread tokio runtime).
     ///
     /// # Errors
-    /// As [`build`](Self::build), and [`crate::ErrorKind::Config`] when the runtime cannot
-    /// start.
+    /// As [`build`](Self::build); [`crate::ErrorKind::BlockingInAsync`] when called on a
+    /// thread inside an async runtime (see
+    /// [`blocking`](crate::blocking#inside-an-async-runtime)), and
+    /// [`crate::ErrorKind::Config`] when the runtime cannot start.
     #[cfg(feature = "blocking")]
     pub fn build_blocking(self) -> Result<crate::blocking::TokenClient, Error> {
         crate::blocking::TokenClient::new(self.build()?)
@@ -775,6 +793,18 @@ mod tests {
         let huge = RetryPolicy { base_delay: Duration::MAX, max_delay: Duration::MAX, ..p };
         assert_eq!(huge.backoff(1, u64::MAX), Duration::ZERO);
         assert_eq!(huge.backoff(9, 7), Duration::from_nanos(7));
+    }
+
+    #[test]
+    fn the_default_timeouts_leave_room_for_retries() {
+        let p = RetryPolicy::default();
+        assert!(p.max_attempts >= 2);
+        // Every default attempt can time out, with the largest backoff after each, within
+        // the budget: a hung attempt is always retried.
+        let worst = (DEFAULT_TIMEOUT + p.max_delay) * (p.max_attempts - 1) + DEFAULT_TIMEOUT;
+        assert!(worst < p.max_elapsed, "{worst:?} >= {:?}", p.max_elapsed);
+        let b = TokenClient::builder("http://127.0.0.1:1/t", crate::ClientAuth::secret_basic("a", "b"));
+        assert_eq!((b.timeout, b.connect_timeout, b.retry), (DEFAULT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, p));
     }
 
     #[test]

@@ -138,9 +138,21 @@ pub enum ErrorKind {
     /// The assertion could not be built or signed, or a key did not import (the core's
     /// error, whose stable code [`Error::code`] returns).
     Assertion(bearerkit::Error),
-    /// The client configuration is unusable (bad URL, header, certificate or key PEM).
+    /// The client configuration is unusable (bad URL, header, certificate, key PEM or
+    /// proxy URL).
     Config {
         /// What is wrong.
+        message: String,
+    },
+    /// A call of the blocking client (`blocking::TokenClient`, feature `blocking`) that
+    /// would block, or `build_blocking()`, was made on a thread inside an async (tokio)
+    /// runtime, where blocking stalls the runtime (and the runtime would panic): use the
+    /// async client there (`as_async()`). Nothing was sent. Never retried.
+    BlockingInAsync,
+    /// The operating system's random number generator failed, so no unpredictable `jti`
+    /// or correlation id could be made. Nothing was sent. Never retried.
+    Rng {
+        /// The generator's error.
         message: String,
     },
 }
@@ -259,15 +271,19 @@ impl Error {
             ErrorKind::OAuth(OAuthError { status, .. }) | ErrorKind::UnexpectedResponse { status, .. } => {
                 *status == 429 || *status >= 500
             }
-            ErrorKind::Assertion(_) | ErrorKind::Config { .. } => false,
+            ErrorKind::Assertion(_)
+            | ErrorKind::Config { .. }
+            | ErrorKind::BlockingInAsync
+            | ErrorKind::Rng { .. } => false,
         }
     }
 
     /// A stable snake_case code: the RFC 6749 code for OAuth errors (`invalid_client`,
     /// `invalid_grant`, `invalid_scope`, `invalid_request`, `unauthorized_client`,
     /// `unsupported_grant_type`, `server_error`, `temporarily_unavailable`, or `oauth_error`
-    /// for any other), `transport`, `timeout`, `unexpected_response`, `invalid_config`, or
-    /// the core's code for assertion and key errors (`bad_pem`, `signer_failed`, ...).
+    /// for any other), `transport`, `timeout`, `unexpected_response`, `invalid_config`,
+    /// `blocking_in_async`, `rng_failed`, or the core's code for assertion and key errors
+    /// (`bad_pem`, `signer_failed`, ...).
     #[must_use]
     pub fn code(&self) -> &'static str {
         match &self.kind {
@@ -277,6 +293,8 @@ impl Error {
             ErrorKind::UnexpectedResponse { .. } => "unexpected_response",
             ErrorKind::Assertion(e) => e.code(),
             ErrorKind::Config { .. } => "invalid_config",
+            ErrorKind::BlockingInAsync => "blocking_in_async",
+            ErrorKind::Rng { .. } => "rng_failed",
         }
     }
 }
@@ -301,6 +319,11 @@ impl fmt::Display for Error {
             }
             ErrorKind::Assertion(e) => write!(f, "assertion: {e}"),
             ErrorKind::Config { message } => write!(f, "invalid client configuration: {message}"),
+            ErrorKind::BlockingInAsync => f.write_str(
+                "the blocking token client was called inside an async runtime: use the async client \
+                 there (as_async()), or call it from a thread outside the runtime",
+            ),
+            ErrorKind::Rng { message } => write!(f, "random number generator failed: {message}"),
         }?;
         if self.attempts > 1 {
             write!(f, " (after {} attempts)", self.attempts)?;
@@ -379,5 +402,18 @@ mod tests {
         assert_eq!(clone, e);
         assert!(Error::config("x").source().is_none());
         assert!(Error::new(ErrorKind::Timeout).source().is_none());
+    }
+
+    #[test]
+    fn the_new_kinds_have_stable_codes_and_are_not_retried() {
+        for (kind, code) in [
+            (ErrorKind::BlockingInAsync, "blocking_in_async"),
+            (ErrorKind::Rng { message: "x".into() }, "rng_failed"),
+        ] {
+            let e = Error::new(kind);
+            assert_eq!(e.code(), code);
+            assert!(!e.is_retryable(), "{e}");
+            assert_eq!(e.status(), None);
+        }
     }
 }

@@ -13,8 +13,9 @@ mod secret;
 mod transport;
 
 pub use client::{
-    DEFAULT_EXPIRES_IN, DEFAULT_REFRESH_JITTER, DEFAULT_REFRESH_MARGIN, DEFAULT_REFRESH_RETRY_INTERVAL,
-    RetryPolicy, Token, TokenClient, TokenClientBuilder,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_EXPIRES_IN, DEFAULT_MAX_ELAPSED, DEFAULT_REFRESH_JITTER,
+    DEFAULT_REFRESH_MARGIN, DEFAULT_REFRESH_RETRY_INTERVAL, DEFAULT_TIMEOUT, RetryPolicy, Token, TokenClient,
+    TokenClientBuilder,
 };
 pub use error::{Error, ErrorCode, ErrorKind, MAX_EXCERPT_CHARS, OAuthError};
 pub use request::{

@@ -148,9 +148,9 @@ fn clients(
             let basic = what == "secret_basic";
             let builder = TokenClient::builder(url, flow)
                 .retry(quick_retries())
-                // Refresh 2 s ahead of expiry (tokens live 4 s): a refresh can fail while
-                // the old token is still served.
-                .refresh_margin(Duration::from_secs(2))
+                // Refresh 4 s ahead of expiry (tokens live 8 s): a refresh can fail while
+                // the old token is still served, with seconds to spare on a loaded machine.
+                .refresh_margin(Duration::from_secs(4))
                 .refresh_jitter(Duration::ZERO);
             (what, with_headers(builder, basic).build().unwrap())
         })
@@ -160,12 +160,12 @@ fn clients(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn secrets_keys_assertions_tokens_and_header_values_never_reach_the_logs() {
     let captured = capture_everything();
-    // Every token lives 4 s.
+    // Every token lives 8 s.
     let f = start_with(|mut c| {
         for realm in &mut c.realms {
-            realm.token_lifetime_secs = 4;
+            realm.token_lifetime_secs = 8;
         }
-        c.with_token_lifetime(4)
+        c.with_token_lifetime(8)
     })
     .await;
     let relay = Relay::start(f.server.local_addr()).await;
@@ -203,7 +203,7 @@ async fn secrets_keys_assertions_tokens_and_header_values_never_reach_the_logs()
     }
     // A failed refresh while the old token is still valid (every attempt 503): the old token
     // is served and the failure logged.
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    tokio::time::sleep(Duration::from_millis(4100)).await;
     for ((what, client), old) in good.iter().zip(&first) {
         f.server.faults().status_next(3, http::StatusCode::SERVICE_UNAVAILABLE);
         let served = client.token().await.unwrap_or_else(|e| panic!("{what}: {e}"));

@@ -59,12 +59,14 @@ async fn fifty_concurrent_callers_share_one_failure() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn refresh_ahead_of_expiry_and_a_failed_refresh_keeps_the_old_token() {
-    // Tokens live 2 s; the client refreshes 1 s ahead (at most half the lifetime).
+    // Tokens live 6 s; the client refreshes 3 s ahead (at most half the lifetime): after
+    // 3.1 s a refresh is due while the old token has nearly 3 s left, room for the two
+    // refreshes below on a loaded machine.
     let (logs, _guard) = capture_logs();
-    let f = start_with(|c| c.with_token_lifetime(2)).await;
+    let f = start_with(|c| c.with_token_lifetime(6)).await;
     let client = f
         .d1()
-        .refresh_margin(Duration::from_secs(1))
+        .refresh_margin(Duration::from_secs(3))
         .refresh_jitter(Duration::ZERO)
         .refresh_retry_interval(Duration::ZERO)
         .retry(bearerkit_client::RetryPolicy::none())
@@ -73,7 +75,7 @@ async fn refresh_ahead_of_expiry_and_a_failed_refresh_keeps_the_old_token() {
     let a = client.token().await.unwrap();
     assert!(client.token().await.unwrap().same_as(&a));
     assert_eq!(f.server.request_count(), 1);
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    tokio::time::sleep(Duration::from_millis(3100)).await;
     assert!(!a.is_expired(), "the old token is still valid: this is ahead of expiry");
     // The refresh fails (503): the old, still-valid token is served and the failure reported.
     f.server.faults().status_next(1, http::StatusCode::SERVICE_UNAVAILABLE);
