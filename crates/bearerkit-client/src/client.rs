@@ -244,24 +244,38 @@ fn later(at: Instant, d: Duration) -> Instant {
     at.checked_add(d).or_else(|| at.checked_add(d.min(MAX_TOKEN_LIFETIME))).unwrap_or(at)
 }
 
-/// A random `u64` (jitter, ids); zero if the OS generator fails.
+#[cfg(test)]
+thread_local! {
+    /// Tests: make the OS generator fail on this thread.
+    static FAIL_RANDOM: core::cell::Cell<bool> = const { core::cell::Cell::new(false) };
+}
+
+/// Fill `buf` from the OS generator.
+fn fill_random(buf: &mut [u8]) -> Result<(), getrandom::Error> {
+    #[cfg(test)]
+    if FAIL_RANDOM.with(core::cell::Cell::get) {
+        return Err(getrandom::Error::UNSUPPORTED);
+    }
+    getrandom::fill(buf)
+}
+
+/// A random `u64` for jitter (never an id); zero if the OS generator fails, which only
+/// makes the refresh and backoff jitter less spread.
 fn random_u64() -> u64 {
     let mut b = [0u8; 8];
-    let _ = getrandom::fill(&mut b);
+    let _ = fill_random(&mut b);
     u64::from_le_bytes(b)
 }
 
 /// 32 random hex digits (128 bits): `jti`s and correlation ids.
-fn random_id() -> String {
+///
+/// # Errors
+/// [`ErrorKind::Rng`] when the OS generator fails: an id made otherwise (from the clock, a
+/// counter) would be predictable, so no request is built.
+fn random_id() -> Result<String, Error> {
     let mut b = [0u8; 16];
-    if getrandom::fill(&mut b).is_err() {
-        // Never reuse an id even then: fall back to the clock and a counter.
-        static N: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(0);
-        let n = N.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
-        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-        return format!("{:016x}{n:016x}", t.as_nanos() & u128::from(u64::MAX));
-    }
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    fill_random(&mut b).map_err(|e| Error::new(ErrorKind::Rng { message: e.to_string() }).with_source(e))?;
+    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
 }
 
 impl TokenClient {
@@ -471,8 +485,11 @@ impl TokenClient {
 
     /// The request one attempt sends at `now`: a fresh random `jti` and, unless the
     /// policy fixes or omits it, a fresh correlation id. No I/O.
+    ///
+    /// # Errors
+    /// As [`RequestSpec::build`], and [`ErrorKind::Rng`] when the OS generator fails.
     fn build_request(&self, now: u64) -> Result<http::Request<Vec<u8>>, Error> {
-        self.inner.spec.build(now, &random_id(), &random_id())
+        self.inner.spec.build(now, &random_id()?, &random_id()?)
     }
 
     /// Build (fresh `jti` and correlation id), send and parse one request.
@@ -1091,9 +1108,55 @@ mod tests {
         assert_eq!(client.lock().refresh_at, Some(sent + ten_years / 2));
     }
 
+    /// The OS generator fails on this thread while the guard lives.
+    struct FailingRandom;
+
+    impl FailingRandom {
+        fn start() -> Self {
+            FAIL_RANDOM.with(|f| f.set(true));
+            Self
+        }
+    }
+
+    impl Drop for FailingRandom {
+        fn drop(&mut self) {
+            FAIL_RANDOM.with(|f| f.set(false));
+        }
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_failing_random_generator_is_an_error_never_a_predictable_id() {
+        let d1 = TokenClient::builder(
+            "http://127.0.0.1:1/authz/v1/oauth2/token",
+            crate::D1Grant::new("MGW", bearerkit::profile::d1::Env::Production, "k1", key()),
+        )
+        .build()
+        .unwrap();
+        let basic = TokenClient::builder("http://127.0.0.1:1/t", crate::ClientAuth::secret_basic("a", "b"))
+            .build()
+            .unwrap();
+        {
+            let _failing = FailingRandom::start();
+            for client in [&d1, &basic] {
+                let e = client.build_request(0).unwrap_err();
+                assert_eq!(e.code(), "rng_failed", "{e}");
+                assert!(matches!(e.kind(), ErrorKind::Rng { .. }), "{e:?}");
+                assert!(std::error::Error::source(&e).is_some(), "the generator's error is kept");
+                // Through the client: the first attempt fails before anything is sent (the
+                // endpoint would refuse the connection), and it is not retried.
+                let e = client.token().await.unwrap_err();
+                assert_eq!((e.code(), e.attempts()), ("rng_failed", 1), "{e}");
+                assert!(!e.is_retryable());
+            }
+            // Jitter has no such need: it goes on (as zero).
+            assert_eq!(random_u64(), 0);
+        }
+        assert!(d1.build_request(0).is_ok() && basic.build_request(0).is_ok());
+    }
+
     #[test]
     fn ids_are_unique_hex() {
-        let (a, b) = (random_id(), random_id());
+        let (a, b) = (random_id().unwrap(), random_id().unwrap());
         assert_ne!(a, b);
         assert_eq!(a.len(), 32);
         assert!(valid_correlation_id(&a));
