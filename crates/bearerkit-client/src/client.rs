@@ -521,6 +521,7 @@ pub struct TokenClientBuilder {
     headers: Vec<(String, String)>,
     correlation: CorrelationId,
     tls: Tls,
+    proxy: Option<zeroize::Zeroizing<String>>,
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
@@ -537,6 +538,7 @@ impl fmt::Debug for TokenClientBuilder {
             .field("headers", &RedactedHeaders(self.headers.iter().map(|(k, _)| k.as_str()).collect()))
             .field("correlation", &self.correlation)
             .field("mtls", &self.tls.identity_pem.is_some())
+            .field("proxy", &self.proxy.as_deref().map(|url| crate::transport::redact_url(url)))
             .finish_non_exhaustive()
     }
 }
@@ -551,6 +553,7 @@ impl TokenClientBuilder {
             headers: Vec::new(),
             correlation: CorrelationId::Generate,
             tls: Tls::default(),
+            proxy: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
@@ -650,6 +653,32 @@ impl TokenClientBuilder {
         self
     }
 
+    /// Send every token request through this HTTP proxy: `http://host:port` (or
+    /// `https://host:port`, TLS to the proxy too), with proxy credentials as
+    /// `http://user:password@host:port` (sent as `Proxy-Authorization: Basic`; percent-encode
+    /// reserved characters). An `https://` token endpoint is reached through a `CONNECT`
+    /// tunnel, so TLS, and mutual TLS with [`identity_pem`](Self::identity_pem), still run
+    /// end to end with the endpoint; through an `http://` endpoint the proxy sees the request,
+    /// secrets included.
+    ///
+    /// # No proxy by default
+    /// Without this, the client uses **no** proxy: not `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY`
+    /// from the environment, nor the system's settings. Token requests carry client secrets
+    /// and signed assertions, and the D1 relies on mutual TLS: a proxy picked up from the
+    /// environment of whatever process embeds the client would be an intermediary nobody
+    /// chose. So a proxy is used only when configured here, and then for every request (no
+    /// `NO_PROXY` list).
+    ///
+    /// A URL that does not parse, or whose scheme is not `http` or `https`, makes
+    /// [`build`](Self::build) fail with [`crate::ErrorKind::Config`]; its message, like
+    /// this builder's `Debug`, shows at most the scheme, host and port, never the user
+    /// name, password, path or query. The URL is zeroed on drop.
+    #[must_use]
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(zeroize::Zeroizing::new(url.into()));
+        self
+    }
+
     /// Timeout of one attempt, from sending the request to the end of the answer (default
     /// [`DEFAULT_TIMEOUT`], 5 s). A timed-out attempt is retried like a transport error
     /// while the retry deadline ([`RetryPolicy::max_elapsed`], default 30 s) leaves time;
@@ -715,7 +744,7 @@ impl TokenClientBuilder {
     /// [`correlation_id`](Self::correlation_id), or as two headers); a `user-agent` given
     /// twice; an extra `content-type`, `accept`, `content-length`, `transfer-encoding` or
     /// `host` header; an `Authorization` header with [`ClientAuth::SecretBasic`] (see
-    /// [`header`](Self::header)).
+    /// [`header`](Self::header)); a bad [`proxy`](Self::proxy) URL.
     pub fn build(self) -> Result<TokenClient, Error> {
         let mut spec = RequestSpec::new(self.endpoint, self.flow)?;
         spec.scope = self.scope;
@@ -767,7 +796,12 @@ impl TokenClientBuilder {
             return Err(Error::config("x-correlation-id must match ^[A-Za-z0-9_-]{1,64}$"));
         }
         spec.correlation = correlation;
-        let transport = Transport::new(&self.tls, self.timeout, self.connect_timeout)?;
+        let transport = Transport::new(
+            &self.tls,
+            self.proxy.as_deref().map(String::as_str),
+            self.timeout,
+            self.connect_timeout,
+        )?;
         Ok(TokenClient {
             inner: Arc::new(Inner {
                 spec,

@@ -28,13 +28,24 @@ pub(crate) struct Transport {
 }
 
 impl Transport {
-    pub(crate) fn new(tls: &Tls, timeout: Duration, connect_timeout: Duration) -> Result<Self, Error> {
+    /// `proxy`: the one proxy for every request, or none. Never a proxy from the
+    /// environment or the system settings (see `TokenClientBuilder::proxy`).
+    pub(crate) fn new(
+        tls: &Tls,
+        proxy: Option<&str>,
+        timeout: Duration,
+        connect_timeout: Duration,
+    ) -> Result<Self, Error> {
         install_crypto_provider();
         let mut b = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(timeout)
             .connect_timeout(connect_timeout)
+            // No proxy from the environment or the system, ever (see `TokenClientBuilder::proxy`).
             .no_proxy();
+        if let Some(url) = proxy {
+            b = b.proxy(parse_proxy(url)?);
+        }
         if let Some(pem) = &tls.identity_pem {
             let id = reqwest::Identity::from_pem(pem).map_err(|_| {
                 Error::config("client certificate and key (PEM; the key as PKCS#8, SEC1 or RSA)")
@@ -79,6 +90,53 @@ impl Transport {
     }
 }
 
+/// An `http://` or `https://` proxy URL as reqwest's proxy for all requests (credentials in
+/// the URL become `Proxy-Authorization: Basic`).
+fn parse_proxy(url: &str) -> Result<reqwest::Proxy, Error> {
+    let bad = |why: &str| Error::config(format!("proxy URL {}: {why}", redact_url(url)));
+    // `url`'s errors name what is wrong, never the input.
+    let parsed = reqwest::Url::parse(url).map_err(|e| bad(&e.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") || !parsed.has_host() {
+        return Err(bad("must be http://host:port or https://host:port"));
+    }
+    reqwest::Proxy::all(parsed).map_err(|_| bad("not usable as a proxy"))
+}
+
+/// A URL for messages and `Debug`: `scheme://host[:port]`, with any user info (and an
+/// unparseable port, which may be a password without its `@`) as `[redacted]` and the
+/// path and query left out; `[not shown]` without a plain `scheme://`.
+pub(crate) fn redact_url(url: &str) -> String {
+    let hidden = || "[not shown]".to_owned();
+    let Some((scheme, rest)) = url.split_once("://") else { return hidden() };
+    if scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
+        return hidden();
+    }
+    // The host is after the last `@` anywhere (a password may hold `/`, `?` or `#`).
+    let (userinfo, host) = match rest.rsplit_once('@') {
+        Some((_, host)) => (true, host),
+        None => (false, rest),
+    };
+    let host = host.split(['/', '?', '#']).next().unwrap_or_default();
+    let (name, port) = match host.rsplit_once(':') {
+        Some((name, port)) if !port.contains(']') => (name, Some(port)),
+        _ => (host, None),
+    };
+    let mut out = format!("{scheme}://");
+    if userinfo {
+        out.push_str("[redacted]@");
+    }
+    out.push_str(name);
+    match port {
+        Some(p) if !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) => {
+            out.push(':');
+            out.push_str(p);
+        }
+        Some(_) => out.push_str(":[redacted]"),
+        None => {}
+    }
+    out
+}
+
 /// The reqwest error as a timeout or a transport error, kept as the error's source.
 fn map_error(e: reqwest::Error) -> Error {
     let error = if e.is_timeout() { Error::new(ErrorKind::Timeout) } else { Error::transport(chain(&e)) };
@@ -98,4 +156,28 @@ fn chain(e: &(dyn std::error::Error + 'static)) -> String {
         source = s.source();
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacted_urls_show_scheme_host_and_port_only() {
+        for (url, shown) in [
+            ("http://proxy.corp:3128", "http://proxy.corp:3128"),
+            ("http://proxy.corp:3128/", "http://proxy.corp:3128"),
+            ("https://u:pw-secret@proxy.corp:3128/p?q=x", "https://[redacted]@proxy.corp:3128"),
+            ("http://u:pw/sec?re#t@proxy.corp", "http://[redacted]@proxy.corp"),
+            ("http://u:p@w@proxy.corp:8080", "http://[redacted]@proxy.corp:8080"),
+            ("http://user:pw-secret", "http://user:[redacted]"),
+            ("http://[::1]:3128", "http://[::1]:3128"),
+            ("http://[::1]", "http://[::1]"),
+            ("user:pw-secret@proxy.corp:3128", "[not shown]"),
+            ("us@er://proxy", "[not shown]"),
+            ("", "[not shown]"),
+        ] {
+            assert_eq!(redact_url(url), shown, "{url}");
+        }
+    }
 }

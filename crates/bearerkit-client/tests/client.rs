@@ -24,5 +24,7 @@ mod faults;
 mod flows;
 #[path = "client/mtls.rs"]
 mod mtls;
+#[path = "client/proxy.rs"]
+mod proxy;
 #[path = "client/redaction.rs"]
 mod redaction;
