@@ -117,72 +117,69 @@ fn until(at: u64, now: u64) -> Duration {
     Duration::from_secs(at.saturating_sub(now).min(MAX_LIFETIME_SECS))
 }
 
-/// Seconds since the epoch of `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`.
+/// Seconds since the epoch of an RFC 3339 timestamp, `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`
+/// (`T` may be `t` or a space, `Z` may be `z`; fractions are dropped), from 1970 to 9999;
+/// `None` for anything else, a timestamp without its offset included.
+///
+/// The date and time are read by `humantime`; only the offset is taken off here, as
+/// `humantime` reads UTC alone.
+///
+/// ```
+/// use bearerkit_client::parse_rfc3339;
+/// assert_eq!(parse_rfc3339("2023-11-14T22:13:20Z"), Some(1_700_000_000));
+/// assert_eq!(parse_rfc3339("2023-11-14T23:13:20.5+01:00"), Some(1_700_000_000));
+/// assert_eq!(parse_rfc3339("2023-11-14T22:13:20"), None);
+/// ```
 #[must_use]
 pub fn parse_rfc3339(s: &str) -> Option<u64> {
-    let b = s.as_bytes();
-    let num = |r: core::ops::Range<usize>| -> Option<i64> {
-        let part = b.get(r)?;
-        if part.iter().all(u8::is_ascii_digit) { core::str::from_utf8(part).ok()?.parse().ok() } else { None }
-    };
-    let sep = |i: usize, c: &[u8]| b.get(i).is_some_and(|x| c.contains(x));
-    if !(sep(4, b"-") && sep(7, b"-") && sep(10, b"Tt ") && sep(13, b":") && sep(16, b":")) {
+    let (utc, offset) = split_offset(s)?;
+    // `T`, `t` or (by RFC 3339 §5.6's note) a space between date and time.
+    let mut utc = utc.to_owned();
+    if utc.get(10..11) == Some("t") {
+        utc.replace_range(10..11, "T");
+    }
+    // A `.` starts at least one digit (`humantime` takes an empty fraction).
+    if utc.get(19..20) == Some(".") && !utc.as_bytes().get(20).is_some_and(u8::is_ascii_digit) {
         return None;
     }
-    let (y, mo, d, h, mi, se) =
-        (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
-        return None;
-    }
-    let mut i = 19;
-    if sep(i, b".") {
-        i += 1;
-        let start = i;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-        }
-        if i == start {
-            return None;
-        }
-    }
-    let offset = match b.get(i..)? {
-        b"Z" | b"z" => 0,
-        [sign @ (b'+' | b'-'), ..] if b.len() == i + 6 && sep(i + 3, b":") => {
-            let o = num(i + 1..i + 3)? * 3600 + num(i + 4..i + 6)? * 60;
-            if *sign == b'+' { o } else { -o }
-        }
-        _ => return None,
-    };
-    // H. Hinnant's days_from_civil.
-    let y = if mo <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (mo + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let secs = days * 86_400 + h * 3600 + mi * 60 + se - offset;
-    u64::try_from(secs).ok()
+    utc.push('Z');
+    let at = humantime::parse_rfc3339_weak(&utc).ok()?;
+    let secs = at.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    secs.checked_add_signed(-offset)
 }
 
-/// `Retry-After` (RFC 9110 §10.2.3): delta-seconds or an IMF-fixdate.
+/// The date-time and its offset east of UTC in seconds: `Z`/`z` is 0, `±HH:MM` as given.
+fn split_offset(s: &str) -> Option<(&str, i64)> {
+    if let Some(utc) = s.strip_suffix(['Z', 'z']) {
+        return Some((utc, 0));
+    }
+    let (utc, offset) = s.split_at_checked(s.len().checked_sub(6)?)?;
+    let (sign, hh_mm) = offset.split_at_checked(1)?;
+    let (hh, mm) = hh_mm.split_once(':')?;
+    let two_digits = |v: &str| {
+        (v.len() == 2 && v.bytes().all(|b| b.is_ascii_digit())).then(|| v.parse::<i64>().ok()).flatten()
+    };
+    let (hh, mm) = (two_digits(hh)?, two_digits(mm)?);
+    if hh > 23 || mm > 59 {
+        return None;
+    }
+    let secs = hh * 3600 + mm * 60;
+    match sign {
+        "+" => Some((utc, secs)),
+        "-" => Some((utc, -secs)),
+        _ => None,
+    }
+}
+
+/// `Retry-After` (RFC 9110 §10.2.3): delta-seconds or an HTTP date (IMF-fixdate, or the
+/// obsolete RFC 850 and asctime forms recipients must accept, read by `httpdate`), as the
+/// time left from `now`.
 fn retry_after(headers: &http::HeaderMap, now: u64) -> Option<Duration> {
     let v = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(secs) = v.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    // "Sun, 06 Nov 1994 08:49:37 GMT"
-    let rest = v.split_once(", ")?.1;
-    let mut parts = rest.split(' ');
-    let (day, month, year, time, gmt) =
-        (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    if gmt != "GMT" || parts.next().is_some() {
-        return None;
-    }
-    const MONTHS: [&str; 12] =
-        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let m = MONTHS.iter().position(|x| *x == month)? + 1;
-    let at = parse_rfc3339(&format!("{year}-{m:02}-{day:0>2}T{time}Z"))?;
+    let at = httpdate::parse_http_date(v).ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
     Some(Duration::from_secs(at.saturating_sub(now)))
 }
 
@@ -345,6 +342,64 @@ mod tests {
         assert_eq!(parse_rfc3339("2000-02-29T00:00:00Z"), Some(951_782_400));
         assert_eq!(parse_rfc3339("2023-11-14 22:13:20"), None);
         assert_eq!(parse_rfc3339("2023-13-14T22:13:20Z"), None);
+        // Separators and zone letters in either case, fractions of any length, any offset.
+        assert_eq!(parse_rfc3339("2023-11-14t22:13:20z"), Some(1_700_000_000));
+        assert_eq!(parse_rfc3339("2023-11-14 22:13:20Z"), Some(1_700_000_000));
+        assert_eq!(parse_rfc3339("2023-11-14T22:13:20.123456789Z"), Some(1_700_000_000));
+        assert_eq!(parse_rfc3339("2023-11-14T22:13:20+00:00"), Some(1_700_000_000));
+        assert_eq!(parse_rfc3339("2023-11-14T22:13:20-00:00"), Some(1_700_000_000));
+        assert_eq!(parse_rfc3339("2023-11-14T12:43:20-09:30"), Some(1_700_000_000));
+        assert_eq!(parse_rfc3339("2023-11-15T07:13:20+09:00"), Some(1_700_000_000));
+        // A leap second is read as the second before.
+        assert_eq!(parse_rfc3339("2016-12-31T23:59:60Z"), Some(1_483_228_799));
+        // The README's example and the year range.
+        assert_eq!(parse_rfc3339("2026-11-23T20:03:05Z"), Some(1_795_464_185));
+        assert_eq!(parse_rfc3339("9999-12-31T23:59:59Z"), Some(253_402_300_799));
+        // Before the epoch, or out of range, or malformed: none.
+        for bad in [
+            "1970-01-01T00:30:00+01:00",
+            "1969-12-31T23:59:59Z",
+            "2023-02-29T00:00:00Z",
+            "2023-11-14T24:00:00Z",
+            "2023-11-14T22:60:00Z",
+            "2023-11-14T22:13:20+24:00",
+            "2023-11-14T22:13:20+01:60",
+            "2023-11-14T22:13:20+0100",
+            "2023-11-14T22:13:20 +01:00",
+            "2023-11-14T22:13:20.Z",
+            "2023-11-14T22:13:20.12aZ",
+            "2023-11-14X22:13:20Z",
+            "2023-11-14",
+            "Z",
+            "",
+            "+01:00",
+            "2023-11-14T22:13:20Zé",
+            "é023-11-14T22:13:20+01:00",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        let after = |value: &str, now: u64| {
+            let mut r = resp(503, "{}");
+            r.headers_mut().insert(http::header::RETRY_AFTER, http::HeaderValue::from_str(value).unwrap());
+            parse_response(&r, now).unwrap_err().retry_after()
+        };
+        assert_eq!(after("120", 0), Some(Duration::from_secs(120)));
+        assert_eq!(after(" 7 ", 0), Some(Duration::from_secs(7)));
+        // The three HTTP date forms of RFC 9110 §5.6.7, all the same instant.
+        for date in
+            ["Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"]
+        {
+            assert_eq!(after(date, 784_111_770), Some(Duration::from_secs(7)), "{date}");
+            // A date in the past is no wait at all.
+            assert_eq!(after(date, 784_111_800), Some(Duration::ZERO), "{date}");
+        }
+        assert_eq!(after("soon", 0), None);
+        assert_eq!(after("Sun, 06 Nov 1994 08:49:37 CET", 0), None);
+        assert_eq!(after("-1", 0), None);
     }
 
     #[test]
