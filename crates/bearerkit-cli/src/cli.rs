@@ -96,9 +96,15 @@ pub(crate) struct TokenArgs {
     /// Signing key for the d1 and client-assertion flows (PEM or JWK).
     #[arg(long)]
     pub(crate) key: Option<PathBuf>,
-    /// Header `kid` (D1: the onboarded key id; Worldline: the certificate SHA-1 fingerprint).
+    /// Header `kid` (D1: the onboarded key id; Worldline: the certificate SHA-1 fingerprint,
+    /// or use --kid-from-cert).
     #[arg(long)]
     pub(crate) kid: Option<String>,
+    /// Header `kid` from a certificate (PEM or DER): its SHA-1 fingerprint in upper-case hex,
+    /// the `kid` Worldline requires. The certificate's public key must be --key's (otherwise
+    /// exit 1, `key_mismatch`, before anything is sent). For the d1 and client-assertion flows.
+    #[arg(long, value_name = "FILE", conflicts_with = "kid")]
+    pub(crate) kid_from_cert: Option<PathBuf>,
     /// D1 issuer id (`iss` = `sub`).
     #[arg(long)]
     pub(crate) iss: Option<String>,
@@ -230,9 +236,14 @@ pub(crate) struct SignArgs {
     /// `aud` (repeat for a list): `stg`/`prd` for D1, the token endpoint URL for client assertions.
     #[arg(long)]
     pub(crate) aud: Vec<String>,
-    /// Header `kid` (for Worldline: the certificate's SHA-1 fingerprint).
+    /// Header `kid` (for Worldline: the certificate's SHA-1 fingerprint, or use --kid-from-cert).
     #[arg(long)]
     pub(crate) kid: Option<String>,
+    /// Header `kid` from a certificate (PEM or DER): its SHA-1 fingerprint in upper-case hex,
+    /// the `kid` Worldline requires (what `bearerkit thumbprint --cert` prints). The
+    /// certificate's public key must be --key's (otherwise exit 1, `key_mismatch`).
+    #[arg(long, value_name = "FILE", conflicts_with = "kid")]
+    pub(crate) kid_from_cert: Option<PathBuf>,
     /// Lifetime: `exp` = now + this many seconds.
     #[arg(long, default_value_t = 300)]
     pub(crate) exp_in: u64,

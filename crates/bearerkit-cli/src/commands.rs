@@ -100,6 +100,10 @@ fn pubkey(a: &PubkeyArgs, json_out: bool) -> Result<(), Failure> {
 
 fn sign(a: &SignArgs, json_out: bool) -> Result<(), Failure> {
     let key = keyfile::signing_key(&a.key)?;
+    let kid = match &a.kid_from_cert {
+        Some(cert) => Some(keyfile::kid_from_certificate(cert, &key)?),
+        None => a.kid.clone(),
+    };
     let now = now_or(a.now);
     let random_jti;
     let mut jti = a.jti.as_deref();
@@ -109,8 +113,10 @@ fn sign(a: &SignArgs, json_out: bool) -> Result<(), Failure> {
     let auds: Vec<&str> = a.aud.iter().map(String::as_str).collect();
     match a.profile {
         Profile::D1 => {
-            if iss.is_none() || a.kid.is_none() {
-                return Err(Failure::usage("the d1 profile needs --iss (the issuer id) and --kid"));
+            if iss.is_none() || kid.is_none() {
+                return Err(Failure::usage(
+                    "the d1 profile needs --iss (the issuer id) and --kid (or --kid-from-cert)",
+                ));
             }
             if !matches!(auds.as_slice(), ["stg"] | ["prd"]) {
                 return Err(Failure::usage("the d1 profile needs exactly one --aud, `stg` or `prd`"));
@@ -150,7 +156,7 @@ fn sign(a: &SignArgs, json_out: bool) -> Result<(), Failure> {
     if let Some(v) = jti {
         assertion = assertion.jwt_id(v);
     }
-    if let Some(v) = a.kid.as_deref() {
+    if let Some(v) = kid.as_deref() {
         assertion = assertion.key_id(v);
     }
     if let Some(v) = typ {

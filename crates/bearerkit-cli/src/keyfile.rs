@@ -88,3 +88,30 @@ impl CertificateFile {
         VerifyingKey::from_spki_der(&spki).map_err(Failure::Rejected)
     }
 }
+
+/// The header `kid` from a certificate file (PEM or DER), as Worldline requires (seed
+/// `004`): its SHA-1 fingerprint in upper-case hex, read the way `bearerkit thumbprint
+/// --cert` reads it.
+///
+/// The certificate's public key must be `key`'s: a certificate and a signing key that do
+/// not belong together (the classic onboarding mistake) fail with the core's
+/// `key_mismatch` code instead of making an assertion the server will refuse.
+pub(crate) fn kid_from_certificate(path: &Path, key: &SigningKey) -> Result<String, Failure> {
+    let cert = certificate(path)?;
+    let kid = cert.thumbprints()?.sha1_hex().to_string();
+    let cert_key = cert.public_key()?;
+    let signing_key = key.verifying_key();
+    if cert_key != signing_key {
+        return Err(Failure::failed(
+            bearerkit::Error::KeyMismatch.code(),
+            format!(
+                "the certificate {} does not belong to the signing key (--key): its public key has \
+                 JWK thumbprint {}, the signing key's is {}",
+                path.display(),
+                cert_key.thumbprint(),
+                signing_key.thumbprint(),
+            ),
+        ));
+    }
+    Ok(kid)
+}

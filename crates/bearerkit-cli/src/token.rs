@@ -29,12 +29,22 @@ fn key_path<'a>(a: &'a TokenArgs, flow: &str) -> Result<&'a str, Failure> {
     need(a.key.as_deref().and_then(|p| p.to_str()), "--key", flow)
 }
 
+/// The header `kid`: `--kid`, or the SHA-1 fingerprint of `--kid-from-cert` once its public
+/// key is known to be `key`'s.
+fn kid(a: &TokenArgs, key: &bearerkit::SigningKey) -> Result<Option<String>, Failure> {
+    match &a.kid_from_cert {
+        Some(cert) => keyfile::kid_from_certificate(cert, key).map(Some),
+        None => Ok(a.kid.clone()),
+    }
+}
+
 pub(crate) fn run(a: &TokenArgs, json_out: bool) -> Result<(), Failure> {
     let flow: bearerkit_client::Flow = match a.flow {
         Flow::D1 => {
             let key = keyfile::signing_key(key_path(a, "d1")?.as_ref())?;
             let iss = need(a.iss.as_deref(), "--iss", "d1")?;
-            let kid = need(a.kid.as_deref(), "--kid", "d1")?;
+            let kid = kid(a, &key)?;
+            let kid = need(kid.as_deref(), "--kid (or --kid-from-cert)", "d1")?;
             let env = match a.aud.as_str() {
                 "stg" => profile::d1::Env::Staging,
                 "prd" => profile::d1::Env::Production,
@@ -43,6 +53,11 @@ pub(crate) fn run(a: &TokenArgs, json_out: bool) -> Result<(), Failure> {
             D1Grant::new(iss, env, kid, key).into()
         }
         Flow::ClientCredentials => {
+            if a.kid_from_cert.is_some() {
+                return Err(Failure::usage(
+                    "--kid-from-cert applies to the d1 and client-assertion flows (they sign with --key)",
+                ));
+            }
             let id = need(a.client_id.as_deref(), "--client-id", "client-credentials")?;
             let secret = need(
                 a.client_secret.as_ref().map(SecretArg::expose),
@@ -58,8 +73,9 @@ pub(crate) fn run(a: &TokenArgs, json_out: bool) -> Result<(), Failure> {
         Flow::ClientAssertion => {
             let key = keyfile::signing_key(key_path(a, "client-assertion")?.as_ref())?;
             let id = need(a.client_id.as_deref(), "--client-id", "client-assertion")?;
+            let kid = kid(a, &key)?;
             let mut auth = PrivateKeyJwt::new(id, key);
-            if let Some(kid) = a.kid.as_deref() {
+            if let Some(kid) = kid {
                 auth = auth.kid(kid);
             }
             auth.into()

@@ -35,6 +35,15 @@ fn help_for_every_command() {
         .stdout(predicate::str::contains("retries transport errors, timeouts, 429 and 5xx"))
         .stdout(predicate::str::contains("one request").not())
         .stdout(predicate::str::contains("whatever the flow"));
+    // --kid-from-cert is documented on both commands that sign.
+    for cmd in ["sign", "token"] {
+        bk().args([cmd, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("--kid-from-cert <FILE>"))
+            .stdout(predicate::str::contains("SHA-1 fingerprint in upper-case hex"))
+            .stdout(predicate::str::contains("key_mismatch"));
+    }
     bk().arg("--help").assert().success().stdout(predicate::str::contains("Exit codes"));
     bk().arg("no-such-command").assert().code(2);
 }
@@ -605,4 +614,154 @@ fn serve_refuses_out_of_range_lifetimes() {
             )))
             .stderr(predicate::str::contains("(bad_config)"));
     }
+}
+
+/// `openssl req -x509`: a self-signed certificate for `key`, PEM at `name`, DER beside it.
+fn openssl_cert(dir: &Path, key: &Path, name: &str) -> (PathBuf, PathBuf) {
+    let pem = dir.join(format!("{name}.pem"));
+    let st = std::process::Command::new("openssl")
+        .args(["req", "-x509", "-key"])
+        .arg(key)
+        .args(["-subj", "/CN=Worldline-000021", "-days", "2", "-out"])
+        .arg(&pem)
+        .output()
+        .unwrap();
+    assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+    let der = dir.join(format!("{name}.der"));
+    let st = std::process::Command::new("openssl")
+        .args(["x509", "-outform", "DER", "-in"])
+        .arg(&pem)
+        .arg("-out")
+        .arg(&der)
+        .output()
+        .unwrap();
+    assert!(st.status.success());
+    (pem, der)
+}
+
+/// `openssl x509 -noout -fingerprint -sha1`, colons removed: the Worldline `kid`.
+fn openssl_sha1_kid(cert: &Path) -> String {
+    let out = std::process::Command::new("openssl")
+        .args(["x509", "-noout", "-fingerprint", "-sha1", "-in"])
+        .arg(cert)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap().trim().rsplit('=').next().unwrap().replace(':', "")
+}
+
+#[test]
+fn sign_kid_from_cert() {
+    let d = dir();
+    let key = keygen(d.path(), "k.pem", "sec1");
+    let (pem, der) = openssl_cert(d.path(), &key, "c");
+    let expected = openssl_sha1_kid(&pem);
+    assert_eq!(expected.len(), 40);
+    assert!(expected.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()), "{expected}");
+    let sign = |cert: &Path, key: &Path| {
+        let mut c = bk();
+        c.args(["sign", "--profile", "client-assertion", "--iss", "Worldline-000021"])
+            .args(["--aud", "https://as/auth/realms/r/protocol/openid-connect/token", "--now", "1700000000"])
+            .arg("--kid-from-cert")
+            .arg(cert)
+            .arg("--key")
+            .arg(key);
+        c.assert()
+    };
+    // PEM and DER certificates, a SEC1 and a JWK copy of the key: the same kid.
+    // (keygen cannot re-encode a key: the JWK copy is made by the core.)
+    let jwk = d.path().join("k.jwk");
+    let sk = bearerkit::SigningKey::from_pem(&std::fs::read_to_string(&key).unwrap()).unwrap();
+    std::fs::write(&jwk, sk.to_jwk_string().as_str()).unwrap();
+    for (cert, key) in [(&pem, &key), (&der, &key), (&pem, &jwk)] {
+        let token = stdout_line(&sign(cert, key).success());
+        let (header, claims) = decoded(&token);
+        assert_eq!(header["kid"], expected.as_str(), "{header}");
+        assert_eq!(claims["iss"], "Worldline-000021");
+        // The kid is exactly what `thumbprint --cert` prints, and verify accepts it.
+        let out = bk().args(["thumbprint", "--cert"]).arg(cert).assert().success();
+        assert_eq!(stdout_line(&out), expected);
+        bk().args(["verify", "--require-kid", "--kid", &expected, "--now", "1700000010", "--key"])
+            .arg(key)
+            .arg(&token)
+            .assert()
+            .success();
+    }
+    // The d1 profile takes it as its --kid too.
+    let token = stdout_line(
+        &bk()
+            .args(["sign", "--profile", "d1", "--iss", "MGW_ID", "--aud", "prd", "--kid-from-cert"])
+            .arg(&pem)
+            .arg("--key")
+            .arg(&key)
+            .assert()
+            .success(),
+    );
+    assert_eq!(decoded(&token).0["kid"], expected.as_str());
+
+    // A certificate of another key: exit 1 with the core's code, and no token on stdout.
+    let other = keygen(d.path(), "other.pem", "pkcs8");
+    let (other_pem, other_der) = openssl_cert(d.path(), &other, "other");
+    for cert in [&other_pem, &other_der] {
+        sign(cert, &key)
+            .code(1)
+            .stdout("")
+            .stderr(predicate::str::contains("(key_mismatch)"))
+            .stderr(predicate::str::contains("does not belong to the signing key"));
+    }
+    let out = bk()
+        .args([
+            "--json",
+            "sign",
+            "--profile",
+            "client-assertion",
+            "--iss",
+            "c",
+            "--aud",
+            "u",
+            "--kid-from-cert",
+        ])
+        .arg(&other_pem)
+        .arg("--key")
+        .arg(&key)
+        .assert()
+        .code(1);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stderr).unwrap();
+    assert_eq!(v["error"]["code"], "key_mismatch");
+    // Not a certificate, a P-384 certificate, a missing file: their own codes.
+    sign(&key, &key).code(1).stderr(predicate::str::contains("(bad_pem)"));
+    let p384 = d.path().join("p384.pem");
+    let st = std::process::Command::new("openssl")
+        .args(["ecparam", "-name", "secp384r1", "-genkey", "-noout", "-out"])
+        .arg(&p384)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let (cert384, _) = openssl_cert(d.path(), &p384, "c384");
+    sign(&cert384, &key).code(1).stderr(predicate::str::contains("(wrong_curve)"));
+    sign(&d.path().join("missing.pem"), &key).code(1).stderr(predicate::str::contains("(io_error)"));
+    // --kid and --kid-from-cert together: a usage error, exit 2.
+    bk().args(["sign", "--profile", "client-assertion", "--iss", "c", "--aud", "u", "--kid", "K"])
+        .arg("--kid-from-cert")
+        .arg(&pem)
+        .arg("--key")
+        .arg(&key)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--kid-from-cert"));
+    // And for token, before anything is sent (nothing listens on port 9).
+    bk().args(["token", "--flow", "client-assertion", "--client-id", "c", "--kid", "K"])
+        .args(["--url", "http://127.0.0.1:9/token", "--kid-from-cert"])
+        .arg(&pem)
+        .arg("--key")
+        .arg(&key)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--kid-from-cert"));
+    // The client-credentials flow signs nothing: --kid-from-cert is a usage error there.
+    bk().args(["token", "--flow", "client-credentials", "--client-id", "c", "--client-secret", "s"])
+        .args(["--url", "http://127.0.0.1:9/token", "--kid-from-cert"])
+        .arg(&pem)
+        .assert()
+        .code(2);
 }

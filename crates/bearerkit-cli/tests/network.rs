@@ -281,3 +281,84 @@ fn token_over_mutual_tls_with_a_client_assertion() {
     // Without the client certificate the TLS handshake is refused.
     token(false).code(1).stderr(predicate::str::contains("(transport)"));
 }
+
+/// The token request counter of a server started with `--test-endpoints`.
+fn token_requests(server: &Served) -> u64 {
+    let stats = reqwest_free_get(&format!("{}/_test/stats", server.url));
+    let body = &stats[stats.find("\r\n\r\n").unwrap() + 4..];
+    let body = &body[body.find('{').unwrap()..=body.rfind('}').unwrap()];
+    let v: serde_json::Value = serde_json::from_str(body).unwrap();
+    v["token_requests"].as_u64().unwrap()
+}
+
+#[test]
+fn token_client_assertion_with_kid_from_cert() {
+    use rcgen::{CertificateParams, DnType, KeyPair, PKCS_ECDSA_P256_SHA256};
+    let d = tempfile::tempdir().unwrap();
+    let self_signed = |name: &str| {
+        let pair = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap();
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.distinguished_name.push(DnType::CommonName, "Worldline-000021");
+        let cert = params.self_signed(&pair).unwrap();
+        let (pem, der, key) = (
+            d.path().join(format!("{name}.pem")),
+            d.path().join(format!("{name}.der")),
+            d.path().join(format!("{name}-key.pem")),
+        );
+        std::fs::write(&pem, cert.pem()).unwrap();
+        std::fs::write(&der, cert.der()).unwrap();
+        std::fs::write(&key, pair.serialize_pem()).unwrap();
+        (cert.pem(), pem, der, key)
+    };
+    let (client_pem, cert, cert_der, key) = self_signed("client");
+    let (_, other_cert, _, other_key) = self_signed("other");
+    let config = d.path().join("server.toml");
+    let toml = [
+        "bind = \"127.0.0.1:0\"".to_owned(),
+        "[[realms]]".to_owned(),
+        "name = \"openbanking\"".to_owned(),
+        "[[realms.clients]]".to_owned(),
+        "client_id = \"Worldline-000021\"".to_owned(),
+        "scopes = [\"VOP\", \"WERO\"]".to_owned(),
+        format!("certificate = \"\"\"\n{client_pem}\"\"\""),
+    ];
+    std::fs::write(&config, toml.join("\n")).unwrap();
+    let server = serve(&config);
+    let url = format!("{}/auth/realms/openbanking/protocol/openid-connect/token", server.url);
+    let token = |cert: &std::path::Path, key: &std::path::Path| {
+        let mut c = bk();
+        c.args(["token", "--flow", "client-assertion", "--client-id", "Worldline-000021", "--scope", "VOP"])
+            .args(["--url", &url, "--kid-from-cert"])
+            .arg(cert)
+            .arg("--key")
+            .arg(key);
+        c.timeout(std::time::Duration::from_secs(30)).assert()
+    };
+    // PEM or DER: the kid is the certificate's SHA-1 fingerprint, which the server requires.
+    token(&cert, &key).success().stdout(predicate::str::contains("scope:        VOP"));
+    token(&cert_der, &key).success().stdout(predicate::str::contains("scope:        VOP"));
+    assert_eq!(token_requests(&server), 2);
+    // Without a kid the server refuses the assertion (why --kid-from-cert exists).
+    bk().args(["token", "--flow", "client-assertion", "--client-id", "Worldline-000021", "--url", &url])
+        .arg("--key")
+        .arg(&key)
+        .timeout(std::time::Duration::from_secs(30))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("invalid_client"));
+    assert_eq!(token_requests(&server), 3);
+    // A certificate that is not the key's (either way round): key_mismatch, exit 1, and
+    // nothing is sent.
+    token(&other_cert, &key).code(1).stderr(predicate::str::contains("(key_mismatch)"));
+    token(&cert, &other_key).code(1).stderr(predicate::str::contains("(key_mismatch)"));
+    assert_eq!(token_requests(&server), 3);
+    // --kid with --kid-from-cert: usage, exit 2, nothing sent.
+    bk().args(["token", "--flow", "client-assertion", "--client-id", "Worldline-000021", "--kid", "AB"])
+        .args(["--url", &url, "--kid-from-cert"])
+        .arg(&cert)
+        .arg("--key")
+        .arg(&key)
+        .assert()
+        .code(2);
+    assert_eq!(token_requests(&server), 3);
+}

@@ -216,3 +216,133 @@ fn parse_errors_never_quote_the_document() {
         "invalid configuration: line 5, column 18: invalid basic string, expected `\"`"
     );
 }
+
+/// A D1 key given as JWK text in the TOML file (a literal inline string, a pretty-printed
+/// multi-line literal string, and a basic string with escaped quotes), next to a PEM key:
+/// the server loaded from that file accepts assertions signed by the matching private keys
+/// and refuses them under the other kids.
+#[tokio::test]
+async fn toml_jwk_d1_keys_issue_tokens() {
+    use crate::common::{GRANT, assert_error, http, json, jti, now};
+    use bearerkit::SigningKey;
+    use bearerkit::profile::d1;
+    let pem_key = SigningKey::from_bytes(&[21u8; 32]).unwrap();
+    let inline_key = SigningKey::from_bytes(&[22u8; 32]).unwrap();
+    let multi_key = SigningKey::from_bytes(&[23u8; 32]).unwrap();
+    let basic_key = SigningKey::from_bytes(&[24u8; 32]).unwrap();
+    let inline_jwk = inline_key.verifying_key().to_jwk_string();
+    let multi_jwk = {
+        let v: serde_json::Value = serde_json::from_str(&multi_key.verifying_key().to_jwk_string()).unwrap();
+        // With the members RFC 7517 allows on a signing key.
+        let mut v = v.as_object().unwrap().clone();
+        v.insert("use".into(), "sig".into());
+        v.insert("alg".into(), "ES256".into());
+        serde_json::to_string_pretty(&v).unwrap()
+    };
+    assert!(multi_jwk.lines().count() > 3, "{multi_jwk}");
+    let basic_jwk = basic_key.verifying_key().to_jwk_string().replace('"', "\\\"");
+    let toml = format!(
+        "[[d1_issuers]]\nissuer_id = \"MGW_TOML\"\nenv = \"stg\"\n\
+         [[d1_issuers.keys]]\nkid = \"k-pem\"\npublic_key = \"\"\"\n{pem}\"\"\"\n\
+         [[d1_issuers.keys]]\nkid = \"k-jwk-inline\"\npublic_key = '{inline_jwk}'\n\
+         [[d1_issuers.keys]]\nkid = \"k-jwk-multi\"\npublic_key = '''\n{multi_jwk}\n'''\n\
+         [[d1_issuers.keys]]\nkid = \"k-jwk-basic\"\npublic_key = \"{basic_jwk}\"\n",
+        pem = pem_key.verifying_key().to_spki_pem_string(),
+    );
+    let config = ServerConfig::from_toml_str(&toml).unwrap_or_else(|e| panic!("{e}\n{toml}"));
+    let keys = &config.d1_issuers[0].keys;
+    assert_eq!(keys.len(), 4);
+    assert!(keys[2].public_key.trim_start().starts_with('{') && keys[2].public_key.contains('\n'));
+    let server = bearerkit_server::spawn(config).await.unwrap();
+    let client = http();
+    let post = |assertion: String| {
+        client.post(server.d1_token_url()).form(&[("grant_type", GRANT), ("assertion", &assertion)]).send()
+    };
+    let sign = |kid: &str, key: &SigningKey| {
+        let jti = jti();
+        d1::assertion("MGW_TOML", d1::Env::Staging, kid, now()).jwt_id(&jti).sign_to_string(key).unwrap()
+    };
+    for (kid, key) in [
+        ("k-pem", &pem_key),
+        ("k-jwk-inline", &inline_key),
+        ("k-jwk-multi", &multi_key),
+        ("k-jwk-basic", &basic_key),
+    ] {
+        let (status, body) = json(post(sign(kid, key)).await.unwrap()).await;
+        assert_eq!(status, 200, "{kid}: {body}");
+        assert_eq!(body["token_type"], "Bearer", "{kid}");
+        assert_eq!(body["access_token"].as_str().unwrap().len(), 43, "{kid}");
+    }
+    // The JWK kids verify with their own keys only.
+    for (kid, key) in [("k-jwk-inline", &multi_key), ("k-jwk-multi", &pem_key), ("k-pem", &inline_key)] {
+        let d = assert_error(post(sign(kid, key)).await.unwrap(), 400, "invalid_grant").await;
+        assert!(d.starts_with("assertion rejected: bad_signature"), "{kid}: {d}");
+    }
+    server.shutdown().await;
+}
+
+/// A JWK in TOML that is not a P-256 public key: a typed [`ConfigError::InvalidKey`] that
+/// names the issuer and the kid of the entry and carries the core's reason, never a panic
+/// and never the key text, both from [`ServerConfig::from_toml_str`] and from `spawn`.
+#[tokio::test]
+async fn toml_bad_jwk_d1_keys_are_typed_errors() {
+    // A real P-384 key (openssl/cryptography made), and P-256 shapes that are not keys.
+    const P384: &str = r#"{"kty":"EC","crv":"P-384","x":"ghUG5vIZuErlHSmNLt-YQQH4ZSLB0RIQvnr_tr7AqZ5yiwgA335UGoHONx4KbhkM","y":"630cZtOQt5yRauSyXakgxGvA1eyA8o0skV9r_3janysrCscTSlLuOsCixn_k6NTS"}"#;
+    let good = bearerkit::SigningKey::from_bytes(&[25u8; 32]).unwrap().verifying_key().to_jwk_string();
+    let zero = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    let off_curve = format!(r#"{{"kty":"EC","crv":"P-256","x":"{zero}","y":"{zero}"}}"#);
+    let for_encryption = good.replacen('{', r#"{"use":"enc","#, 1);
+    let cases: Vec<(String, bearerkit::Error)> = vec![
+        (P384.to_owned(), bearerkit::Error::WrongCurve),
+        (P384.replace("P-384", "secp256k1"), bearerkit::Error::WrongCurve),
+        (r#"{"kty":"RSA","n":"sXch","e":"AQAB"}"#.to_owned(), bearerkit::Error::UnsupportedKeyType),
+        (good[..good.len() / 2].to_owned(), bearerkit::Error::BadJwk),
+        ("{ garbage }".to_owned(), bearerkit::Error::BadJwk),
+        ("{}".to_owned(), bearerkit::Error::BadJwk),
+        (r#"{"kty":"EC","crv":"P-256"}"#.to_owned(), bearerkit::Error::BadJwk),
+        (good.replacen("\"x\":\"", "\"x\":\"!!", 1), bearerkit::Error::BadJwk),
+        (off_curve, bearerkit::Error::InvalidPoint),
+        (for_encryption, bearerkit::Error::KeyUsage),
+    ];
+    for (jwk, expected) in &cases {
+        assert!(!jwk.contains("'''"));
+        // Both as an inline literal string and as a multi-line literal string.
+        for value in [format!("'{jwk}'"), format!("'''\n{jwk}\n'''")] {
+            let toml = format!(
+                "[[d1_issuers]]\nissuer_id = \"MGW_TOML\"\nenv = \"prd\"\n\
+                 [[d1_issuers.keys]]\nkid = \"k-ok\"\npublic_key = '{good}'\n\
+                 [[d1_issuers.keys]]\nkid = \"k-bad\"\npublic_key = {value}\n"
+            );
+            let e = ServerConfig::from_toml_str(&toml).unwrap_err();
+            let ConfigError::InvalidKey { issuer_id, kid, source } = &e else {
+                panic!("{jwk}: expected ConfigError::InvalidKey, got {e:?}");
+            };
+            assert_eq!(
+                (issuer_id.as_str(), kid.as_str(), *source),
+                ("MGW_TOML", "k-bad", *expected),
+                "{jwk}"
+            );
+            let text = e.to_string();
+            assert!(
+                text.starts_with("invalid public key for issuer \"MGW_TOML\", kid \"k-bad\": "),
+                "{jwk}: {text}"
+            );
+            assert!(text.ends_with(&format!("({})", expected.code())), "{jwk}: {text}");
+            assert!(!text.contains(jwk.as_str()) && !text.contains("ghUG5vIZ"), "{text}");
+            let source = core::error::Error::source(&e).map(ToString::to_string);
+            assert_eq!(source, Some(expected.to_string()));
+        }
+        // Built in code the same text is refused by spawn, before binding.
+        let config = ServerConfig::default().with_d1_issuer(
+            bearerkit_server::D1Issuer::new("MGW_TOML", bearerkit_server::D1Env::Prd)
+                .key("k-bad", jwk.as_str()),
+        );
+        match bearerkit_server::spawn(config).await {
+            Err(bearerkit_server::ServerError::Config(ConfigError::InvalidKey { kid, source, .. })) => {
+                assert_eq!((kid.as_str(), source), ("k-bad", *expected));
+            }
+            Err(other) => panic!("{jwk}: {other:?}"),
+            Ok(_) => panic!("{jwk}: the server started"),
+        }
+    }
+}
