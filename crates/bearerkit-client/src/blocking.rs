@@ -10,9 +10,9 @@
 //! [`token`](TokenClient::token) (when it would fetch) and
 //! [`fetch_uncached`](TokenClient::fetch_uncached) called on a thread that is inside a
 //! tokio runtime (`tokio::runtime::Handle::try_current()` succeeds) return an error with
-//! code `blocking_in_async` ([`ErrorKind::BlockingInAsync`](crate::ErrorKind::BlockingInAsync))
-//! and send nothing. A fresh cached token is still returned there (that blocks on nothing),
-//! and dropping the last clone there is fine. In async code use the async client
+//! code `blocking_in_async` ([`ErrorKind::BlockingInAsync`]) and send nothing. A fresh
+//! cached token is still returned there (that blocks on nothing), and dropping the last
+//! clone there is fine. In async code use the async client
 //! ([`as_async`](TokenClient::as_async)); that includes the threads of
 //! `tokio::task::spawn_blocking`, which count as inside the runtime: there,
 //! `tokio::runtime::Handle::current().block_on(client.as_async().token())` works.
