@@ -1,56 +1,48 @@
 //! The blocking twin of [`crate::TokenClient`], for plain synchronous code.
 //!
-//! It owns a one-worker tokio runtime and runs the async client on it, for threads that are
-//! not inside an async runtime.
+//! It owns a one-worker tokio runtime of its own: each blocking call that needs the network
+//! hands the work to that runtime and waits for the answer on a standard channel. So it
+//! works from any thread (plain threads, `tokio::task::spawn_blocking` threads, a thread
+//! inside another runtime), never starts a runtime inside a runtime and never panics.
 //!
-//! # Inside an async runtime
-//! Blocking there would stall the runtime's thread (and tokio panics when a runtime blocks
-//! inside another), so it is refused, never a panic:
-//! [`build_blocking`](crate::TokenClientBuilder::build_blocking), and
-//! [`token`](TokenClient::token) (when it would fetch) and
-//! [`fetch_uncached`](TokenClient::fetch_uncached) called on a thread that is inside a
-//! tokio runtime (`tokio::runtime::Handle::try_current()` succeeds) return an error with
-//! code `blocking_in_async` ([`ErrorKind::BlockingInAsync`]) and send nothing. A fresh
-//! cached token is still returned there (that blocks on nothing), and dropping the last
-//! clone there is fine. In async code use the async client
-//! ([`as_async`](TokenClient::as_async)); that includes the threads of
-//! `tokio::task::spawn_blocking`, which count as inside the runtime: there,
-//! `tokio::runtime::Handle::current().block_on(client.as_async().token())` works.
+//! # Inside async code
+//! A call that fetches blocks the calling thread until the answer arrives. On a thread that
+//! drives async tasks (inside `#[tokio::main]` or an `async fn`) that stalls every other task
+//! of that thread: use the async client there ([`as_async`](TokenClient::as_async), sharing
+//! the same cache). A fresh cached token is returned without waiting on anything.
 
-use crate::error::ErrorKind;
 use crate::{Error, Token, TokenResponse};
 use core::fmt;
 use std::sync::Arc;
 
-/// `blocking_in_async` when this thread is inside a tokio runtime.
-fn refuse_inside_a_runtime() -> Result<(), Error> {
-    if tokio::runtime::Handle::try_current().is_ok() {
-        return Err(Error::new(ErrorKind::BlockingInAsync));
-    }
-    Ok(())
-}
-
-/// The client's own runtime; dropped without blocking when that happens inside another
-/// runtime (where a blocking shutdown panics).
+/// The client's own runtime. Shut down in the background when the last clone goes, so a
+/// drop never blocks (and never panics inside another runtime); an answer nobody waits for
+/// any more is abandoned.
 struct Runtime(Option<tokio::runtime::Runtime>);
 
 impl Drop for Runtime {
     fn drop(&mut self) {
-        if let Some(runtime) = self.0.take()
-            && tokio::runtime::Handle::try_current().is_ok()
-        {
+        if let Some(runtime) = self.0.take() {
             runtime.shutdown_background();
         }
     }
 }
 
 impl Runtime {
-    fn block_on<F: core::future::Future>(&self, future: F) -> Result<F::Output, Error> {
-        refuse_inside_a_runtime()?;
-        match &self.0 {
-            Some(runtime) => Ok(runtime.block_on(future)),
-            None => Err(Error::config("tokio runtime: shut down")),
-        }
+    /// Run `future` on this runtime and wait for its output on the calling thread.
+    fn run<T, F>(&self, future: F) -> Result<T, Error>
+    where
+        F: core::future::Future<Output = Result<T, Error>> + Send + 'static,
+        T: Send + 'static,
+    {
+        let runtime = self.0.as_ref().ok_or_else(|| Error::config("tokio runtime: shut down"))?;
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        runtime.spawn(async move {
+            // The receiver only goes away with the caller; nothing to do then.
+            let _ = tx.send(future.await);
+        });
+        rx.recv()
+            .map_err(|_| Error::config("tokio runtime: the token request task ended without an answer"))?
     }
 }
 
@@ -70,7 +62,6 @@ impl fmt::Debug for TokenClient {
 
 impl TokenClient {
     pub(crate) fn new(client: crate::TokenClient) -> Result<Self, Error> {
-        refuse_inside_a_runtime()?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("bearerkit-client")
@@ -84,22 +75,22 @@ impl TokenClient {
     /// returned without touching the runtime.
     ///
     /// # Errors
-    /// As [`crate::TokenClient::token`], and [`ErrorKind::BlockingInAsync`] when it would
-    /// fetch on a thread inside an async runtime (see [the module](self#inside-an-async-runtime)).
+    /// As [`crate::TokenClient::token`].
     pub fn token(&self) -> Result<Token, Error> {
         if let Some(t) = self.client.cached() {
             return Ok(t);
         }
-        self.runtime.block_on(self.client.token())?
+        let client = self.client.clone();
+        self.runtime.run(async move { client.token().await })
     }
 
     /// One request bypassing the cache; see [`crate::TokenClient::fetch_uncached`].
     ///
     /// # Errors
-    /// As [`crate::TokenClient::token`], and [`ErrorKind::BlockingInAsync`] on a thread
-    /// inside an async runtime.
+    /// As [`crate::TokenClient::fetch_uncached`].
     pub fn fetch_uncached(&self) -> Result<TokenResponse, Error> {
-        self.runtime.block_on(self.client.fetch_uncached())?
+        let client = self.client.clone();
+        self.runtime.run(async move { client.fetch_uncached().await })
     }
 
     /// Forget the cached token; see [`crate::TokenClient::invalidate`].

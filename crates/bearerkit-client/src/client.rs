@@ -817,10 +817,8 @@ impl TokenClientBuilder {
     /// Build the blocking twin (its own one-thread tokio runtime).
     ///
     /// # Errors
-    /// As [`build`](Self::build); [`crate::ErrorKind::BlockingInAsync`] when called on a
-    /// thread inside an async runtime (see
-    /// [`blocking`](crate::blocking#inside-an-async-runtime)), and
-    /// [`crate::ErrorKind::Config`] when the runtime cannot start.
+    /// As [`build`](Self::build), and [`crate::ErrorKind::Config`] when the runtime cannot
+    /// start. Works on any thread (see [`blocking`](crate::blocking)).
     #[cfg(feature = "blocking")]
     pub fn build_blocking(self) -> Result<crate::blocking::TokenClient, Error> {
         crate::blocking::TokenClient::new(self.build()?)

@@ -144,11 +144,6 @@ pub enum ErrorKind {
         /// What is wrong.
         message: String,
     },
-    /// A call of the blocking client (`blocking::TokenClient`, feature `blocking`) that
-    /// would block, or `build_blocking()`, was made on a thread inside an async (tokio)
-    /// runtime, where blocking stalls the runtime (and the runtime would panic): use the
-    /// async client there (`as_async()`). Nothing was sent. Never retried.
-    BlockingInAsync,
     /// The operating system's random number generator failed, so no unpredictable `jti`
     /// or correlation id could be made. Nothing was sent. Never retried.
     Rng {
@@ -271,10 +266,7 @@ impl Error {
             ErrorKind::OAuth(OAuthError { status, .. }) | ErrorKind::UnexpectedResponse { status, .. } => {
                 *status == 429 || *status >= 500
             }
-            ErrorKind::Assertion(_)
-            | ErrorKind::Config { .. }
-            | ErrorKind::BlockingInAsync
-            | ErrorKind::Rng { .. } => false,
+            ErrorKind::Assertion(_) | ErrorKind::Config { .. } | ErrorKind::Rng { .. } => false,
         }
     }
 
@@ -282,7 +274,7 @@ impl Error {
     /// `invalid_grant`, `invalid_scope`, `invalid_request`, `unauthorized_client`,
     /// `unsupported_grant_type`, `server_error`, `temporarily_unavailable`, or `oauth_error`
     /// for any other), `transport`, `timeout`, `unexpected_response`, `invalid_config`,
-    /// `blocking_in_async`, `rng_failed`, or the core's code for assertion and key errors
+    /// `rng_failed`, or the core's code for assertion and key errors
     /// (`bad_pem`, `signer_failed`, ...).
     #[must_use]
     pub fn code(&self) -> &'static str {
@@ -293,7 +285,6 @@ impl Error {
             ErrorKind::UnexpectedResponse { .. } => "unexpected_response",
             ErrorKind::Assertion(e) => e.code(),
             ErrorKind::Config { .. } => "invalid_config",
-            ErrorKind::BlockingInAsync => "blocking_in_async",
             ErrorKind::Rng { .. } => "rng_failed",
         }
     }
@@ -319,10 +310,6 @@ impl fmt::Display for Error {
             }
             ErrorKind::Assertion(e) => write!(f, "assertion: {e}"),
             ErrorKind::Config { message } => write!(f, "invalid client configuration: {message}"),
-            ErrorKind::BlockingInAsync => f.write_str(
-                "the blocking token client was called inside an async runtime: use the async client \
-                 there (as_async()), or call it from a thread outside the runtime",
-            ),
             ErrorKind::Rng { message } => write!(f, "random number generator failed: {message}"),
         }?;
         if self.attempts > 1 {
@@ -405,15 +392,10 @@ mod tests {
     }
 
     #[test]
-    fn the_new_kinds_have_stable_codes_and_are_not_retried() {
-        for (kind, code) in [
-            (ErrorKind::BlockingInAsync, "blocking_in_async"),
-            (ErrorKind::Rng { message: "x".into() }, "rng_failed"),
-        ] {
-            let e = Error::new(kind);
-            assert_eq!(e.code(), code);
-            assert!(!e.is_retryable(), "{e}");
-            assert_eq!(e.status(), None);
-        }
+    fn rng_failure_has_a_stable_code_and_is_not_retried() {
+        let e = Error::new(ErrorKind::Rng { message: "x".into() });
+        assert_eq!(e.code(), "rng_failed");
+        assert!(!e.is_retryable(), "{e}");
+        assert_eq!(e.status(), None);
     }
 }
