@@ -276,11 +276,15 @@ impl<'a, C: Serialize> Assertion<'a, C> {
             len = splice(buf, len, text.len())?;
         }
         let out = buf.get(..len).ok_or(Error::BufferTooSmall)?;
-        // Private claims may repeat a registered one, or nest badly: check the result.
-        json::validate_object(out).map_err(|e| match e {
-            Error::BadJson => Error::ClaimsNotObject,
-            other => other,
-        })?;
+        // Private claims may repeat a registered one, or nest badly: check the result. The
+        // registered claims alone are well-formed by construction (distinct names, escaped
+        // strings, integers, one array level), so they skip the second pass.
+        if self.private.is_some() || self.private_json.is_some() {
+            json::validate_object(out).map_err(|e| match e {
+                Error::BadJson => Error::ClaimsNotObject,
+                other => other,
+            })?;
+        }
         Ok(out)
     }
 
