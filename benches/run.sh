@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run the core benchmarks and `openssl speed ecdsap256` in one go, then write the ratios to
-# benches/RESULTS.md. Usage: ./benches/run.sh   (takes about 3 minutes on 2 cores)
+# benches/RESULTS.md. Usage: ./benches/run.sh   (takes about 5 minutes on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
@@ -8,10 +8,11 @@ if [ -z "${CARGO_TARGET_DIR:-}" ] && [ -d "$HOME/.cache/bearerkit/target" ]; the
   export CARGO_TARGET_DIR="$HOME/.cache/bearerkit/target"
 fi
 TARGET="${CARGO_TARGET_DIR:-$PWD/target}"
+cargo bench -p bearerkit-benches --bench ratios -- 15 | tee /tmp/bearerkit-ratios.md
 cargo bench -p bearerkit-benches --bench core -- --warm-up-time 2 --measurement-time 6 2>&1 | tee /tmp/bearerkit-bench.log
 openssl speed -seconds 5 ecdsap256 2>/dev/null | tee /tmp/bearerkit-openssl.txt
 cargo run --release -q -p bearerkit-server --example load | tee /tmp/bearerkit-load.md
 cargo run --release -q -p bearerkit-client --example bench | tee /tmp/bearerkit-client.md
 python3 benches/report.py "$TARGET/criterion" /tmp/bearerkit-openssl.txt /tmp/bearerkit-load.md \
-  /tmp/bearerkit-client.md > benches/RESULTS.md
+  /tmp/bearerkit-client.md /tmp/bearerkit-ratios.md > benches/RESULTS.md
 cat benches/RESULTS.md

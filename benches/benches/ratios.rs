@@ -1,0 +1,172 @@
+//! Interleaved ratios: bearerkit against raw `p256` (and `openssl speed`) measured in
+//! alternating rounds, so that the machine's speed drifting during a run (a shared VM can
+//! swing by 30% within a minute) cancels out of each ratio.
+//!
+//! Each round times a batch of every operation, in an order that rotates from round to
+//! round, then one short `openssl speed ecdsap256`; a ratio is computed within each round
+//! and the report gives the median over all rounds (with the spread of the middle half).
+//! `benches/run.sh` runs it and `benches/report.py` puts its table in `RESULTS.md`.
+//!
+//! `cargo bench -p bearerkit-benches --bench ratios [-- ROUNDS]` (default 15 rounds).
+#![allow(missing_docs, clippy::unwrap_used, clippy::cast_precision_loss)]
+
+use bearerkit::{PreparedVerifyingKey, SigningKey, profile::d1, verify};
+use bearerkit_benches::{NOW, SEED_PEM};
+use core::hint::black_box;
+use core::time::Duration;
+use p256::ecdsa::signature::{Signer, Verifier};
+use std::time::Instant;
+
+/// Wall time of one batch per operation.
+const BATCH: Duration = Duration::from_millis(150);
+
+/// Mean nanoseconds per call of `f` over a batch of about [`BATCH`].
+fn time_batch(f: &mut dyn FnMut(), iters: u32) -> f64 {
+    let start = Instant::now();
+    for _ in 0..iters {
+        f();
+    }
+    start.elapsed().as_nanos() as f64 / f64::from(iters)
+}
+
+/// Iterations that take about [`BATCH`] (measured once, before the rounds).
+fn calibrate(f: &mut dyn FnMut()) -> u32 {
+    let per = time_batch(f, 20).max(1.0);
+    let n = (BATCH.as_nanos() as f64 / per).clamp(20.0, 100_000.0);
+    // At least 20, at most 100k calls per batch (so the cast is exact).
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "clamped to 20..=100000")]
+    let n = n as u32;
+    n
+}
+
+/// `openssl speed -seconds 1 ecdsap256`: (sign ns, verify ns), or `None` without openssl.
+fn openssl_speed() -> Option<(f64, f64)> {
+    let out = std::process::Command::new("openssl")
+        .args(["speed", "-seconds", "1", "ecdsap256"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    // "256 bits ecdsa (nistp256)   0.0000s   0.0001s  31971.9  11241.1"
+    let line = text.lines().find(|l| l.trim_start().starts_with("256 bits ecdsa (nistp256)"))?;
+    let nums: Vec<f64> = line.split_whitespace().filter_map(|w| w.parse::<f64>().ok()).collect();
+    let (sign_per_s, verify_per_s) = (nums.get(nums.len().checked_sub(2)?)?, nums.last()?);
+    Some((1e9 / sign_per_s, 1e9 / verify_per_s))
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// (25th, 75th) percentiles.
+fn quartiles(v: &mut [f64]) -> (f64, f64) {
+    v.sort_by(f64::total_cmp);
+    (v[v.len() / 4], v[(3 * v.len()) / 4])
+}
+
+fn main() {
+    let rounds: usize = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(15)
+        .max(3);
+
+    let key = SigningKey::from_pem(SEED_PEM).unwrap();
+    let vk = key.verifying_key();
+    let assertion = d1::assertion("MGW_ID", d1::Env::Production, "k1", NOW);
+    let policy = d1::validation("MGW_ID", d1::Env::Production, "k1", NOW);
+    let mut buf = [0u8; 1024];
+    let token = assertion.sign(&key, &mut buf).unwrap().to_string();
+    let (input, _) = token.rsplit_once('.').unwrap();
+    let input = input.as_bytes().to_vec();
+    let raw_sk = key.as_p256().clone();
+    let raw_vk = *vk.as_p256();
+    let raw_sig: p256::ecdsa::Signature = raw_sk.sign(&input);
+    let prepared = PreparedVerifyingKey::new(&vk);
+    // Warm the shared base-point table before timing anything.
+    let mut scratch = [0u8; 1024];
+    assert!(verify(&token, &prepared, &policy, &mut scratch).is_ok());
+
+    let names = ["raw_sign", "bk_sign", "raw_verify", "bk_verify", "bk_prepared"];
+    let mut ops: Vec<Box<dyn FnMut()>> = vec![
+        Box::new(|| {
+            let s: p256::ecdsa::Signature = raw_sk.sign(black_box(&input));
+            black_box(s);
+        }),
+        Box::new(|| {
+            let mut buf = [0u8; 1024];
+            black_box(assertion.sign(&key, &mut buf).unwrap().len());
+        }),
+        Box::new(|| {
+            black_box(raw_vk.verify(black_box(&input), &raw_sig).is_ok());
+        }),
+        Box::new(|| {
+            let mut scratch = [0u8; 1024];
+            black_box(verify(black_box(&token), &vk, &policy, &mut scratch).is_ok());
+        }),
+        Box::new(|| {
+            let mut scratch = [0u8; 1024];
+            black_box(verify(black_box(&token), &prepared, &policy, &mut scratch).is_ok());
+        }),
+    ];
+    let iters: Vec<u32> = ops.iter_mut().map(|f| calibrate(f.as_mut())).collect();
+
+    let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); names.len()];
+    let mut ossl: Vec<(f64, f64)> = Vec::with_capacity(rounds);
+    for round in 0..rounds {
+        for k in 0..ops.len() {
+            let i = (k + round) % ops.len();
+            times[i].push(time_batch(ops[i].as_mut(), iters[i]));
+        }
+        if let Some(o) = openssl_speed() {
+            ossl.push(o);
+        }
+        eprintln!("ratios: round {}/{rounds}", round + 1);
+    }
+
+    let per_round =
+        |a: usize, b: usize| -> Vec<f64> { times[a].iter().zip(&times[b]).map(|(x, y)| x / y).collect() };
+    let have_ossl = ossl.len() == rounds;
+    let row = |label: &str, mut r: Vec<f64>, target: &str| {
+        let m = median(&mut r);
+        let (lo, hi) = quartiles(&mut r);
+        println!("| {label} | {m:.3} | {lo:.3} – {hi:.3} | {target} |");
+    };
+    println!("| ratio (median of {rounds} interleaved rounds) | median | middle half | target |");
+    println!("|---|---:|---:|---|");
+    row("bearerkit sign / raw p256 sign", per_round(1, 0), "≤ 1.05");
+    row("bearerkit verify, plain key / raw p256 verify", per_round(3, 2), "≤ 1.05");
+    row("bearerkit verify, `PreparedVerifyingKey` / raw p256 verify", per_round(4, 2), "≤ 0.3");
+    if have_ossl {
+        let vs_ossl = |i: usize, pick: fn(&(f64, f64)) -> f64| -> Vec<f64> {
+            times[i].iter().zip(&ossl).map(|(t, o)| t / pick(o)).collect()
+        };
+        row("bearerkit verify, `PreparedVerifyingKey` / OpenSSL verify", vs_ossl(4, |o| o.1), "≤ 1");
+        row("raw p256 verify / OpenSSL verify", vs_ossl(2, |o| o.1), "");
+        row("raw p256 sign / OpenSSL sign", vs_ossl(0, |o| o.0), "");
+    }
+    println!();
+    println!("| operation (median of {rounds} rounds) | time per call |");
+    println!("|---|---:|");
+    let labels = [
+        "raw p256 0.14 sign",
+        "bearerkit sign (D1 assertion: JSON + base64url + ES256)",
+        "raw p256 0.14 verify",
+        "bearerkit verify, plain key (full D1 policy)",
+        "bearerkit verify, `PreparedVerifyingKey` (full D1 policy)",
+    ];
+    for (label, t) in labels.iter().zip(times.iter_mut()) {
+        println!("| {label} | {:.1} µs |", median(t) / 1000.0);
+    }
+    if have_ossl {
+        let mut s: Vec<f64> = ossl.iter().map(|o| o.0).collect();
+        let mut v: Vec<f64> = ossl.iter().map(|o| o.1).collect();
+        println!(
+            "| OpenSSL sign (`openssl speed -seconds 1 ecdsap256`) | {:.1} µs |",
+            median(&mut s) / 1000.0
+        );
+        println!("| OpenSSL verify (same) | {:.1} µs |", median(&mut v) / 1000.0);
+    }
+}
