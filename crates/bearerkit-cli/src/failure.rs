@@ -22,6 +22,18 @@ impl Failure {
         Self::Usage(message.into())
     }
 
+    /// The same failure, its message prefixed with `what` (say the flag and client) and,
+    /// for a key or certificate the core refused, the file.
+    pub(crate) fn context(self, what: &str, file: &std::path::Path) -> Self {
+        match self {
+            Self::Rejected(e) => {
+                Self::Failed { code: e.code(), message: format!("{what}: {}: {e}", file.display()) }
+            }
+            Self::Failed { code, message } => Self::Failed { code, message: format!("{what}: {message}") },
+            Self::Usage(message) => Self::Usage(format!("{what}: {message}")),
+        }
+    }
+
     pub(crate) fn code(&self) -> &'static str {
         match self {
             Self::Rejected(e) => e.code(),

@@ -2,6 +2,7 @@
 
 use crate::failure::Failure;
 use bearerkit::{SigningKey, VerifyingKey};
+use bearerkit_server::Secret;
 use std::path::Path;
 
 /// Read a text file; `-` is stdin.
@@ -14,6 +15,22 @@ pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
     }
     std::fs::read_to_string(path)
         .map_err(|e| Failure::failed("io_error", format!("cannot read {}: {e}", path.display())))
+}
+
+/// A secret (a client secret, a TLS private key) from a file: its text without the trailing
+/// line breaks (`\n`, `\r\n`). The text is only ever held as a [`Secret`] (redacted `Debug`,
+/// zeroed on drop) and no message quotes it. `-` is a file name here, not stdin.
+pub(crate) fn secret(path: &Path) -> Result<Secret, Failure> {
+    // `read_to_string`'s errors (including "not valid UTF-8") never quote the content.
+    let mut text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::failed("io_error", format!("cannot read {}: {e}", path.display())))?;
+    let len = text.trim_end_matches(['\n', '\r']).len();
+    text.truncate(len);
+    let secret = Secret::from(text);
+    if secret.expose().is_empty() {
+        return Err(Failure::failed("bad_config", format!("{} is empty", path.display())));
+    }
+    Ok(secret)
 }
 
 fn is_jwk(text: &str) -> bool {
@@ -51,6 +68,19 @@ impl CertificateFile {
     /// The PEM text, when the file is PEM.
     fn pem(&self) -> Option<&str> {
         std::str::from_utf8(&self.bytes).ok().filter(|text| text.contains("-----BEGIN"))
+    }
+
+    /// The certificate as PEM text (a DER file is encoded), after checking that it parses
+    /// and holds a P-256 key ([`public_key`](Self::public_key)'s errors).
+    pub(crate) fn checked_pem(&self) -> Result<String, Failure> {
+        use x509_cert::der::{Decode, EncodePem, pem::LineEnding};
+        self.public_key()?;
+        if let Some(text) = self.pem() {
+            return Ok(text.to_owned());
+        }
+        x509_cert::Certificate::from_der(&self.bytes)
+            .and_then(|cert| cert.to_pem(LineEnding::LF))
+            .map_err(|e| Failure::failed("bad_certificate", format!("{}: {e}", self.path.display())))
     }
 
     /// SHA-1 and SHA-256 fingerprints of the certificate (the core's parser).

@@ -13,6 +13,7 @@ mod failure;
 mod fetch;
 mod keyfile;
 mod serve;
+mod serve_flags;
 mod token;
 
 use clap::Parser;

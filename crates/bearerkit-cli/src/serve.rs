@@ -2,6 +2,7 @@
 
 use crate::cli::ServeArgs;
 use crate::failure::Failure;
+use crate::serve_flags::Flags;
 use bearerkit::SigningKey;
 use bearerkit_server::{BasicClient, D1Env, D1Issuer, Realm, RealmClient, RunningServer, ServerConfig};
 use serde_json::json;
@@ -13,12 +14,15 @@ fn server_failure(e: impl std::fmt::Display) -> Failure {
 }
 
 pub(crate) fn run(a: &ServeArgs, json_out: bool) -> Result<(), Failure> {
-    let mut config = match &a.config {
+    // Usage errors among the flags first, before any file is read.
+    let flags = Flags::check(a)?;
+    let config = match &a.config {
         Some(path) => {
             ServerConfig::from_file(path).map_err(|e| Failure::failed("bad_config", e.to_string()))?
         }
         None => ServerConfig::default(),
     };
+    let mut config = flags.apply(config, a.config.as_deref())?;
     let ip = a.bind.unwrap_or(match config.bind.ip() {
         IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
         other => other,
