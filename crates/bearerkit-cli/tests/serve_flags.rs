@@ -1,0 +1,506 @@
+//! `bearerkit serve` configured by flags (`--d1-key`, `--outbound-client`, `--realm-client`,
+//! `--realm-cert-client`, `--tls-cert`, ...), alone or on top of a TOML file, run as the built
+//! binary and exercised with `bearerkit sign` / `bearerkit token` over 127.0.0.1.
+#![allow(missing_docs, clippy::unwrap_used, clippy::panic, clippy::std_instead_of_core)]
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::ffi::OsString;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+fn bk() -> Command {
+    let mut c = Command::cargo_bin("bearerkit").unwrap();
+    // A command that should fail but starts a server instead must not hang the test.
+    c.timeout(Duration::from_secs(30));
+    c
+}
+
+/// A running `bearerkit serve`, killed on drop.
+struct Served {
+    child: Child,
+    url: String,
+    _stdout: BufReader<std::process::ChildStdout>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Start `bearerkit serve --port 0 ARGS...` and read the address from its banner.
+fn serve<I: IntoIterator<Item = S>, S: Into<OsString>>(args: I) -> Served {
+    let bin = assert_cmd::cargo::cargo_bin("bearerkit");
+    let mut child = std::process::Command::new(bin)
+        .args(["serve", "--port", "0"])
+        .args(args.into_iter().map(Into::into))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    stdout.read_line(&mut line).unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(url.starts_with("http://127.0.0.1:") || url.starts_with("https://127.0.0.1:"), "{line:?}");
+    Served { child, url, _stdout: stdout }
+}
+
+/// `flag value` as two arguments, the value being `prefix` followed by a path.
+fn flag(name: &str, prefix: &str, path: &Path) -> [OsString; 2] {
+    let mut value = OsString::from(prefix);
+    value.push(path);
+    [name.into(), value]
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn keygen(dir: &Path, name: &str, format: &str) -> PathBuf {
+    let path = dir.join(name);
+    bk().args(["keygen", "--format", format, "--out"]).arg(&path).assert().success();
+    path
+}
+
+fn pubkey(dir: &Path, key: &Path, name: &str, format: &str) -> PathBuf {
+    let out = bk().args(["pubkey", "--format", format, "--key"]).arg(key).assert().success();
+    write(dir, name, std::str::from_utf8(&out.get_output().stdout).unwrap())
+}
+
+/// A self-signed P-256 certificate for `Worldline-000021`: (PEM file, DER file, key file).
+fn certificate(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    use rcgen::{CertificateParams, DnType, KeyPair, PKCS_ECDSA_P256_SHA256};
+    let pair = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.distinguished_name.push(DnType::CommonName, "Worldline-000021");
+    let cert = params.self_signed(&pair).unwrap();
+    let der = dir.join("wl-cert.der");
+    std::fs::write(&der, cert.der()).unwrap();
+    (write(dir, "wl-cert.pem", &cert.pem()), der, write(dir, "wl-key.pem", &pair.serialize_pem()))
+}
+
+/// POST a form body over a plain TcpStream; the whole HTTP/1.1 response.
+fn post_form(url: &str, body: &str) -> String {
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').unwrap();
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        s,
+        "POST /{path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
+
+fn d1_token(url: &str, iss: &str, kid: &str, aud: &str, key: &Path) -> assert_cmd::assert::Assert {
+    bk().args(["token", "--flow", "d1", "--iss", iss, "--kid", kid, "--aud", aud, "--url", url, "--key"])
+        .arg(key)
+        .assert()
+}
+
+fn realm_url(server: &Served, realm: &str) -> String {
+    format!("{}/auth/realms/{realm}/protocol/openid-connect/token", server.url)
+}
+
+#[test]
+fn flags_alone_configure_every_flow() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    // Three keys of one issuer, registered as a private SEC1 PEM, an SPKI PEM and a public JWK.
+    let sec1 = keygen(p, "k1.pem", "sec1");
+    let pkcs8 = keygen(p, "k2.pem", "pkcs8");
+    let jwk = keygen(p, "k3.jwk", "jwk");
+    let spki = pubkey(p, &pkcs8, "k2-public.pem", "spki");
+    let public_jwk = pubkey(p, &jwk, "k3-public.jwk", "jwk");
+    let out_secret = write(p, "out-secret.txt", "s3cret-value\n");
+    // A file name with a colon: the FILE part comes last and may hold one.
+    let realm_secret = write(p, "wl:secret.txt", "password123\r\n");
+    let (cert_pem, cert_der, cert_key) = certificate(p);
+    let mut args: Vec<OsString> = Vec::new();
+    args.extend(flag("--d1-key", "MGW_T:stg:k1:", &sec1));
+    args.extend(flag("--d1-key", "MGW_T:stg:k2:", &spki));
+    args.extend(flag("--d1-key", "MGW_T:stg:k3:", &public_jwk));
+    args.extend(flag("--d1-key", "MGW_P:prd:p1:", &sec1));
+    args.extend(["--d1-scope".into(), "MGW_P:custom:read,custom:write".into()]);
+    args.extend(flag("--outbound-client", "out:", &out_secret));
+    args.extend(["--outbound-scopes".into(), "out:a,b".into()]);
+    args.extend(flag("--realm-client", "openbanking:Secret-Client:", &realm_secret));
+    args.extend(["--realm-scopes".into(), "openbanking:Secret-Client:VOP".into()]);
+    args.extend(flag("--realm-cert-client", "openbanking:Worldline-000021:", &cert_pem));
+    args.extend(["--realm-scopes".into(), "openbanking:Worldline-000021:VOP WERO".into()]);
+    args.extend(flag("--realm-cert-client", "other:Worldline-000021:", &cert_der));
+    let server = serve(args);
+    let d1_url = format!("{}/authz/v1/oauth2/token", server.url);
+
+    // (a) D1: an assertion made by `bearerkit sign --profile d1`, posted as the seed's form body.
+    let out = bk()
+        .args(["sign", "--profile", "d1", "--iss", "MGW_T", "--aud", "stg", "--kid", "k1", "--jti", "j-1"])
+        .arg("--key")
+        .arg(&sec1)
+        .assert()
+        .success();
+    let assertion = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let body = format!(
+        "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion={}",
+        assertion.trim()
+    );
+    let response = post_form(&d1_url, &body);
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("\"access_token\"") && response.contains("\"expires_in\":900"), "{response}");
+    assert!(response.contains("d1-api:account:full d1-api:consumer:read"), "{response}");
+    // The same assertion (and jti) again: replay refused.
+    let replayed = post_form(&d1_url, &body);
+    assert!(replayed.starts_with("HTTP/1.1 400") && replayed.contains("invalid_grant"), "{replayed}");
+    // The other keys of the issuer, by their private halves.
+    d1_token(&d1_url, "MGW_T", "k2", "stg", &pkcs8).success();
+    d1_token(&d1_url, "MGW_T", "k3", "stg", &jwk).success();
+    // A kid of the other issuer, or the wrong environment: refused.
+    d1_token(&d1_url, "MGW_T", "p1", "stg", &sec1).code(1).stderr(predicate::str::contains("invalid_grant"));
+    d1_token(&d1_url, "MGW_T", "k1", "prd", &sec1).code(1).stderr(predicate::str::contains("invalid_grant"));
+    // --d1-scope: the scope granted.
+    d1_token(&d1_url, "MGW_P", "p1", "prd", &sec1)
+        .success()
+        .stdout(predicate::str::contains("scope:        custom:read custom:write"));
+
+    // (b) Outbound client credentials, the secret read from the file (newline trimmed).
+    let out_url = format!("{}/oauth2/token", server.url);
+    let outbound = |secret: &str, scope: &str| {
+        bk().args(["token", "--flow", "client-credentials", "--client-id", "out", "--url", &out_url])
+            .args(["--scope", scope])
+            .env("BEARERKIT_CLIENT_SECRET", secret)
+            .assert()
+    };
+    outbound("s3cret-value", "a").success().stdout(predicate::str::contains("scope:        a"));
+    outbound("s3cret-value", "a b").success().stdout(predicate::str::contains("scope:        a b"));
+    outbound("s3cret-value", "c").code(1).stderr(predicate::str::contains("invalid_scope"));
+    outbound("s3cret-value\n", "a").code(1).stderr(predicate::str::contains("invalid_client"));
+
+    // (c) Keycloak realm clients: by secret, and by certificate (PEM in one realm, DER in another).
+    let openbanking = realm_url(&server, "openbanking");
+    bk().args(["token", "--flow", "client-credentials", "--secret-post", "--client-id", "Secret-Client"])
+        .args(["--scope", "VOP", "--url", &openbanking])
+        .env("BEARERKIT_CLIENT_SECRET", "password123")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("scope:        VOP"));
+    let by_cert = |url: &str, scope: Option<&str>| {
+        let mut c = bk();
+        c.args(["token", "--flow", "client-assertion", "--client-id", "Worldline-000021", "--url", url])
+            .arg("--kid-from-cert")
+            .arg(&cert_pem)
+            .arg("--key")
+            .arg(&cert_key);
+        if let Some(scope) = scope {
+            c.args(["--scope", scope]);
+        }
+        c.assert()
+    };
+    by_cert(&openbanking, Some("WERO")).success().stdout(predicate::str::contains("scope:        WERO"));
+    by_cert(&openbanking, Some("PAY")).code(1).stderr(predicate::str::contains("invalid_scope"));
+    by_cert(&realm_url(&server, "other"), None).success();
+    // The secret client has no certificate, and the realm "nope" was never mentioned.
+    bk().args(["token", "--flow", "client-assertion", "--client-id", "Secret-Client", "--url", &openbanking])
+        .arg("--kid-from-cert")
+        .arg(&cert_pem)
+        .arg("--key")
+        .arg(&cert_key)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("invalid_client"));
+    by_cert(&realm_url(&server, "nope"), None).code(1);
+}
+
+#[test]
+fn flags_add_to_a_config_file_and_duplicates_are_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    let file_key = keygen(p, "file.pem", "sec1");
+    let flag_key = keygen(p, "flag.pem", "sec1");
+    let public = std::fs::read_to_string(pubkey(p, &file_key, "file-public.pem", "spki")).unwrap();
+    let config = write(
+        p,
+        "server.toml",
+        &format!(
+            r#"
+[[d1_issuers]]
+issuer_id = "MGW_F"
+env = "stg"
+[[d1_issuers.keys]]
+kid = "k1"
+public_key = """
+{public}"""
+[[outbound_clients]]
+client_id = "file-out"
+secret = "file-secret-value"
+[[realms]]
+name = "openbanking"
+[[realms.clients]]
+client_id = "File-Client"
+secret = "file-password"
+"#
+        ),
+    );
+    let secret = write(p, "secret.txt", "flag-secret-value\n");
+    let with_config = |more: &[[OsString; 2]]| {
+        let mut args: Vec<OsString> = vec!["--config".into(), config.clone().into()];
+        args.extend(more.iter().flatten().cloned());
+        args
+    };
+    let server = serve(with_config(&[
+        flag("--d1-key", "MGW_F:stg:k2:", &flag_key),
+        flag("--outbound-client", "flag-out:", &secret),
+        flag("--realm-client", "openbanking:Flag-Client:", &secret),
+    ]));
+    let d1_url = format!("{}/authz/v1/oauth2/token", server.url);
+    d1_token(&d1_url, "MGW_F", "k1", "stg", &file_key).success();
+    d1_token(&d1_url, "MGW_F", "k2", "stg", &flag_key).success();
+    let out_url = format!("{}/oauth2/token", server.url);
+    let openbanking = realm_url(&server, "openbanking");
+    for (url, id, secret, post) in [
+        (&out_url, "file-out", "file-secret-value", false),
+        (&out_url, "flag-out", "flag-secret-value", false),
+        (&openbanking, "File-Client", "file-password", true),
+        (&openbanking, "Flag-Client", "flag-secret-value", true),
+    ] {
+        let mut c = bk();
+        c.args(["token", "--flow", "client-credentials", "--client-id", id, "--url", url])
+            .env("BEARERKIT_CLIENT_SECRET", secret);
+        if post {
+            c.arg("--secret-post");
+        }
+        c.assert().success();
+    }
+    drop(server);
+
+    // What the file already has: refused, exit 1 (bad_config), naming the flag; no secret shown.
+    let cases = [
+        (flag("--outbound-client", "file-out:", &secret), "--outbound-client: client id \"file-out\""),
+        (flag("--d1-key", "MGW_F:stg:k1:", &flag_key), "--d1-key: key id \"k1\" of issuer \"MGW_F\""),
+        (flag("--d1-key", "MGW_F:prd:k9:", &flag_key), "issuer \"MGW_F\" is stg in the configuration file"),
+        (flag("--realm-client", "openbanking:File-Client:", &secret), "client \"File-Client\""),
+    ];
+    for (args, message) in cases {
+        let out = bk()
+            .arg("serve")
+            .args(with_config(&[args]))
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(message))
+            .stderr(predicate::str::contains("(bad_config)"));
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(!stderr.contains("secret-value") && !stderr.contains("file-password"), "{stderr}");
+    }
+}
+
+#[test]
+fn help_documents_every_flag_with_an_example() {
+    let out = bk().args(["serve", "--help"]).assert().success();
+    let help = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    for example in [
+        "--d1-key MGW_ID:prd:k1:d1-public.pem",
+        "--d1-scope MGW_ID:d1-api:account:full,d1-api:consumer:read",
+        "--outbound-client d1-outbound:outbound-secret.txt",
+        "--outbound-scopes d1-outbound:issuer-api:cards",
+        "--realm-client example-realm:Worldline-000021:wl-secret.txt",
+        "--realm-cert-client example-realm:Worldline-000021:wl-cert.pem",
+        "--realm-scopes example-realm:Worldline-000021:VOP,WERO",
+        "--tls-cert server-chain.pem --tls-key server-key.pem",
+        "--client-ca client-ca.pem",
+        "secrets are never taken on the command line",
+    ] {
+        assert!(help.contains(example), "{example}\n{help}");
+    }
+}
+
+#[test]
+fn malformed_flag_values_are_usage_errors() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--d1-key", "MGW:stg:k1"], "--d1-key <ISSUER:ENV:KID:FILE>"),
+        (&["--d1-key", "MGW:dev:k1:key.pem"], "ENV must be stg or prd"),
+        (&["--d1-key", ":stg:k1:key.pem"], "ISSUER is empty"),
+        (&["--d1-scope", "MGW"], "--d1-scope"),
+        (&["--outbound-client", "out"], "--outbound-client <ID:SECRET_FILE>"),
+        (&["--outbound-client", "out:"], "SECRET_FILE is empty"),
+        (&["--outbound-scopes", "out:a\"b"], "--outbound-scopes"),
+        (&["--realm-client", "bad/realm:id:secret.txt"], "REALM must match"),
+        (&["--realm-cert-client", "realm:id"], "--realm-cert-client <REALM:ID:CERT_FILE>"),
+        (&["--realm-scopes", "realm:id:"], "--realm-scopes"),
+        (&["--tls-cert", "cert.pem"], "--tls-key"),
+        (&["--client-ca", "ca.pem"], "--tls-cert"),
+        // Consistent each alone, not together (checked before any file is read).
+        (&["--d1-key", "MGW:stg:k1:a.pem", "--d1-key", "MGW:prd:k2:b.pem"], "two environments"),
+        (&["--d1-key", "MGW:stg:k1:a.pem", "--d1-key", "MGW:stg:k1:b.pem"], "\"k1\" of issuer \"MGW\""),
+        (&["--d1-scope", "MGW:a"], "--d1-scope: no --d1-key defines issuer \"MGW\""),
+        (&["--outbound-client", "out:a.txt", "--outbound-client", "out:b.txt"], "given twice"),
+        (&["--outbound-scopes", "out:a"], "--outbound-scopes: no --outbound-client defines \"out\""),
+        (&["--realm-client", "r:c:a.txt", "--realm-client", "r:c:b.txt"], "--realm-client: client \"c\""),
+        (&["--realm-scopes", "r:c:VOP"], "--realm-scopes: no --realm-client"),
+    ];
+    for (args, message) in cases {
+        bk().arg("serve")
+            .args(*args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(*message))
+            .stderr(predicate::str::contains("(io_error)").not());
+    }
+}
+
+#[test]
+fn unreadable_files_and_bad_keys_exit_1_with_their_code() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    let missing = p.join("missing.txt");
+    let garbage = write(p, "garbage.pem", "not a key\n");
+    let empty = write(p, "empty.txt", "\n");
+    let secret = write(p, "secret.txt", "hunter2-secret-value\n");
+    let p384 = p.join("p384.pem");
+    let st = std::process::Command::new("openssl")
+        .args(["ecparam", "-name", "secp384r1", "-genkey", "-noout", "-out"])
+        .arg(&p384)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let cases = [
+        (flag("--outbound-client", "out:", &missing), "--outbound-client out: cannot read", "(io_error)"),
+        (flag("--realm-client", "r:c:", &missing), "--realm-client r:c: cannot read", "(io_error)"),
+        (flag("--outbound-client", "out:", &empty), "empty.txt is empty", "(bad_config)"),
+        (flag("--d1-key", "MGW:stg:k1:", &missing), "--d1-key MGW:k1: cannot read", "(io_error)"),
+        (flag("--d1-key", "MGW:stg:k1:", &garbage), "--d1-key MGW:k1:", "(bad_pem)"),
+        (flag("--d1-key", "MGW:stg:k1:", &p384), "--d1-key MGW:k1:", "(wrong_curve)"),
+        (flag("--realm-cert-client", "r:c:", &secret), "--realm-cert-client r:c:", "(bad_der)"),
+        (flag("--realm-cert-client", "r:c:", &p384), "--realm-cert-client r:c:", "(bad_pem)"),
+        (flag("--realm-cert-client", "r:c:", &missing), "--realm-cert-client r:c: cannot read", "(io_error)"),
+    ];
+    for (args, message, code) in cases {
+        let out = bk()
+            .arg("serve")
+            .args(args)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(message))
+            .stderr(predicate::str::contains(code));
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(!stderr.contains("hunter2"), "{stderr}");
+    }
+    // --json: the same code in the JSON error.
+    bk().args(["--json", "serve"])
+        .args(flag("--outbound-client", "out:", &missing))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("\"code\":\"io_error\""));
+    // A missing TLS file.
+    bk().arg("serve")
+        .args(flag("--tls-cert", "", &missing))
+        .args(flag("--tls-key", "", &missing))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--tls-cert: cannot read"))
+        .stderr(predicate::str::contains("(io_error)"));
+}
+
+/// A CA, a server leaf for 127.0.0.1 and a client leaf (rcgen), written as PEM files.
+struct Pki {
+    ca: PathBuf,
+    server_cert: PathBuf,
+    server_key: PathBuf,
+    client_cert: PathBuf,
+    client_key: PathBuf,
+}
+
+fn pki(dir: &Path) -> Pki {
+    use rcgen::{
+        BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
+        KeyUsagePurpose, PKCS_ECDSA_P256_SHA256,
+    };
+    let key = || KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name.push(DnType::CommonName, "bearerkit test CA");
+    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::DigitalSignature];
+    let ca = CertifiedIssuer::self_signed(ca, key()).unwrap();
+    let server_key = key();
+    let mut server = CertificateParams::new(vec!["127.0.0.1".to_owned()]).unwrap();
+    server.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let server = server.signed_by(&server_key, &ca).unwrap();
+    let client_key = key();
+    let mut client = CertificateParams::new(Vec::<String>::new()).unwrap();
+    client.distinguished_name.push(DnType::CommonName, "client");
+    client.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    let client = client.signed_by(&client_key, &ca).unwrap();
+    Pki {
+        ca: write(dir, "ca.pem", &ca.pem()),
+        server_cert: write(dir, "server.pem", &server.pem()),
+        server_key: write(dir, "server-key.pem", &server_key.serialize_pem()),
+        client_cert: write(dir, "client.pem", &client.pem()),
+        client_key: write(dir, "client-key.pem", &client_key.serialize_pem()),
+    }
+}
+
+#[test]
+fn tls_flags_serve_https_and_mutual_tls() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    let pki = pki(p);
+    let secret = write(p, "secret.txt", "s3cret-value\n");
+    let mut args: Vec<OsString> = Vec::new();
+    args.extend(flag("--tls-cert", "", &pki.server_cert));
+    args.extend(flag("--tls-key", "", &pki.server_key));
+    args.extend(flag("--outbound-client", "out:", &secret));
+    let token = |url: &str, client_cert: bool| {
+        let mut c = bk();
+        c.args(["token", "--flow", "client-credentials", "--client-id", "out", "--url", url])
+            .env("BEARERKIT_CLIENT_SECRET", "s3cret-value")
+            .arg("--ca")
+            .arg(&pki.ca);
+        if client_cert {
+            c.arg("--cert").arg(&pki.client_cert).arg("--cert-key").arg(&pki.client_key);
+        }
+        c.assert()
+    };
+    let https = serve(args.clone());
+    assert!(https.url.starts_with("https://127.0.0.1:"), "{}", https.url);
+    token(&format!("{}/oauth2/token", https.url), false).success();
+    drop(https);
+    // --client-ca: mutual TLS, a client certificate is required.
+    args.extend(flag("--client-ca", "", &pki.ca));
+    let mtls = serve(args);
+    let url = format!("{}/oauth2/token", mtls.url);
+    token(&url, true).success();
+    token(&url, false).code(1).stderr(predicate::str::contains("(transport)"));
+    drop(mtls);
+    // A key that is not the certificate's: refused before serving.
+    bk().arg("serve")
+        .args(flag("--tls-cert", "", &pki.server_cert))
+        .args(flag("--tls-key", "", &pki.client_key))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--tls-cert / --tls-key / --client-ca"))
+        .stderr(predicate::str::contains("(bad_config)"));
+    // A file with [tls] already: the flags do not replace it.
+    let toml = format!(
+        "[tls]\ncertificate_chain = \"\"\"\n{}\"\"\"\nprivate_key = \"\"\"\n{}\"\"\"\n",
+        std::fs::read_to_string(&pki.server_cert).unwrap(),
+        std::fs::read_to_string(&pki.server_key).unwrap()
+    );
+    let config = write(p, "tls.toml", &toml);
+    bk().arg("serve")
+        .args(flag("--config", "", &config))
+        .args(flag("--tls-cert", "", &pki.server_cert))
+        .args(flag("--tls-key", "", &pki.server_key))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("[tls] is already in the configuration file"));
+}
