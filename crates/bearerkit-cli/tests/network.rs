@@ -192,58 +192,23 @@ fn serve_refuses_a_bad_config() {
     bk().args(["serve", "--config"]).arg(d.path().join("missing.toml")).assert().code(1);
 }
 
-/// A CA, a server leaf for 127.0.0.1 and a client leaf (rcgen), written as PEM files.
-struct Pki {
-    ca: std::path::PathBuf,
-    client_cert: std::path::PathBuf,
-    client_key: std::path::PathBuf,
-    server_pem: String,
-    server_key_pem: String,
-    ca_pem: String,
-    client_pem: String,
-}
-
-fn pki(dir: &std::path::Path) -> Pki {
-    use rcgen::{
-        BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
-        KeyUsagePurpose, PKCS_ECDSA_P256_SHA256,
-    };
-    let key = || KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap();
-    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.distinguished_name.push(DnType::CommonName, "bearerkit test CA");
-    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::DigitalSignature];
-    let ca = CertifiedIssuer::self_signed(ca, key()).unwrap();
-    let server_key = key();
-    let mut server = CertificateParams::new(vec!["127.0.0.1".to_owned()]).unwrap();
-    server.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    let server = server.signed_by(&server_key, &ca).unwrap();
-    let client_key = key();
-    let mut client = CertificateParams::new(Vec::<String>::new()).unwrap();
-    client.distinguished_name.push(DnType::CommonName, "Worldline-000021");
-    client.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
-    let client = client.signed_by(&client_key, &ca).unwrap();
-    let p = Pki {
-        ca: dir.join("ca.pem"),
-        client_cert: dir.join("client.pem"),
-        client_key: dir.join("client-key.pem"),
-        server_pem: server.pem(),
-        server_key_pem: server_key.serialize_pem(),
-        ca_pem: ca.pem(),
-        client_pem: client.pem(),
-    };
-    std::fs::write(&p.ca, &p.ca_pem).unwrap();
-    std::fs::write(&p.client_cert, &p.client_pem).unwrap();
-    std::fs::write(&p.client_key, client_key.serialize_pem()).unwrap();
-    p
-}
-
 #[test]
 fn token_over_mutual_tls_with_a_client_assertion() {
     let d = tempfile::tempdir().unwrap();
-    let p = pki(d.path());
+    // A test PKI; the client's certificate and key, and the CA, as files for the CLI.
+    let p = bearerkit_testkit::Pki::new();
+    let file = |name: &str, pem: &str| {
+        let path = d.path().join(name);
+        std::fs::write(&path, pem).unwrap();
+        path
+    };
+    let (ca, client_cert, client_key) = (
+        file("ca.pem", &p.ca_pem),
+        file("client.pem", &p.client_cert_pem),
+        file("client-key.pem", &p.client_key_pem),
+    );
     // The mTLS client certificate also signs the client assertion (kid = its SHA-1 fingerprint).
-    let kid = bearerkit::CertificateThumbprints::from_pem(&p.client_pem, &mut vec![0u8; 4096])
+    let kid = bearerkit::CertificateThumbprints::from_pem(&p.client_cert_pem, &mut vec![0u8; 4096])
         .unwrap()
         .sha1_hex()
         .to_string();
@@ -251,7 +216,7 @@ fn token_over_mutual_tls_with_a_client_assertion() {
     let toml = [
         "bind = \"127.0.0.1:0\"".to_owned(),
         "[tls]".to_owned(),
-        format!("certificate_chain = \"\"\"\n{}\"\"\"", p.server_pem),
+        format!("certificate_chain = \"\"\"\n{}\"\"\"", p.server_cert_pem),
         format!("private_key = \"\"\"\n{}\"\"\"", p.server_key_pem),
         format!("client_ca = \"\"\"\n{}\"\"\"", p.ca_pem),
         "[[realms]]".to_owned(),
@@ -259,7 +224,7 @@ fn token_over_mutual_tls_with_a_client_assertion() {
         "[[realms.clients]]".to_owned(),
         "client_id = \"Worldline-000021\"".to_owned(),
         "scopes = [\"VOP\", \"WERO\"]".to_owned(),
-        format!("certificate = \"\"\"\n{}\"\"\"", p.client_pem),
+        format!("certificate = \"\"\"\n{}\"\"\"", p.client_cert_pem),
     ];
     std::fs::write(&config, toml.join("\n")).unwrap();
     let server = serve(&config);
@@ -269,11 +234,11 @@ fn token_over_mutual_tls_with_a_client_assertion() {
         let mut c = bk();
         c.args(["token", "--flow", "client-assertion", "--client-id", "Worldline-000021", "--scope", "VOP"])
             .args(["--kid", &kid, "--url", &url, "--key"])
-            .arg(&p.client_key)
+            .arg(&client_key)
             .arg("--ca")
-            .arg(&p.ca);
+            .arg(&ca);
         if with_cert {
-            c.arg("--cert").arg(&p.client_cert).arg("--cert-key").arg(&p.client_key);
+            c.arg("--cert").arg(&client_cert).arg("--cert-key").arg(&client_key);
         }
         c.timeout(std::time::Duration::from_secs(30)).assert()
     };
@@ -293,22 +258,19 @@ fn token_requests(server: &Served) -> u64 {
 
 #[test]
 fn token_client_assertion_with_kid_from_cert() {
-    use rcgen::{CertificateParams, DnType, KeyPair, PKCS_ECDSA_P256_SHA256};
     let d = tempfile::tempdir().unwrap();
+    // Two self-signed certificates for the client id, as PEM, DER and key files.
     let self_signed = |name: &str| {
-        let pair = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap();
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        params.distinguished_name.push(DnType::CommonName, "Worldline-000021");
-        let cert = params.self_signed(&pair).unwrap();
+        let c = bearerkit_testkit::SelfSigned::new("Worldline-000021");
         let (pem, der, key) = (
             d.path().join(format!("{name}.pem")),
             d.path().join(format!("{name}.der")),
             d.path().join(format!("{name}-key.pem")),
         );
-        std::fs::write(&pem, cert.pem()).unwrap();
-        std::fs::write(&der, cert.der()).unwrap();
-        std::fs::write(&key, pair.serialize_pem()).unwrap();
-        (cert.pem(), pem, der, key)
+        std::fs::write(&pem, &c.cert_pem).unwrap();
+        std::fs::write(&der, &c.cert_der).unwrap();
+        std::fs::write(&key, &c.key_pem).unwrap();
+        (c.cert_pem, pem, der, key)
     };
     let (client_pem, cert, cert_der, key) = self_signed("client");
     let (_, other_cert, _, other_key) = self_signed("other");

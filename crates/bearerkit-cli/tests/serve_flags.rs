@@ -77,14 +77,10 @@ fn pubkey(dir: &Path, key: &Path, name: &str, format: &str) -> PathBuf {
 
 /// A self-signed P-256 certificate for `Worldline-000021`: (PEM file, DER file, key file).
 fn certificate(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
-    use rcgen::{CertificateParams, DnType, KeyPair, PKCS_ECDSA_P256_SHA256};
-    let pair = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap();
-    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    params.distinguished_name.push(DnType::CommonName, "Worldline-000021");
-    let cert = params.self_signed(&pair).unwrap();
+    let cert = bearerkit_testkit::SelfSigned::new("Worldline-000021");
     let der = dir.join("wl-cert.der");
-    std::fs::write(&der, cert.der()).unwrap();
-    (write(dir, "wl-cert.pem", &cert.pem()), der, write(dir, "wl-key.pem", &pair.serialize_pem()))
+    std::fs::write(&der, &cert.cert_der).unwrap();
+    (write(dir, "wl-cert.pem", &cert.cert_pem), der, write(dir, "wl-key.pem", &cert.key_pem))
 }
 
 /// POST a form body over a plain TcpStream; the whole HTTP/1.1 response.
@@ -411,7 +407,7 @@ fn unreadable_files_and_bad_keys_exit_1_with_their_code() {
         .stderr(predicate::str::contains("(io_error)"));
 }
 
-/// A CA, a server leaf for 127.0.0.1 and a client leaf (rcgen), written as PEM files.
+/// A test PKI (a CA, a server leaf for 127.0.0.1, a client leaf), written as PEM files.
 struct Pki {
     ca: PathBuf,
     server_cert: PathBuf,
@@ -421,31 +417,13 @@ struct Pki {
 }
 
 fn pki(dir: &Path) -> Pki {
-    use rcgen::{
-        BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
-        KeyUsagePurpose, PKCS_ECDSA_P256_SHA256,
-    };
-    let key = || KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap();
-    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.distinguished_name.push(DnType::CommonName, "bearerkit test CA");
-    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::DigitalSignature];
-    let ca = CertifiedIssuer::self_signed(ca, key()).unwrap();
-    let server_key = key();
-    let mut server = CertificateParams::new(vec!["127.0.0.1".to_owned()]).unwrap();
-    server.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    let server = server.signed_by(&server_key, &ca).unwrap();
-    let client_key = key();
-    let mut client = CertificateParams::new(Vec::<String>::new()).unwrap();
-    client.distinguished_name.push(DnType::CommonName, "client");
-    client.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
-    let client = client.signed_by(&client_key, &ca).unwrap();
+    let pki = bearerkit_testkit::Pki::new();
     Pki {
-        ca: write(dir, "ca.pem", &ca.pem()),
-        server_cert: write(dir, "server.pem", &server.pem()),
-        server_key: write(dir, "server-key.pem", &server_key.serialize_pem()),
-        client_cert: write(dir, "client.pem", &client.pem()),
-        client_key: write(dir, "client-key.pem", &client_key.serialize_pem()),
+        ca: write(dir, "ca.pem", &pki.ca_pem),
+        server_cert: write(dir, "server.pem", &pki.server_cert_pem),
+        server_key: write(dir, "server-key.pem", &pki.server_key_pem),
+        client_cert: write(dir, "client.pem", &pki.client_cert_pem),
+        client_key: write(dir, "client-key.pem", &pki.client_key_pem),
     }
 }
 

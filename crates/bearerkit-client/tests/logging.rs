@@ -120,7 +120,7 @@ fn clients(
     let secret = |s: &'static str| if good { s } else { WRONG_SECRET };
     let key = |k: SigningKey| if good { k } else { stranger.clone() };
     let pkj = PrivateKeyJwt::new(KC_JWT_CLIENT, key(SigningKey::from_pem(&f.cert.key_pem).unwrap()))
-        .kid_from_certificate_pem(&f.cert.pem)
+        .kid_from_certificate_pem(&f.cert.cert_pem)
         .unwrap()
         // Through the relay the URL differs from the one the server expects as `aud`.
         .audience(f.server.keycloak_token_url(REALM));

@@ -6,7 +6,7 @@ use bearerkit_server::RunningServer;
 struct Server {
     runtime: tokio::runtime::Runtime,
     server: Option<RunningServer>,
-    fixture_cert: Cert,
+    fixture_cert: SelfSigned,
 }
 
 impl Drop for Server {
@@ -19,7 +19,7 @@ impl Drop for Server {
 
 fn server() -> Server {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-    let cert = make_cert("client");
+    let cert = SelfSigned::new("client");
     let server = runtime.block_on(bearerkit_server::spawn(config(&cert))).unwrap();
     Server { runtime, server: Some(server), fixture_cert: cert }
 }
@@ -56,7 +56,7 @@ fn blocking_api_works_from_synchronous_code() {
     .build_blocking()
     .unwrap();
     assert_eq!(bad.token().unwrap_err().code(), "invalid_client");
-    assert!(!s.fixture_cert.pem.is_empty());
+    assert!(!s.fixture_cert.cert_pem.is_empty());
 }
 
 // Multi-threaded, so that the server keeps running on the other worker while this one waits.

@@ -4,6 +4,7 @@ use bearerkit::SigningKey;
 use bearerkit::profile::d1;
 use bearerkit_client::{ClientAuth, D1Grant, PrivateKeyJwt, RetryPolicy, TokenClient, TokenClientBuilder};
 use bearerkit_server::{BasicClient, D1Env, D1Issuer, Realm, RealmClient, RunningServer, ServerConfig};
+pub(crate) use bearerkit_testkit::SelfSigned;
 use core::time::Duration;
 
 pub(crate) const ISSUER: &str = "MGW_ID";
@@ -19,23 +20,9 @@ pub(crate) fn d1_key() -> SigningKey {
     SigningKey::from_bytes(&[7u8; 32]).unwrap()
 }
 
-/// A self-signed P-256 certificate (rcgen) and its key: the Worldline client's.
-pub(crate) struct Cert {
-    pub(crate) pem: String,
-    pub(crate) key_pem: String,
-}
-
-pub(crate) fn make_cert(cn: &str) -> Cert {
-    let pair = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
-    let mut params = rcgen::CertificateParams::new(vec![format!("{cn}.example")]).unwrap();
-    params.distinguished_name.push(rcgen::DnType::CommonName, cn);
-    let cert = params.self_signed(&pair).unwrap();
-    Cert { pem: cert.pem(), key_pem: pair.serialize_pem() }
-}
-
 /// The test server's configuration: a D1 issuer, an outbound client, a realm with a
 /// secret client and a certificate client; JSON bodies accepted everywhere.
-pub(crate) fn config(cert: &Cert) -> ServerConfig {
+pub(crate) fn config(cert: &SelfSigned) -> ServerConfig {
     ServerConfig::default()
         .with_test_endpoints(true)
         .with_json_bodies(true)
@@ -47,14 +34,16 @@ pub(crate) fn config(cert: &Cert) -> ServerConfig {
             Realm::new(REALM)
                 .client(RealmClient::new(KC_SECRET_CLIENT).secret(KC_SECRET).scopes(["VOP", "WERO"]))
                 .client(
-                    RealmClient::new(KC_JWT_CLIENT).certificate(cert.pem.clone()).scopes(["VOP", "WERO"]),
+                    RealmClient::new(KC_JWT_CLIENT)
+                        .certificate(cert.cert_pem.clone())
+                        .scopes(["VOP", "WERO"]),
                 ),
         )
 }
 
 pub(crate) struct Fixture {
     pub(crate) server: RunningServer,
-    pub(crate) cert: Cert,
+    pub(crate) cert: SelfSigned,
 }
 
 pub(crate) async fn start() -> Fixture {
@@ -62,7 +51,7 @@ pub(crate) async fn start() -> Fixture {
 }
 
 pub(crate) async fn start_with(edit: impl FnOnce(ServerConfig) -> ServerConfig) -> Fixture {
-    let cert = make_cert("client");
+    let cert = SelfSigned::new("client");
     let server = bearerkit_server::spawn(edit(config(&cert))).await.unwrap();
     assert!(server.local_addr().ip().is_loopback());
     Fixture { server, cert }
@@ -104,7 +93,8 @@ impl Fixture {
 
     pub(crate) fn kc_private_key_jwt(&self) -> TokenClientBuilder {
         let key = SigningKey::from_pem(&self.cert.key_pem).unwrap();
-        let auth = PrivateKeyJwt::new(KC_JWT_CLIENT, key).kid_from_certificate_pem(&self.cert.pem).unwrap();
+        let auth =
+            PrivateKeyJwt::new(KC_JWT_CLIENT, key).kid_from_certificate_pem(&self.cert.cert_pem).unwrap();
         TokenClient::builder(self.server.keycloak_token_url(REALM), auth).retry(quick_retries())
     }
 }

@@ -3,6 +3,7 @@
 use bearerkit::profile::{client_assertion, d1};
 use bearerkit::{Assertion, SigningKey};
 use bearerkit_server::{BasicClient, D1Env, D1Issuer, Realm, RealmClient, RunningServer, ServerConfig};
+pub(crate) use bearerkit_testkit::SelfSigned;
 use core::sync::atomic::{AtomicU64, Ordering};
 use serde_json::Value;
 
@@ -39,24 +40,6 @@ pub(crate) fn stranger_key() -> SigningKey {
     SigningKey::from_bytes(&[11u8; 32]).unwrap()
 }
 
-/// A self-signed P-256 certificate (rcgen) and its key.
-pub(crate) struct Cert {
-    pub(crate) pem: String,
-    pub(crate) key: SigningKey,
-    pub(crate) fingerprint: String,
-}
-
-pub(crate) fn make_cert(cn: &str) -> Cert {
-    let pair = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
-    let mut params = rcgen::CertificateParams::new(vec![format!("{cn}.example")]).unwrap();
-    params.distinguished_name.push(rcgen::DnType::CommonName, cn);
-    let cert = params.self_signed(&pair).unwrap();
-    let key = SigningKey::from_pem(&pair.serialize_pem()).unwrap();
-    let fingerprint =
-        bearerkit::CertificateThumbprints::from_der(cert.der()).unwrap().sha1_hex().as_str().to_owned();
-    Cert { pem: cert.pem(), key, fingerprint }
-}
-
 /// Install the ring provider for rustls (reqwest is built with `rustls-no-provider`).
 pub(crate) fn init() {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -69,7 +52,7 @@ pub(crate) fn http() -> reqwest::Client {
 
 /// The standard configuration: one D1 issuer with two keys, three outbound clients, a
 /// realm with a secret client, a certificate client and a client without the grant.
-pub(crate) fn config(cert: &Cert) -> ServerConfig {
+pub(crate) fn config(cert: &SelfSigned) -> ServerConfig {
     let jwk = d1_key_jwk().verifying_key().to_jwk_string();
     ServerConfig::default()
         .with_test_endpoints(true)
@@ -90,7 +73,7 @@ pub(crate) fn config(cert: &Cert) -> ServerConfig {
                 .client(RealmClient::new(KC_SECRET_CLIENT).secret(KC_SECRET).scopes(["VOP", "WERO"]))
                 .client(
                     RealmClient::new(KC_JWT_CLIENT)
-                        .certificate(cert.pem.clone())
+                        .certificate(cert.cert_pem.clone())
                         .scopes(["VOP", "WERO", "IDEAL"]),
                 )
                 .client(RealmClient {
@@ -103,7 +86,7 @@ pub(crate) fn config(cert: &Cert) -> ServerConfig {
 pub(crate) struct Fixture {
     pub(crate) server: RunningServer,
     pub(crate) http: reqwest::Client,
-    pub(crate) cert: Cert,
+    pub(crate) cert: SelfSigned,
 }
 
 pub(crate) async fn start() -> Fixture {
@@ -111,7 +94,7 @@ pub(crate) async fn start() -> Fixture {
 }
 
 pub(crate) async fn start_with(edit: impl FnOnce(ServerConfig) -> ServerConfig) -> Fixture {
-    let cert = make_cert("client");
+    let cert = SelfSigned::new("client");
     let server = bearerkit_server::spawn(edit(config(&cert))).await.unwrap();
     assert!(server.local_addr().ip().is_loopback());
     Fixture { server, http: http(), cert }
@@ -151,9 +134,9 @@ pub(crate) fn client_assertion_with<'c>(
     edit: impl FnOnce(Assertion<'c>) -> Assertion<'c>,
 ) -> String {
     let (jti, aud, kid) =
-        (leak(jti()), leak(f.server.keycloak_token_url(REALM)), leak(f.cert.fingerprint.clone()));
+        (leak(jti()), leak(f.server.keycloak_token_url(REALM)), leak(f.cert.sha1_fingerprint.clone()));
     let a = client_assertion::assertion(KC_JWT_CLIENT, aud, jti, now()).key_id(kid);
-    edit(a).sign_to_string(&f.cert.key).unwrap()
+    edit(a).sign_to_string(&f.cert.signing_key).unwrap()
 }
 
 pub(crate) fn client_assertion(f: &Fixture) -> String {

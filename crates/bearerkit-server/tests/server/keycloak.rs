@@ -173,8 +173,8 @@ async fn invalid_client_is_400() {
     let aud = f.server.keycloak_token_url(REALM);
     let jti = jti();
     let a = bearerkit::profile::client_assertion::assertion(KC_SECRET_CLIENT, &aud, &jti, now())
-        .key_id(&f.cert.fingerprint)
-        .sign_to_string(&f.cert.key)
+        .key_id(&f.cert.sha1_fingerprint)
+        .sign_to_string(&f.cert.signing_key)
         .unwrap();
     assert_error(post(&f, &jwt_form(&a, "VOP")).await, 400, "invalid_client").await;
 }
@@ -233,22 +233,22 @@ async fn replayed_jti_is_refused() {
 async fn assertion_rules() {
     let f = start().await;
     let n = now();
-    let lower = f.cert.fingerprint.to_ascii_lowercase();
+    let lower = f.cert.sha1_fingerprint.to_ascii_lowercase();
     assertion_rejected(&f, &client_assertion_with(&f, |a| a.key_id(&lower)), "kid_mismatch").await;
-    let other = make_cert("other");
-    assertion_rejected(&f, &client_assertion_with(&f, |a| a.key_id(&other.fingerprint)), "kid_mismatch")
+    let other = SelfSigned::new("other");
+    assertion_rejected(&f, &client_assertion_with(&f, |a| a.key_id(&other.sha1_fingerprint)), "kid_mismatch")
         .await;
     // The right kid, another key.
     let aud = f.server.keycloak_token_url(REALM);
     let (j1, j2) = (jti(), jti());
     let forged = bearerkit::profile::client_assertion::assertion(KC_JWT_CLIENT, &aud, &j1, n)
-        .key_id(&f.cert.fingerprint)
-        .sign_to_string(&other.key)
+        .key_id(&f.cert.sha1_fingerprint)
+        .sign_to_string(&other.signing_key)
         .unwrap();
     assertion_rejected(&f, &forged, "bad_signature").await;
     // No kid.
     let no_kid = bearerkit::profile::client_assertion::assertion(KC_JWT_CLIENT, &aud, &j2, n)
-        .sign_to_string(&f.cert.key)
+        .sign_to_string(&f.cert.signing_key)
         .unwrap();
     assertion_rejected(&f, &no_kid, "missing_kid").await;
     assertion_rejected(

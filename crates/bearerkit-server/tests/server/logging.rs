@@ -169,12 +169,12 @@ async fn secrets_assertions_and_tokens_never_reach_the_logs() {
     assert_eq!(status, 200, "{body}");
     secrets.add_token("Keycloak access token (assertion)", &body);
     assert_error(post_kc_owned(&f, &assertion_form(&ca)).await, 400, "invalid_client").await;
-    let other = make_cert("other");
+    let other = SelfSigned::new("other");
     let ca_forged = {
         let (aud, jti) = (f.server.keycloak_token_url(REALM), jti());
         bearerkit::profile::client_assertion::assertion(KC_JWT_CLIENT, &aud, &jti, now())
-            .key_id(&f.cert.fingerprint)
-            .sign_to_string(&other.key)
+            .key_id(&f.cert.sha1_fingerprint)
+            .sign_to_string(&other.signing_key)
             .unwrap()
     };
     secrets.add_jws("forged client assertion", &ca_forged);

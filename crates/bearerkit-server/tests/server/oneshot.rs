@@ -7,7 +7,7 @@ use bearerkit_server::{AppState, app};
 use tower::ServiceExt;
 
 fn state() -> AppState {
-    AppState::new(&config(&make_cert("oneshot")), "http://localhost").unwrap()
+    AppState::new(&config(&SelfSigned::new("oneshot")), "http://localhost").unwrap()
 }
 
 async fn body_json(r: axum::response::Response) -> serde_json::Value {
@@ -74,13 +74,13 @@ async fn error_mapping() {
 
 #[tokio::test]
 async fn keycloak_audience_uses_the_given_base_url() {
-    let cert = make_cert("aud");
+    let cert = SelfSigned::new("aud");
     let state = AppState::new(&config(&cert), "http://auth.test").unwrap();
     let jti = jti();
     let aud = "http://auth.test/auth/realms/example-realm/protocol/openid-connect/token";
     let a = bearerkit::profile::client_assertion::assertion(KC_JWT_CLIENT, aud, &jti, now())
-        .key_id(&cert.fingerprint)
-        .sign_to_string(&cert.key)
+        .key_id(&cert.sha1_fingerprint)
+        .sign_to_string(&cert.signing_key)
         .unwrap();
     let body = format!(
         "grant_type=client_credentials&scope=VOP&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion={a}"

@@ -2,56 +2,23 @@
 
 use crate::common::*;
 use bearerkit_server::{ServerConfig, TlsConfig};
-
-struct Pki {
-    ca_pem: String,
-    server_pem: String,
-    server_key_pem: String,
-    client_identity_pem: String,
-}
-
-fn pki() -> Pki {
-    use rcgen::{
-        BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
-        KeyUsagePurpose, PKCS_ECDSA_P256_SHA256,
-    };
-    let key = || KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap();
-    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.distinguished_name.push(DnType::CommonName, "test CA");
-    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::DigitalSignature];
-    let ca = CertifiedIssuer::self_signed(ca, key()).unwrap();
-    let server_key = key();
-    let mut server = CertificateParams::new(vec!["127.0.0.1".to_owned()]).unwrap();
-    server.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    let server = server.signed_by(&server_key, &ca).unwrap();
-    let client_key = key();
-    let mut client = CertificateParams::new(Vec::<String>::new()).unwrap();
-    client.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
-    let client = client.signed_by(&client_key, &ca).unwrap();
-    Pki {
-        ca_pem: ca.pem(),
-        server_pem: server.pem(),
-        server_key_pem: server_key.serialize_pem(),
-        client_identity_pem: format!("{}\n{}", client.pem(), client_key.serialize_pem()),
-    }
-}
+use bearerkit_testkit::Pki;
 
 fn https_client(pki: &Pki, identity: bool) -> reqwest::Client {
     init();
     let ca = reqwest::Certificate::from_pem(pki.ca_pem.as_bytes()).unwrap();
     let mut b = reqwest::Client::builder().no_proxy().tls_certs_only([ca]);
     if identity {
-        b = b.identity(reqwest::Identity::from_pem(pki.client_identity_pem.as_bytes()).unwrap());
+        b = b.identity(reqwest::Identity::from_pem(pki.client_identity_pem().as_bytes()).unwrap());
     }
     b.build().unwrap()
 }
 
 #[tokio::test]
 async fn https_and_mutual_tls() {
-    let pki = pki();
+    let pki = Pki::new();
     // HTTPS without client authentication.
-    let tls = TlsConfig::new(pki.server_pem.clone(), pki.server_key_pem.clone());
+    let tls = TlsConfig::new(pki.server_cert_pem.clone(), pki.server_key_pem.clone());
     let f = start_with(|c| c.with_tls(tls)).await;
     assert!(f.server.base_url().starts_with("https://127.0.0.1:"));
     let r = https_client(&pki, false)
@@ -62,7 +29,7 @@ async fn https_and_mutual_tls() {
         .unwrap();
     assert_eq!(r.status(), 200);
     // Mutual TLS: a client certificate from the CA is required.
-    let tls = TlsConfig::new(pki.server_pem.clone(), pki.server_key_pem.clone())
+    let tls = TlsConfig::new(pki.server_cert_pem.clone(), pki.server_key_pem.clone())
         .require_client_certificates(pki.ca_pem.clone());
     let f = start_with(|c| c.with_tls(tls)).await;
     let r = https_client(&pki, true)
@@ -85,10 +52,10 @@ async fn https_and_mutual_tls() {
 
 #[test]
 fn tls_config_from_toml_and_refusals() {
-    let pki = pki();
+    let pki = Pki::new();
     let toml = format!(
         "[tls]\ncertificate_chain = '''\n{}'''\nprivate_key = '''\n{}'''\nclient_ca = '''\n{}'''\n",
-        pki.server_pem, pki.server_key_pem, pki.ca_pem
+        pki.server_cert_pem, pki.server_key_pem, pki.ca_pem
     );
     let config = ServerConfig::from_toml_str(&toml).unwrap();
     assert!(config.tls.is_some());
@@ -96,7 +63,8 @@ fn tls_config_from_toml_and_refusals() {
     let bad = ServerConfig::default().with_tls(TlsConfig::new("nope", "nope"));
     assert!(bad.validate().unwrap_err().to_string().contains("tls"));
     let bad = ServerConfig::default().with_tls(
-        TlsConfig::new(pki.server_pem.clone(), pki.server_key_pem.clone()).require_client_certificates("x"),
+        TlsConfig::new(pki.server_cert_pem.clone(), pki.server_key_pem.clone())
+            .require_client_certificates("x"),
     );
     assert!(bad.validate().is_err());
 }
