@@ -10,6 +10,15 @@
 //! drives async tasks (inside `#[tokio::main]` or an `async fn`) that stalls every other task
 //! of that thread: use the async client there ([`as_async`](TokenClient::as_async), sharing
 //! the same cache). A fresh cached token is returned without waiting on anything.
+//!
+//! If the token endpoint itself is served by tasks of the blocked thread (an in-process test
+//! server on a current-thread runtime, say), nobody can answer: the request then fails with
+//! `timeout` at the client's deadline (`RetryPolicy::max_elapsed`, 30 s by default) instead of
+//! returning a token. Run such a server on a runtime of its own, or use the async client.
+//!
+//! The blocking and the async handle share one HTTP connection pool. A pooled connection
+//! belongs to the runtime that opened it, so after that runtime ends a reused connection can
+//! fail once; the client's retries take care of it (one extra attempt).
 
 use crate::{Error, Token, TokenResponse};
 use core::fmt;
@@ -41,8 +50,8 @@ impl Runtime {
             // The receiver only goes away with the caller; nothing to do then.
             let _ = tx.send(future.await);
         });
-        rx.recv()
-            .map_err(|_| Error::config("tokio runtime: the token request task ended without an answer"))?
+        // The task only ends without sending if it panicked, which no input should cause.
+        rx.recv().map_err(|_| Error::transport("the token request task stopped without an answer"))?
     }
 }
 

@@ -284,6 +284,8 @@ impl<'a, C: Serialize> Assertion<'a, C> {
                 Error::BadJson => Error::ClaimsNotObject,
                 other => other,
             })?;
+        } else {
+            debug_assert!(json::validate_object(out).is_ok(), "registered claims serialize to valid JSON");
         }
         Ok(out)
     }

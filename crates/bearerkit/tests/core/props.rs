@@ -11,24 +11,46 @@ proptest! {
         // Any text, control characters and non-BMP characters included: the registered claims
         // are written without a second validation pass, so their escaping must be right.
         iss in any_text(40).prop_filter("non-empty", |s| !s.is_empty()),
-        sub in "[a-zA-Z0-9_-]{1,40}",
-        aud in proptest::collection::vec("[a-z:/.]{1,20}", 1..4),
+        sub in any_text(40),
+        aud in proptest::collection::vec(any_text(20), 1..4),
         life in 1u64..900,
-        jti in proptest::option::of("[0-9a-f]{8,32}"),
+        jti in proptest::option::of(any_text(32)),
+        kid in any_text(20),
+        typ in "[A-Za-z0-9/+.-]{1,30}",
         seed in any::<[u8; 32]>(),
     ) {
         let Ok(key) = SigningKey::from_bytes(&seed) else { return Ok(()) };
         let auds: Vec<&str> = aud.iter().map(String::as_str).collect();
-        let mut a = Assertion::new().issuer(&iss).subject(&sub).audiences(&auds).issued_at(NOW).expires_in(life);
+        let mut a = Assertion::new()
+            .issuer(&iss)
+            .subject(&sub)
+            .audiences(&auds)
+            .issued_at(NOW)
+            .expires_in(life)
+            .key_id(&kid)
+            .typ(&typ);
         if let Some(j) = &jti { a = a.jwt_id(j); }
         let mut buf = vec![0u8; 2048];
         let token = a.sign(&key, &mut buf).unwrap().to_string();
-        let policy = Validation::new(NOW).issuer(&iss).subject(&sub).audience(auds[auds.len() - 1]).max_lifetime(900);
+        let typs = [typ.as_str()];
+        let policy = Validation::new(NOW)
+            .issuer(&iss)
+            .subject(&sub)
+            .audience(auds[auds.len() - 1])
+            .max_lifetime(900)
+            .kid(&kid)
+            .typ(&typs);
         let mut s = vec![0u8; token.len()];
         let v = verify(&token, &key.verifying_key(), &policy, &mut s).unwrap();
         prop_assert!(v.claims().iss().unwrap().eq_str(&iss));
+        prop_assert!(v.claims().sub().unwrap().eq_str(&sub));
+        prop_assert!(v.header().kid().unwrap().eq_str(&kid));
         prop_assert_eq!(v.claims().exp(), Some(NOW + life));
-        prop_assert_eq!(v.claims().jti().map(|j| j.to_string()), jti);
+        match (&jti, v.claims().jti()) {
+            (Some(want), Some(got)) => prop_assert!(got.eq_str(want)),
+            (None, None) => {}
+            (want, got) => prop_assert!(false, "jti {:?} came back as {:?}", want, got.map(|g| g.to_string())),
+        }
     }
 
     #[test]
