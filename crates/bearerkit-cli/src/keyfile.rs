@@ -4,6 +4,7 @@ use crate::failure::Failure;
 use bearerkit::{SigningKey, VerifyingKey};
 use bearerkit_server::Secret;
 use std::path::Path;
+use zeroize::Zeroizing;
 
 /// Read a text file; `-` is stdin.
 pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
@@ -17,16 +18,47 @@ pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
         .map_err(|e| Failure::failed("io_error", format!("cannot read {}: {e}", path.display())))
 }
 
+/// Room reserved for a key read from stdin, so that the buffer is not reallocated (leaving
+/// an unzeroed copy behind) for any key file of a sensible size.
+const STDIN_KEY_CAPACITY: usize = 16 * 1024;
+
+/// Read a file that may hold a private key (a signing key, a client secret, a TLS key) into
+/// a buffer zeroed on drop; `-` is stdin when `stdin` is true, a file name otherwise.
+///
+/// The buffer is sized before reading (the file's length, or [`STDIN_KEY_CAPACITY`]), so
+/// reading does not normally reallocate it and leave a copy behind. The errors (including
+/// "not valid UTF-8") never quote the content.
+fn read_sensitive(path: &Path, stdin: bool) -> Result<Zeroizing<String>, Failure> {
+    use std::io::Read as _;
+    let mut text = Zeroizing::new(String::new());
+    if stdin && path.as_os_str() == "-" {
+        text.reserve(STDIN_KEY_CAPACITY);
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Failure::failed("io_error", format!("cannot read stdin: {e}")))?;
+        return Ok(text);
+    }
+    let cannot =
+        |e: std::io::Error| Failure::failed("io_error", format!("cannot read {}: {e}", path.display()));
+    let mut file = std::fs::File::open(path).map_err(cannot)?;
+    let len = file.metadata().map_err(cannot)?.len();
+    // One byte more than the length, so that reading up to the end needs no growth.
+    text.reserve(usize::try_from(len).unwrap_or(0).saturating_add(1));
+    file.read_to_string(&mut text).map_err(cannot)?;
+    Ok(text)
+}
+
 /// A secret (a client secret, a TLS private key) from a file: its text without the trailing
-/// line breaks (`\n`, `\r\n`). The text is only ever held as a [`Secret`] (redacted `Debug`,
-/// zeroed on drop) and no message quotes it. `-` is a file name here, not stdin.
+/// line breaks (`\n`, `\r\n`). The text is read into a buffer zeroed on drop, then held as
+/// a [`Secret`] (redacted `Debug`, zeroed on drop), and no message quotes it. `-` is a file
+/// name here, not stdin.
 pub(crate) fn secret(path: &Path) -> Result<Secret, Failure> {
-    // `read_to_string`'s errors (including "not valid UTF-8") never quote the content.
-    let mut text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::failed("io_error", format!("cannot read {}: {e}", path.display())))?;
+    let mut text = read_sensitive(path, false)?;
     let len = text.trim_end_matches(['\n', '\r']).len();
     text.truncate(len);
-    let secret = Secret::from(text);
+    // Moved, not copied: the `Secret` takes the buffer over (`String`'s zeroing covers its
+    // whole capacity, the truncated line break included).
+    let secret = Secret::from(core::mem::take(&mut *text));
     if secret.expose().is_empty() {
         return Err(Failure::failed("bad_config", format!("{} is empty", path.display())));
     }
@@ -37,16 +69,19 @@ fn is_jwk(text: &str) -> bool {
     text.trim_start().starts_with('{')
 }
 
-/// A private key from PEM (SEC1 or PKCS#8) or a private JWK.
+/// A private key from PEM (SEC1 or PKCS#8) or a private JWK; `-` is stdin. The text is held
+/// in a buffer zeroed on drop (the parsed key zeroes its scalar too).
 pub(crate) fn signing_key(path: &Path) -> Result<SigningKey, Failure> {
-    let text = read_text(path)?;
+    let text = read_sensitive(path, true)?;
     let key = if is_jwk(&text) { SigningKey::from_jwk(&text) } else { SigningKey::from_pem(&text) };
     key.map_err(Failure::Rejected)
 }
 
-/// A public key from PEM (SPKI, or the public half of SEC1 / PKCS#8) or a JWK (public or private).
+/// A public key from PEM (SPKI, or the public half of SEC1 / PKCS#8) or a JWK (public or
+/// private); `-` is stdin. The file may be a private key, so its text is held in a buffer
+/// zeroed on drop, and only the public half is returned.
 pub(crate) fn verifying_key(path: &Path) -> Result<VerifyingKey, Failure> {
-    let text = read_text(path)?;
+    let text = read_sensitive(path, true)?;
     let key = if is_jwk(&text) { VerifyingKey::from_jwk(&text) } else { VerifyingKey::from_pem(&text) };
     key.map_err(Failure::Rejected)
 }

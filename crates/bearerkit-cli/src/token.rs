@@ -92,7 +92,9 @@ pub(crate) fn run(a: &TokenArgs, json_out: bool) -> Result<(), Failure> {
         builder = builder.correlation_id(id.as_str());
     }
     if let (Some(cert), Some(key)) = (&a.cert, &a.cert_key) {
-        builder = builder.identity_pem(&read(cert)?, &read(key)?);
+        // The private key of the client certificate, in a buffer zeroed on drop.
+        let key = zeroize::Zeroizing::new(read(key)?);
+        builder = builder.identity_pem(&read(cert)?, &key);
     }
     for ca in &a.ca {
         builder = builder.root_certificate_pem(&read(ca)?);
