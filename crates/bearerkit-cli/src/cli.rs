@@ -153,11 +153,14 @@ pub(crate) struct TokenArgs {
 const SERVE_AFTER_HELP: &str = "\
 Flags and --config: the client and key flags add to the file. A D1 issuer or realm the file
 already has gets the flags' keys or clients; a client id, a kid (of the same issuer) or [tls]
-that the file already has is refused (exit 1, bad_config). Within the flags, a key or client
-given twice, or scopes for a client no flag defines, is a usage error (exit 2).
+that the file already has is refused (exit 1, bad_config), and so are --d1-scope and the realm
+lifetime flags for an issuer or realm the file has (set those in the file). Within the flags, a
+key, client or setting given twice, or scopes or lifetimes for a client or realm no flag
+defines, is a usage error (exit 2).
 
 Secrets are never taken on the command line (they would show in `ps`): --outbound-client,
---realm-client and --tls-key name files, read once at start.
+--realm-client and --tls-key name files, read once at start. Every FILE is a file: `-` is
+refused (exit 2), stdin is not read.
 
 Example, without a file:
   bearerkit serve --port 8080 \\
@@ -171,7 +174,7 @@ Exit codes: 0 stopped with Ctrl-C; 1 bad file, key or configuration (the stable 
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
     /// Configuration file (TOML); see crates/bearerkit-server/examples/server.toml.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE", value_parser = serve_flags::file())]
     pub(crate) config: Option<PathBuf>,
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long)]
@@ -180,7 +183,7 @@ pub(crate) struct ServeArgs {
     #[arg(long)]
     pub(crate) bind: Option<std::net::IpAddr>,
     /// Lifetime of issued D1 and outbound access tokens, seconds, 1 to 31536000 (one year;
-    /// overrides the file).
+    /// overrides the file). A realm's tokens: --realm-token-lifetime.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=bearerkit_server::MAX_LIFETIME_SECS))]
     pub(crate) token_lifetime: Option<u64>,
     /// Serve the fault-injection endpoints `/_test/faults` and `/_test/stats` (tests only).
@@ -203,7 +206,7 @@ pub(crate) struct ServeArgs {
     /// Scope granted to a --d1-key issuer: ISSUER:SCOPE[,SCOPE...] (default `d1-api:account:full
     /// d1-api:consumer:read`).
     ///
-    /// Scopes are separated by commas or spaces and may contain ':'. Example:
+    /// Once per issuer. Scopes are separated by commas or spaces and may contain ':'. Example:
     /// --d1-scope MGW_ID:d1-api:account:full,d1-api:consumer:read
     #[arg(
         long = "d1-scope",
@@ -270,20 +273,63 @@ pub(crate) struct ServeArgs {
         help_heading = "Clients and keys (add to --config)"
     )]
     pub(crate) realm_scopes: Vec<serve_flags::RealmScopesArg>,
+    /// Lifetime of the access tokens a realm issues: REALM:SECS, 1 to 31536000 (default 300).
+    ///
+    /// Once per realm, for a realm of --realm-client or --realm-cert-client; for a realm the
+    /// --config file has, set `token_lifetime_secs` there (the flag is refused, bad_config).
+    /// Example: --realm-token-lifetime example-realm:120
+    #[arg(
+        long = "realm-token-lifetime",
+        value_name = "REALM:SECS",
+        value_parser = serve_flags::realm_lifetime,
+        help_heading = "Clients and keys (add to --config)"
+    )]
+    pub(crate) realm_token_lifetimes: Vec<serve_flags::RealmLifetimeArg>,
+    /// Longest client assertion a realm accepts (`exp` − `iat`, and `exp` − now): REALM:SECS,
+    /// 1 to 31536000 (default 3600).
+    ///
+    /// Once per realm, for a realm of --realm-client or --realm-cert-client; for a realm the
+    /// --config file has, set `assertion_max_lifetime_secs` there (the flag is refused,
+    /// bad_config). Example: --realm-assertion-max-lifetime example-realm:300
+    #[arg(
+        long = "realm-assertion-max-lifetime",
+        value_name = "REALM:SECS",
+        value_parser = serve_flags::realm_lifetime,
+        help_heading = "Clients and keys (add to --config)"
+    )]
+    pub(crate) realm_assertion_max_lifetimes: Vec<serve_flags::RealmLifetimeArg>,
 
     /// Serve HTTPS with this certificate chain (PEM, leaf first), as `[tls] certificate_chain`.
     ///
     /// Needs --tls-key. The leaf must be CA-issued for the address clients connect to. Example:
     /// --tls-cert server-chain.pem --tls-key server-key.pem
-    #[arg(long, value_name = "FILE", requires = "tls_key", help_heading = "TLS")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        value_parser = serve_flags::file(),
+        requires = "tls_key",
+        help_heading = "TLS"
+    )]
     pub(crate) tls_cert: Option<PathBuf>,
     /// The private key of --tls-cert (PEM: PKCS#8, SEC1 or PKCS#1), as `[tls] private_key`.
-    #[arg(long, value_name = "FILE", requires = "tls_cert", help_heading = "TLS")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        value_parser = serve_flags::file(),
+        requires = "tls_cert",
+        help_heading = "TLS"
+    )]
     pub(crate) tls_key: Option<PathBuf>,
     /// Require client certificates issued by these CAs (PEM): mutual TLS, as `[tls] client_ca`.
     ///
     /// Needs --tls-cert and --tls-key. Example: --client-ca client-ca.pem
-    #[arg(long, value_name = "FILE", requires = "tls_cert", help_heading = "TLS")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        value_parser = serve_flags::file(),
+        requires = "tls_cert",
+        help_heading = "TLS"
+    )]
     pub(crate) client_ca: Option<PathBuf>,
 }
 

@@ -3,22 +3,34 @@
 //!
 //! Three stages, each with its own kind of failure:
 //!
-//! 1. clap parses each value ([`d1_key`], [`client_file`], ...): a malformed one is a usage
+//! 1. clap parses each value ([`d1_key`], [`client_file`], [`file`], ...): a malformed one,
+//!    a lifetime out of range, or `-` as a file (stdin is not read by `serve`) is a usage
 //!    error (exit 2) naming the flag.
-//! 2. [`Flags::check`] puts the values together: a client or key given twice, an issuer
-//!    given two environments, scopes for a client no flag defines are usage errors too.
+//! 2. [`Flags::check`] puts the values together: a client, key or setting given twice, an
+//!    issuer given two environments, scopes for a client or lifetimes for a realm no flag
+//!    defines are usage errors too.
 //! 3. [`Flags::apply`] reads the files (secrets, keys, certificates; exit 1 with `io_error`,
 //!    `bad_pem`, `wrong_curve`, ...) and adds everything to the configuration read from
-//!    `--config`; a client id or `kid` the file already has is `bad_config` (exit 1).
+//!    `--config`; a client id or `kid` the file already has, or a scope or lifetime for an
+//!    issuer or realm the file has, is `bad_config` (exit 1).
 //!
-//! Secrets are only ever held as [`Secret`] (redacted `Debug`, zeroed on drop) and never
-//! reach a message: the arguments carry file paths, never secrets.
+//! The arguments carry file paths, never secrets or keys, and no message quotes a file's
+//! content. Client secrets and the TLS private key are read into a buffer zeroed on drop and
+//! then held as [`Secret`] (redacted `Debug`, zeroed on drop). A `--d1-key` file may be a
+//! private key: its text is read into a buffer zeroed on drop, the core's parsed key zeroes
+//! its scalar, and only the public half (SPKI PEM) is kept in the configuration.
 
 use crate::cli::ServeArgs;
 use crate::failure::Failure;
 use crate::keyfile;
-use bearerkit_server::{BasicClient, D1Env, D1Issuer, D1Key, Realm, RealmClient, ServerConfig, TlsConfig};
+use bearerkit_server::{
+    BasicClient, D1Env, D1Issuer, D1Key, MAX_LIFETIME_SECS, Realm, RealmClient, ServerConfig, TlsConfig,
+};
 use std::path::{Path, PathBuf};
+
+/// Why `-` is refused as a file: `serve` reads no file from stdin (one stdin could not feed
+/// several flags, and the secret files never could).
+const NO_STDIN: &str = "stdin is not supported for serve flags; give a file";
 
 /// `--d1-key ISSUER:ENV:KID:FILE`.
 #[derive(Clone, Debug)]
@@ -27,6 +39,8 @@ pub(crate) struct D1KeyArg {
     env: D1Env,
     kid: String,
     file: PathBuf,
+    /// `ISSUER:ENV:KID` as given (`ENV` spelt as on the command line), for messages.
+    given: String,
 }
 
 /// `--d1-scope ISSUER:SCOPE[,SCOPE...]`.
@@ -64,6 +78,13 @@ pub(crate) struct RealmScopesArg {
     realm: String,
     id: String,
     scopes: Vec<String>,
+}
+
+/// `--realm-token-lifetime REALM:SECS` and `--realm-assertion-max-lifetime REALM:SECS`.
+#[derive(Clone, Debug)]
+pub(crate) struct RealmLifetimeArg {
+    realm: String,
+    secs: u64,
 }
 
 /// Split `value` at the first `N - 1` colons (so the last part, a file or a scope list, may
@@ -104,6 +125,19 @@ fn scopes(list: &str) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
+/// The FILE part of a value: any path but `-`.
+fn file_part(file: &str) -> Result<PathBuf, String> {
+    if file == "-" { Err(NO_STDIN.into()) } else { Ok(file.into()) }
+}
+
+/// clap value parser of the flags that are a file alone (`--config`, `--tls-cert`,
+/// `--tls-key`, `--client-ca`): any path (UTF-8 or not) but `-`.
+pub(crate) fn file() -> impl clap::builder::TypedValueParser<Value = PathBuf> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PathBufValueParser::new()
+        .try_map(|path: PathBuf| if path.as_os_str() == "-" { Err(NO_STDIN) } else { Ok(path) })
+}
+
 /// A realm name, the `{realm}` path segment: `[A-Za-z0-9._-]+`.
 fn realm_name(name: &str) -> Result<String, String> {
     if name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-')) {
@@ -115,13 +149,14 @@ fn realm_name(name: &str) -> Result<String, String> {
 
 /// clap value parser of `--d1-key`.
 pub(crate) fn d1_key(value: &str) -> Result<D1KeyArg, String> {
-    let [issuer, env, kid, file] = parts(value, ["ISSUER", "ENV", "KID", "FILE"])?;
-    let env = match env {
+    let [issuer, env_given, kid, file] = parts(value, ["ISSUER", "ENV", "KID", "FILE"])?;
+    let env = match env_given {
         "stg" | "staging" => D1Env::Stg,
         "prd" | "production" => D1Env::Prd,
         _ => return Err("expected ISSUER:ENV:KID:FILE (ENV must be stg or prd)".into()),
     };
-    Ok(D1KeyArg { issuer: issuer.to_owned(), env, kid: kid.to_owned(), file: file.into() })
+    let given = value[..issuer.len() + 1 + env_given.len() + 1 + kid.len()].to_owned();
+    Ok(D1KeyArg { issuer: issuer.to_owned(), env, kid: kid.to_owned(), file: file_part(file)?, given })
 }
 
 /// clap value parser of `--d1-scope`.
@@ -133,7 +168,7 @@ pub(crate) fn d1_scope(value: &str) -> Result<D1ScopeArg, String> {
 /// clap value parser of `--outbound-client`.
 pub(crate) fn client_file(value: &str) -> Result<ClientFileArg, String> {
     let [id, file] = parts(value, ["ID", "SECRET_FILE"])?;
-    Ok(ClientFileArg { id: id.to_owned(), file: file.into() })
+    Ok(ClientFileArg { id: id.to_owned(), file: file_part(file)? })
 }
 
 /// clap value parser of `--outbound-scopes`.
@@ -145,13 +180,13 @@ pub(crate) fn client_scopes(value: &str) -> Result<ClientScopesArg, String> {
 /// clap value parser of `--realm-client`.
 pub(crate) fn realm_secret_file(value: &str) -> Result<RealmFileArg, String> {
     let [realm, id, file] = parts(value, ["REALM", "ID", "SECRET_FILE"])?;
-    Ok(RealmFileArg { realm: realm_name(realm)?, id: id.to_owned(), file: file.into() })
+    Ok(RealmFileArg { realm: realm_name(realm)?, id: id.to_owned(), file: file_part(file)? })
 }
 
 /// clap value parser of `--realm-cert-client`.
 pub(crate) fn realm_cert_file(value: &str) -> Result<RealmFileArg, String> {
     let [realm, id, file] = parts(value, ["REALM", "ID", "CERT_FILE"])?;
-    Ok(RealmFileArg { realm: realm_name(realm)?, id: id.to_owned(), file: file.into() })
+    Ok(RealmFileArg { realm: realm_name(realm)?, id: id.to_owned(), file: file_part(file)? })
 }
 
 /// clap value parser of `--realm-scopes`.
@@ -160,13 +195,26 @@ pub(crate) fn realm_scopes(value: &str) -> Result<RealmScopesArg, String> {
     Ok(RealmScopesArg { realm: realm_name(realm)?, id: id.to_owned(), scopes: scopes(list)? })
 }
 
+/// clap value parser of `--realm-token-lifetime` and `--realm-assertion-max-lifetime`: SECS
+/// within the bounds of the TOML's `token_lifetime_secs` / `assertion_max_lifetime_secs`.
+pub(crate) fn realm_lifetime(value: &str) -> Result<RealmLifetimeArg, String> {
+    let [realm, secs] = parts(value, ["REALM", "SECS"])?;
+    let out_of_range = || format!("SECS must be 1 to {MAX_LIFETIME_SECS} (one year)");
+    let secs = match secs.parse::<u64>() {
+        Ok(secs @ 1..=MAX_LIFETIME_SECS) => secs,
+        Ok(_) => return Err(out_of_range()),
+        Err(_) if !secs.is_empty() && secs.bytes().all(|b| b.is_ascii_digit()) => return Err(out_of_range()),
+        Err(_) => return Err("expected REALM:SECS (SECS a whole number of seconds)".into()),
+    };
+    Ok(RealmLifetimeArg { realm: realm_name(realm)?, secs })
+}
+
 /// A D1 issuer as the flags give it.
 #[derive(Debug)]
 struct IssuerFlags {
     id: String,
     env: D1Env,
-    /// `(kid, key file)`.
-    keys: Vec<(String, PathBuf)>,
+    keys: Vec<D1KeyArg>,
     scopes: Option<Vec<String>>,
 }
 
@@ -189,6 +237,8 @@ struct RealmClientFlags {
 struct RealmFlags {
     name: String,
     clients: Vec<RealmClientFlags>,
+    token_lifetime: Option<u64>,
+    assertion_max_lifetime: Option<u64>,
 }
 
 #[derive(Debug)]
@@ -211,8 +261,9 @@ impl Flags {
     /// Put the flags together, without reading any file.
     ///
     /// # Errors
-    /// A usage error (exit 2) naming the flag for a key, client or scope setting given
-    /// twice, an issuer given two environments, or scopes for a client no flag defines.
+    /// A usage error (exit 2) naming the flag for a key, client, scope or lifetime setting
+    /// given twice, an issuer given two environments, scopes for a client or lifetimes for a
+    /// realm no flag defines.
     pub(crate) fn check(a: &ServeArgs) -> Result<Self, Failure> {
         let mut flags = Self::default();
         for k in &a.d1_keys {
@@ -237,13 +288,13 @@ impl Flags {
                     k.env.audience()
                 )));
             }
-            if issuer.keys.iter().any(|(kid, _)| *kid == k.kid) {
+            if issuer.keys.iter().any(|key| key.kid == k.kid) {
                 return Err(Failure::usage(format!(
                     "--d1-key: key id {:?} of issuer {:?} is given twice",
                     k.kid, k.issuer
                 )));
             }
-            issuer.keys.push((k.kid.clone(), k.file.clone()));
+            issuer.keys.push(k.clone());
         }
         for s in &a.d1_scopes {
             let Some(issuer) = flags.issuers.iter_mut().find(|i| i.id == s.issuer) else {
@@ -310,6 +361,26 @@ impl Flags {
             };
             extend_unique(&mut client.scopes, &s.scopes);
         }
+        for (list, flag, assertion) in [
+            (&a.realm_token_lifetimes, "--realm-token-lifetime", false),
+            (&a.realm_assertion_max_lifetimes, "--realm-assertion-max-lifetime", true),
+        ] {
+            for l in list {
+                let Some(realm) = flags.realms.iter_mut().find(|r| r.name == l.realm) else {
+                    return Err(Failure::usage(format!(
+                        "{flag}: no --realm-client or --realm-cert-client defines realm {:?} (set a \
+                         configuration file realm's lifetimes in the file)",
+                        l.realm
+                    )));
+                };
+                let slot =
+                    if assertion { &mut realm.assertion_max_lifetime } else { &mut realm.token_lifetime };
+                if slot.is_some() {
+                    return Err(Failure::usage(format!("{flag}: realm {:?} is given twice", l.realm)));
+                }
+                *slot = Some(l.secs);
+            }
+        }
         if let (Some(cert), Some(key)) = (&a.tls_cert, &a.tls_key) {
             flags.tls =
                 Some(TlsFlags { cert: cert.clone(), key: key.clone(), client_ca: a.client_ca.clone() });
@@ -322,7 +393,12 @@ impl Flags {
         let r = match self.realms.iter().position(|r| r.name == realm) {
             Some(i) => i,
             None => {
-                self.realms.push(RealmFlags { name: realm.to_owned(), clients: Vec::new() });
+                self.realms.push(RealmFlags {
+                    name: realm.to_owned(),
+                    clients: Vec::new(),
+                    token_lifetime: None,
+                    assertion_max_lifetime: None,
+                });
                 self.realms.len() - 1
             }
         };
@@ -348,7 +424,8 @@ impl Flags {
     /// # Errors
     /// `io_error` for a file that cannot be read; the core's code (`bad_pem`, `bad_jwk`,
     /// `wrong_curve`, ...) for a key or certificate it refuses; `bad_config` for an empty
-    /// secret, unusable TLS files, or a client id, `kid` or `[tls]` the file already has.
+    /// secret, unusable TLS files, a client id, `kid` or `[tls]` the file already has, or a
+    /// scope or lifetime for an issuer or realm of the file.
     pub(crate) fn apply(
         &self,
         mut config: ServerConfig,
@@ -360,10 +437,10 @@ impl Flags {
         };
         for flags in &self.issuers {
             let mut keys = Vec::with_capacity(flags.keys.len());
-            for (kid, file) in &flags.keys {
-                let context = format!("--d1-key {}:{kid}", flags.id);
-                let key = keyfile::verifying_key(file).map_err(|e| e.context(&context, file))?;
-                keys.push((kid, key.to_spki_pem_string()));
+            for k in &flags.keys {
+                let context = format!("--d1-key {}", k.given);
+                let key = keyfile::verifying_key(&k.file).map_err(|e| e.context(&context, &k.file))?;
+                keys.push((&k.kid, key.to_spki_pem_string()));
             }
             match config.d1_issuers.iter_mut().find(|i| i.issuer_id == flags.id) {
                 Some(issuer) => {
@@ -414,9 +491,26 @@ impl Flags {
         }
         for realm_flags in &self.realms {
             let index = match config.realms.iter().position(|r| r.name == realm_flags.name) {
-                Some(i) => i,
+                Some(i) => {
+                    for (flag, set) in [
+                        ("--realm-token-lifetime", realm_flags.token_lifetime),
+                        ("--realm-assertion-max-lifetime", realm_flags.assertion_max_lifetime),
+                    ] {
+                        if set.is_some() {
+                            return Err(in_file(format!("{flag}: realm {:?}", realm_flags.name)));
+                        }
+                    }
+                    i
+                }
                 None => {
-                    config = config.with_realm(Realm::new(&realm_flags.name));
+                    let mut realm = Realm::new(&realm_flags.name);
+                    if let Some(secs) = realm_flags.token_lifetime {
+                        realm = realm.token_lifetime(secs);
+                    }
+                    if let Some(secs) = realm_flags.assertion_max_lifetime {
+                        realm = realm.assertion_max_lifetime(secs);
+                    }
+                    config = config.with_realm(realm);
                     config.realms.len() - 1
                 }
             };
@@ -479,6 +573,9 @@ mod tests {
         let k = d1_key("MGW_ID:prd:k1:/tmp/a:b.pem").unwrap();
         assert_eq!((k.issuer.as_str(), k.env, k.kid.as_str()), ("MGW_ID", D1Env::Prd, "k1"));
         assert_eq!(k.file, PathBuf::from("/tmp/a:b.pem"));
+        // Messages show ISSUER:ENV:KID as given, the environment spelt as on the command line.
+        assert_eq!(k.given, "MGW_ID:prd:k1");
+        assert_eq!(d1_key("MGW_ID:staging:k:2:f.pem").unwrap().given, "MGW_ID:staging:k");
         let c = client_file("out:C:\\secrets\\out.txt").unwrap();
         assert_eq!((c.id.as_str(), c.file.to_str()), ("out", Some("C:\\secrets\\out.txt")));
         let r = realm_cert_file("openbanking:Worldline-000021:./certs:2025/wl.pem").unwrap();
@@ -526,7 +623,7 @@ mod tests {
     #[test]
     fn malformed_values_say_what_is_expected() {
         type Parse = fn(&str) -> Result<(), String>;
-        let cases: [(Parse, &str, &str); 12] = [
+        let cases: [(Parse, &str, &str); 20] = [
             (|v| d1_key(v).map(drop), "MGW:stg:k1", "FILE is missing"),
             (|v| d1_key(v).map(drop), "MGW:dev:k1:f.pem", "ENV must be stg or prd"),
             (|v| d1_key(v).map(drop), ":stg:k1:f.pem", "ISSUER is empty"),
@@ -539,10 +636,23 @@ mod tests {
             (|v| realm_cert_file(v).map(drop), "r:id", "CERT_FILE is missing"),
             (|v| realm_scopes(v).map(drop), "r::VOP", "ID is empty"),
             (|v| realm_scopes(v).map(drop), "r:id:a\\b", "scope-token"),
+            (|v| realm_lifetime(v).map(drop), "r", "SECS is missing"),
+            (|v| realm_lifetime(v).map(drop), "r:0", "SECS must be 1 to 31536000"),
+            (|v| realm_lifetime(v).map(drop), "r:31536001", "SECS must be 1 to 31536000"),
+            (|v| realm_lifetime(v).map(drop), "r:184467440737095516160", "SECS must be 1 to 31536000"),
+            (|v| realm_lifetime(v).map(drop), "r:-5", "a whole number of seconds"),
+            (|v| realm_lifetime(v).map(drop), "bad/realm:60", "REALM must match"),
+            // `-` is a file name nowhere in serve: stdin is refused.
+            (|v| d1_key(v).map(drop), "MGW:stg:k1:-", NO_STDIN),
+            (|v| realm_cert_file(v).map(drop), "r:id:-", NO_STDIN),
         ];
         for (parse, value, expected) in cases {
             let e = parse(value).unwrap_err();
             assert!(e.contains(expected), "{value}: {e}");
         }
+        let l = realm_lifetime("r:31536000").unwrap();
+        assert_eq!((l.realm.as_str(), l.secs), ("r", MAX_LIFETIME_SECS));
+        // A path that merely ends in `-` is a file.
+        assert_eq!(client_file("out:./-").unwrap().file, PathBuf::from("./-"));
     }
 }

@@ -314,6 +314,8 @@ fn help_documents_every_flag_with_an_example() {
         "--realm-scopes example-realm:Worldline-000021:VOP,WERO",
         "--tls-cert server-chain.pem --tls-key server-key.pem",
         "--client-ca client-ca.pem",
+        "--realm-token-lifetime example-realm:120",
+        "--realm-assertion-max-lifetime example-realm:300",
         "secrets are never taken on the command line",
     ] {
         assert!(help.contains(example), "{example}\n{help}");
@@ -343,6 +345,27 @@ fn malformed_flag_values_are_usage_errors() {
         (&["--outbound-scopes", "out:a"], "--outbound-scopes: no --outbound-client defines \"out\""),
         (&["--realm-client", "r:c:a.txt", "--realm-client", "r:c:b.txt"], "--realm-client: client \"c\""),
         (&["--realm-scopes", "r:c:VOP"], "--realm-scopes: no --realm-client"),
+        (&["--realm-token-lifetime", "r:0"], "--realm-token-lifetime <REALM:SECS>"),
+        (&["--realm-token-lifetime", "r:31536001"], "SECS must be 1 to 31536000"),
+        (&["--realm-assertion-max-lifetime", "r:0"], "--realm-assertion-max-lifetime <REALM:SECS>"),
+        (&["--realm-assertion-max-lifetime", "r:31536001"], "SECS must be 1 to 31536000"),
+        (
+            &["--realm-token-lifetime", "r:60"],
+            "--realm-token-lifetime: no --realm-client or --realm-cert-client defines realm \"r\"",
+        ),
+        (&["--realm-assertion-max-lifetime", "r:60"], "--realm-assertion-max-lifetime: no --realm-client"),
+        (
+            &[
+                "--realm-client",
+                "r:c:a.txt",
+                "--realm-token-lifetime",
+                "r:60",
+                "--realm-token-lifetime",
+                "r:90",
+            ],
+            "--realm-token-lifetime: realm \"r\" is given twice",
+        ),
+        (&["--d1-key", "MGW:stg:k1:a.pem", "--d1-scope", "MGW:a", "--d1-scope", "MGW:b"], "given twice"),
     ];
     for (args, message) in cases {
         bk().arg("serve")
@@ -351,6 +374,102 @@ fn malformed_flag_values_are_usage_errors() {
             .code(2)
             .stderr(predicate::str::contains(*message))
             .stderr(predicate::str::contains("(io_error)").not());
+    }
+}
+
+#[test]
+fn stdin_is_refused_as_a_file_by_every_serve_flag() {
+    let d = tempfile::tempdir().unwrap();
+    // A usable key on stdin: a flag that read it would start a server instead of failing.
+    let key = std::fs::read_to_string(keygen(d.path(), "k.pem", "sec1")).unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (&["--d1-key", "MGW:stg:k1:-"], "'--d1-key <ISSUER:ENV:KID:FILE>'"),
+        (&["--outbound-client", "out:-"], "'--outbound-client <ID:SECRET_FILE>'"),
+        (&["--realm-client", "r:c:-"], "'--realm-client <REALM:ID:SECRET_FILE>'"),
+        (&["--realm-cert-client", "r:c:-"], "'--realm-cert-client <REALM:ID:CERT_FILE>'"),
+        (&["--tls-cert", "-", "--tls-key", "key.pem"], "'--tls-cert <FILE>'"),
+        (&["--tls-cert", "cert.pem", "--tls-key", "-"], "'--tls-key <FILE>'"),
+        (&["--tls-cert", "cert.pem", "--tls-key", "key.pem", "--client-ca", "-"], "'--client-ca <FILE>'"),
+        (&["--config", "-"], "'--config <FILE>'"),
+        // Two of them: the first is refused, nothing is read twice.
+        (&["--d1-key", "A:stg:k1:-", "--d1-key", "B:stg:k1:-"], "'--d1-key <ISSUER:ENV:KID:FILE>'"),
+    ];
+    for (args, flag) in cases {
+        bk().arg("serve")
+            .args(*args)
+            .write_stdin(key.as_str())
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(*flag))
+            .stderr(predicate::str::contains("stdin is not supported for serve flags; give a file"))
+            .stderr(predicate::str::contains("bad_pem").not());
+    }
+}
+
+#[test]
+fn realm_lifetime_flags_set_a_flags_realm_and_refuse_a_files() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    let secret = write(p, "secret.txt", "password123\n");
+    let (cert_pem, _, cert_key) = certificate(p);
+    let mut args: Vec<OsString> = Vec::new();
+    args.extend(flag("--realm-client", "R:Secret-Client:", &secret));
+    args.extend(flag("--realm-cert-client", "R:Worldline-000021:", &cert_pem));
+    args.extend(["--realm-token-lifetime".into(), "R:120".into()]);
+    args.extend(["--realm-assertion-max-lifetime".into(), "R:90".into()]);
+    // A realm without the flags keeps the defaults (300 s tokens).
+    args.extend(flag("--realm-client", "D:Secret-Client:", &secret));
+    let server = serve(args);
+    let by_secret = |realm: &str| {
+        bk().args(["token", "--flow", "client-credentials", "--secret-post", "--client-id", "Secret-Client"])
+            .args(["--url", &realm_url(&server, realm)])
+            .env("BEARERKIT_CLIENT_SECRET", "password123")
+            .assert()
+            .success()
+    };
+    by_secret("R").stdout(predicate::str::contains("expires_in:   120\n"));
+    by_secret("D").stdout(predicate::str::contains("expires_in:   300\n"));
+
+    // Client assertions of 90 s (the maximum) and of 120 s (one too long), posted as the form.
+    let url = realm_url(&server, "R");
+    let post_assertion = |exp_in: &str| {
+        let out = bk()
+            .args(["sign", "--profile", "client-assertion", "--iss", "Worldline-000021", "--aud", &url])
+            .args(["--exp-in", exp_in, "--kid-from-cert"])
+            .arg(&cert_pem)
+            .arg("--key")
+            .arg(&cert_key)
+            .assert()
+            .success();
+        let assertion = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        post_form(
+            &url,
+            &format!(
+                "grant_type=client_credentials&client_assertion_type=\
+                 urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion={}",
+                assertion.trim()
+            ),
+        )
+    };
+    let accepted = post_assertion("90");
+    assert!(accepted.starts_with("HTTP/1.1 200") && accepted.contains("\"expires_in\":120"), "{accepted}");
+    let refused = post_assertion("120");
+    assert!(refused.contains("invalid_client") && refused.contains("lifetime_too_long"), "{refused}");
+    drop(server);
+
+    // A realm the configuration file has: its lifetimes are the file's, the flags are refused.
+    let config = write(p, "server.toml", "[[realms]]\nname = \"openbanking\"\ntoken_lifetime_secs = 60\n");
+    for lifetime_flag in ["--realm-token-lifetime", "--realm-assertion-max-lifetime"] {
+        bk().arg("serve")
+            .args(flag("--config", "", &config))
+            .args(flag("--realm-client", "openbanking:New-Client:", &secret))
+            .args([lifetime_flag, "openbanking:120"])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(format!(
+                "{lifetime_flag}: realm \"openbanking\" is already in the configuration file"
+            )))
+            .stderr(predicate::str::contains("(bad_config)"));
     }
 }
 
@@ -373,9 +492,9 @@ fn unreadable_files_and_bad_keys_exit_1_with_their_code() {
         (flag("--outbound-client", "out:", &missing), "--outbound-client out: cannot read", "(io_error)"),
         (flag("--realm-client", "r:c:", &missing), "--realm-client r:c: cannot read", "(io_error)"),
         (flag("--outbound-client", "out:", &empty), "empty.txt is empty", "(bad_config)"),
-        (flag("--d1-key", "MGW:stg:k1:", &missing), "--d1-key MGW:k1: cannot read", "(io_error)"),
-        (flag("--d1-key", "MGW:stg:k1:", &garbage), "--d1-key MGW:k1:", "(bad_pem)"),
-        (flag("--d1-key", "MGW:stg:k1:", &p384), "--d1-key MGW:k1:", "(wrong_curve)"),
+        (flag("--d1-key", "MGW:stg:k1:", &missing), "--d1-key MGW:stg:k1: cannot read", "(io_error)"),
+        (flag("--d1-key", "MGW:staging:k1:", &garbage), "--d1-key MGW:staging:k1:", "(bad_pem)"),
+        (flag("--d1-key", "MGW:stg:k1:", &p384), "--d1-key MGW:stg:k1:", "(wrong_curve)"),
         (flag("--realm-cert-client", "r:c:", &secret), "--realm-cert-client r:c:", "(bad_der)"),
         (flag("--realm-cert-client", "r:c:", &p384), "--realm-cert-client r:c:", "(bad_pem)"),
         (flag("--realm-cert-client", "r:c:", &missing), "--realm-cert-client r:c: cannot read", "(io_error)"),
