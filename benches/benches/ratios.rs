@@ -2,9 +2,10 @@
 //! alternating rounds, so that the machine's speed drifting during a run (a shared VM can
 //! swing by 30% within a minute) cancels out of each ratio.
 //!
-//! Each round times a batch of every operation, in an order that rotates from round to
-//! round, then one short `openssl speed ecdsap256`; a ratio is computed within each round
-//! and the report gives the median over all rounds (with the spread of the middle half).
+//! Each round times every compared pair back to back as A B B A (pairs in an order that
+//! rotates from round to round), then one short `openssl speed ecdsap256` between two
+//! batches of each operation it is compared with; a ratio is computed within each round and
+//! the report gives the median over all rounds (with the spread of the middle half).
 //! `benches/run.sh` runs it and `benches/report.py` puts its table in `RESULTS.md`.
 //!
 //! `cargo bench -p bearerkit-benches --bench ratios [-- ROUNDS]` (default 15 rounds).
@@ -56,7 +57,8 @@ fn openssl_speed() -> Option<(f64, f64)> {
 
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
+    let n = v.len();
+    if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
 }
 
 /// (25th, 75th) percentiles.
@@ -113,39 +115,59 @@ fn main() {
     ];
     let iters: Vec<u32> = ops.iter_mut().map(|f| calibrate(f.as_mut())).collect();
 
-    let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); names.len()];
+    // Pairs (numerator, denominator) timed back to back as A B B A within a round, so a
+    // linear drift of the machine's speed cancels out of each ratio.
+    const PAIRS: [(usize, usize); 3] = [(1, 0), (3, 2), (4, 2)];
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
+    let mut ratios: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); PAIRS.len()];
+    // Per round: (prepared verify, raw verify, raw sign) around the round's `openssl speed`,
+    // divided by OpenSSL's verify, verify and sign.
+    let mut vs_ossl: [Vec<f64>; 3] = [Vec::new(), Vec::new(), Vec::new()];
     let mut ossl: Vec<(f64, f64)> = Vec::with_capacity(rounds);
+    let mut timed = |i: usize, times: &mut Vec<Vec<f64>>| -> f64 {
+        let t = time_batch(ops[i].as_mut(), iters[i]);
+        times[i].push(t);
+        t
+    };
     for round in 0..rounds {
-        for k in 0..ops.len() {
-            let i = (k + round) % ops.len();
-            times[i].push(time_batch(ops[i].as_mut(), iters[i]));
+        for k in 0..PAIRS.len() {
+            let p = (k + round) % PAIRS.len();
+            let (num, den) = PAIRS[p];
+            let d1 = timed(den, &mut times);
+            let n1 = timed(num, &mut times);
+            let n2 = timed(num, &mut times);
+            let d2 = timed(den, &mut times);
+            ratios[p].push((n1 + n2) / (d1 + d2));
         }
+        // OpenSSL between two batches of each operation compared with it (A B A).
+        let before = [timed(4, &mut times), timed(2, &mut times), timed(0, &mut times)];
         if let Some(o) = openssl_speed() {
+            let after = [timed(0, &mut times), timed(2, &mut times), timed(4, &mut times)];
+            let ours =
+                [(before[0] + after[2]) / 2.0, (before[1] + after[1]) / 2.0, (before[2] + after[0]) / 2.0];
+            vs_ossl[0].push(ours[0] / o.1);
+            vs_ossl[1].push(ours[1] / o.1);
+            vs_ossl[2].push(ours[2] / o.0);
             ossl.push(o);
         }
         eprintln!("ratios: round {}/{rounds}", round + 1);
     }
 
-    let per_round =
-        |a: usize, b: usize| -> Vec<f64> { times[a].iter().zip(&times[b]).map(|(x, y)| x / y).collect() };
     let have_ossl = ossl.len() == rounds;
-    let row = |label: &str, mut r: Vec<f64>, target: &str| {
-        let m = median(&mut r);
-        let (lo, hi) = quartiles(&mut r);
+    let row = |label: &str, r: &mut [f64], target: &str| {
+        let m = median(r);
+        let (lo, hi) = quartiles(r);
         println!("| {label} | {m:.3} | {lo:.3} – {hi:.3} | {target} |");
     };
     println!("| ratio (median of {rounds} interleaved rounds) | median | middle half | target |");
     println!("|---|---:|---:|---|");
-    row("bearerkit sign / raw p256 sign", per_round(1, 0), "≤ 1.05");
-    row("bearerkit verify, plain key / raw p256 verify", per_round(3, 2), "≤ 1.05");
-    row("bearerkit verify, `PreparedVerifyingKey` / raw p256 verify", per_round(4, 2), "≤ 0.3");
+    row("bearerkit sign / raw p256 sign", &mut ratios[0], "≤ 1.05");
+    row("bearerkit verify, plain key / raw p256 verify", &mut ratios[1], "≤ 1.05");
+    row("bearerkit verify, `PreparedVerifyingKey` / raw p256 verify", &mut ratios[2], "≤ 0.3");
     if have_ossl {
-        let vs_ossl = |i: usize, pick: fn(&(f64, f64)) -> f64| -> Vec<f64> {
-            times[i].iter().zip(&ossl).map(|(t, o)| t / pick(o)).collect()
-        };
-        row("bearerkit verify, `PreparedVerifyingKey` / OpenSSL verify", vs_ossl(4, |o| o.1), "≤ 1");
-        row("raw p256 verify / OpenSSL verify", vs_ossl(2, |o| o.1), "");
-        row("raw p256 sign / OpenSSL sign", vs_ossl(0, |o| o.0), "");
+        row("bearerkit verify, `PreparedVerifyingKey` / OpenSSL verify", &mut vs_ossl[0], "≤ 1");
+        row("raw p256 verify / OpenSSL verify", &mut vs_ossl[1], "");
+        row("raw p256 sign / OpenSSL sign", &mut vs_ossl[2], "");
     }
     println!();
     println!("| operation (median of {rounds} rounds) | time per call |");
