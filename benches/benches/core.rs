@@ -3,24 +3,14 @@
 //! the ratios to `benches/RESULTS.md`.
 #![allow(missing_docs, clippy::unwrap_used)]
 
-use bearerkit::{PreparedVerifyingKey, SigningKey, profile::d1, verify};
-use bearerkit_benches::{NOW, SEED_PEM};
+use bearerkit::{PreparedVerifyingKey, verify};
 use core::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use p256::ecdsa::signature::{Signer, Verifier};
 
 fn benches(c: &mut Criterion) {
-    let key = SigningKey::from_pem(SEED_PEM).unwrap();
-    let vk = key.verifying_key();
-    let assertion = d1::assertion("MGW_ID", d1::Env::Production, "k1", NOW);
-    let policy = d1::validation("MGW_ID", d1::Env::Production, "k1", NOW);
-    let mut buf = [0u8; 1024];
-    let token = assertion.sign(&key, &mut buf).unwrap().to_string();
-    let (input, _) = token.rsplit_once('.').unwrap();
-    let input = input.as_bytes().to_vec();
-    let raw_sk = key.as_p256().clone();
-    let raw_vk = *vk.as_p256();
-    let raw_sig: p256::ecdsa::Signature = raw_sk.sign(&input);
+    let bearerkit_benches::Fixture { key, vk, assertion, policy, token, input, raw_sk, raw_vk, raw_sig } =
+        bearerkit_benches::Fixture::new();
 
     // Raw p256 is measured before and after bearerkit and the two are averaged, so slow
     // drift of the machine's speed during the run does not bias the ratio.

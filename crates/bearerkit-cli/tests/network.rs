@@ -4,8 +4,6 @@
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
 
 fn bk() -> Command {
     Command::cargo_bin("bearerkit").unwrap()
@@ -28,20 +26,9 @@ fn demo_walks_every_flow_and_exits_zero() {
     assert_eq!(v["failed"], 0);
 }
 
-/// A running `bearerkit serve`, killed on drop.
-struct Served {
-    child: Child,
-    url: String,
-    // Kept open: the server keeps printing to it.
-    _stdout: BufReader<std::process::ChildStdout>,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+#[path = "support/serve.rs"]
+mod support;
+use support::Served;
 
 /// A plain HTTP/1.1 GET over a TcpStream (the test needs no HTTP client for this).
 fn reqwest_free_get(url: &str) -> String {
@@ -55,22 +42,16 @@ fn reqwest_free_get(url: &str) -> String {
     out
 }
 
+/// `bearerkit serve` with a configuration file, 600 s tokens and the test endpoints.
 fn serve(config: &std::path::Path) -> Served {
-    let bin = assert_cmd::cargo::cargo_bin("bearerkit");
-    let mut child = std::process::Command::new(bin)
-        .args(["serve", "--port", "0", "--token-lifetime", "600", "--test-endpoints", "--config"])
-        .arg(config)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    stdout.read_line(&mut line).unwrap();
-    let url = line.trim().rsplit(' ').next().unwrap().to_string();
-    assert!(url.starts_with("http://127.0.0.1:") || url.starts_with("https://127.0.0.1:"), "{line}");
-    Served { child, url, _stdout: stdout }
+    let config = config.as_os_str().to_owned();
+    support::serve([
+        "--token-lifetime".into(),
+        "600".into(),
+        "--test-endpoints".into(),
+        "--config".into(),
+        config,
+    ])
 }
 
 #[test]

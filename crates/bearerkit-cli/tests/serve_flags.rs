@@ -6,9 +6,8 @@
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::ffi::OsString;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
 use std::time::Duration;
 
 fn bk() -> Command {
@@ -18,38 +17,9 @@ fn bk() -> Command {
     c
 }
 
-/// A running `bearerkit serve`, killed on drop.
-struct Served {
-    child: Child,
-    url: String,
-    _stdout: BufReader<std::process::ChildStdout>,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Start `bearerkit serve --port 0 ARGS...` and read the address from its banner.
-fn serve<I: IntoIterator<Item = S>, S: Into<OsString>>(args: I) -> Served {
-    let bin = assert_cmd::cargo::cargo_bin("bearerkit");
-    let mut child = std::process::Command::new(bin)
-        .args(["serve", "--port", "0"])
-        .args(args.into_iter().map(Into::into))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    stdout.read_line(&mut line).unwrap();
-    let url = line.trim().rsplit(' ').next().unwrap().to_string();
-    assert!(url.starts_with("http://127.0.0.1:") || url.starts_with("https://127.0.0.1:"), "{line:?}");
-    Served { child, url, _stdout: stdout }
-}
+#[path = "support/serve.rs"]
+mod support;
+use support::{Served, serve};
 
 /// `flag value` as two arguments, the value being `prefix` followed by a path.
 fn flag(name: &str, prefix: &str, path: &Path) -> [OsString; 2] {

@@ -48,15 +48,8 @@ impl ErrorCode {
     #[must_use]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::InvalidRequest => "invalid_request",
-            Self::InvalidClient => "invalid_client",
-            Self::InvalidGrant => "invalid_grant",
-            Self::UnauthorizedClient => "unauthorized_client",
-            Self::UnsupportedGrantType => "unsupported_grant_type",
-            Self::InvalidScope => "invalid_scope",
-            Self::ServerError => "server_error",
-            Self::TemporarilyUnavailable => "temporarily_unavailable",
             Self::Extension(code) => code,
+            known => known.stable(),
         }
     }
 
