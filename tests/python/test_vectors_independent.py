@@ -38,6 +38,10 @@ SEED_PATH = os.environ.get(
 N = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 P = 0xFFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF
 MAX_NUMERIC_DATE = 253402300799
+MAX_LEEWAY = 3600
+POLICY_DEFAULTS = {"leeway": 60, "max_lifetime": None, "require_kid": False, "iss_equals_sub": False, "typ": ["JWT"],
+                   "require": [], "any_audience": False, "dangerous_no_exp": False, "max_bytes": 8192,
+                   "max_expiry_ahead": None}
 
 
 def load(name):
@@ -45,10 +49,13 @@ def load(name):
         return json.load(handle)
 
 
-SIGNING = load("signing.json")["cases"]
+SIGNING_FILE = load("signing.json")
+SIGNING = SIGNING_FILE["cases"]
+SIGNING_INVALID = SIGNING_FILE["invalid"]
 SEED = load("seed_002.json")
 RFC = load("rfc7515_a3.json")
-VALID = load("verify_valid.json")["cases"]
+VALID_FILE = load("verify_valid.json")
+VALID = VALID_FILE["cases"]
 NEGATIVE_FILE = load("negative.json")
 NEGATIVE = NEGATIVE_FILE["cases"]
 KEYS = load("keys.json")
@@ -227,10 +234,11 @@ def is_number(value):
 
 def ref_verify(token, public_key, policy, skip=frozenset()):
     """Return (header, claims) or raise Reject(code)."""
-    pol = {"leeway": 60, "max_lifetime": None, "require_kid": False, "iss_equals_sub": False,
-           "typ": ["JWT"], "require": ["exp"], "max_bytes": 8192, "max_expiry_ahead": None}
+    pol = dict(POLICY_DEFAULTS)
     pol.update(policy)
     now, leeway = pol["now"], pol["leeway"]
+    if "policy" not in skip and not 0 <= leeway <= MAX_LEEWAY:
+        raise Reject("invalid_policy")
     if "size" not in skip and len(token.encode("utf-8")) > pol["max_bytes"]:
         raise Reject("token_too_large")
     parts = token.split(".")
@@ -299,8 +307,8 @@ def ref_verify(token, public_key, policy, skip=frozenset()):
         raise Reject("not_yet_valid")
     if "iat" not in skip and "iat" in dates and dates["iat"] > now + leeway:
         raise Reject("issued_in_future")
-    if "lifetime" not in skip and pol["max_lifetime"] is not None and "exp" in dates:
-        if dates["exp"] - dates.get("iat", now) > pol["max_lifetime"]:
+    if "lifetime" not in skip and pol["max_lifetime"] is not None and "exp" in dates and "iat" in dates:
+        if dates["exp"] - dates["iat"] > pol["max_lifetime"]:
             raise Reject("lifetime_too_long")
     if "expiry_ahead" not in skip and pol["max_expiry_ahead"] is not None and "exp" in dates:
         if dates["exp"] > now + pol["max_expiry_ahead"]:
@@ -312,11 +320,20 @@ def ref_verify(token, public_key, policy, skip=frozenset()):
             raise Reject("subject_mismatch")
         if pol["iss_equals_sub"] and (not isinstance(claims.get("iss"), str) or claims.get("iss") != claims.get("sub")):
             raise Reject("subject_mismatch")
-    if "aud" not in skip and pol.get("aud") is not None:
-        aud = claims.get("aud")
-        if not ((isinstance(aud, str) and aud == pol["aud"]) or (isinstance(aud, list) and pol["aud"] in aud)):
-            raise Reject("audience_mismatch")
+    if "aud" not in skip:
+        if pol.get("aud") is not None:
+            aud = claims.get("aud")
+            if not ((isinstance(aud, str) and aud == pol["aud"]) or (isinstance(aud, list) and pol["aud"] in aud)):
+                raise Reject("audience_mismatch")
+        elif not pol["any_audience"] and "aud" in claims:
+            raise Reject("unexpected_audience")
     if "required" not in skip:
+        # exp always, unless dangerous_no_exp and no bound on exp; iat when max_lifetime is set
+        bounded = pol["max_lifetime"] is not None or pol["max_expiry_ahead"] is not None
+        if claims.get("exp") is None and (bounded or not pol["dangerous_no_exp"]):
+            raise Reject("missing_claim")
+        if pol["max_lifetime"] is not None and claims.get("iat") is None:
+            raise Reject("missing_claim")
         for name in pol["require"]:
             if claims.get(name) is None:
                 raise Reject("missing_claim")
@@ -333,18 +350,28 @@ def test_minimum_counts():
     assert len({c["key"]["id"] for c in SIGNING}) >= 6
     ds = {b64_int(c["key"]["private_jwk"]["d"]) for c in SIGNING}
     assert any(d <= 3 for d in ds) and (N - 1) in ds
-    assert len(NEGATIVE) >= 70
+    assert len(NEGATIVE) >= 250
     codes = {c["code"] for c in NEGATIVE}
     assert codes == set(NEGATIVE_FILE["code_order"]), set(NEGATIVE_FILE["code_order"]) - codes
-    assert len(VALID) >= 20
+    assert NEGATIVE_FILE["code_order"][0] == "invalid_policy"
+    assert len(VALID) >= 55
     invalid_codes = {c["code"] for c in KEYS["invalid"]}
-    assert invalid_codes >= {"wrong_curve", "unsupported_key_type", "invalid_point", "invalid_scalar",
-                             "key_mismatch", "bad_der", "bad_pem", "bad_jwk"}
-    names = [c["name"] for c in SIGNING + VALID + NEGATIVE]
-    assert len(set(c["name"] for c in NEGATIVE)) == len(NEGATIVE)
-    assert len(set(c["name"] for c in VALID)) == len(VALID)
-    assert len(set(c["name"] for c in SIGNING)) == len(SIGNING)
-    assert names
+    assert invalid_codes == {"wrong_curve", "unsupported_key_type", "invalid_point", "invalid_scalar",
+                             "key_mismatch", "bad_der", "bad_pem", "bad_jwk", "key_usage"}
+    assert len(KEYS["valid"]) >= 25 and len(KEYS["invalid"]) >= 80
+    assert len(SIGNING_INVALID) >= 3
+    for cases in (SIGNING, SIGNING_INVALID, VALID, NEGATIVE, KEYS["valid"], KEYS["invalid"]):
+        assert len({c["name"] for c in cases}) == len(cases)
+    assert not {c["name"] for c in VALID} & {c["name"] for c in NEGATIVE}
+
+
+def test_policy_defaults():
+    assert VALID_FILE["policy_defaults"] == NEGATIVE_FILE["policy_defaults"] == POLICY_DEFAULTS
+    for case in VALID + NEGATIVE + [SEED, RFC]:
+        policy = case["policy"]
+        assert set(policy) <= set(POLICY_DEFAULTS) | {"now", "iss", "sub", "aud", "kid"}, case.get("name")
+        # aud and any_audience are never set together
+        assert not (policy.get("aud") is not None and policy.get("any_audience")), case.get("name")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -393,6 +420,30 @@ def test_signing_key_forms(case):
     assert jwk_of(sec1.public_key()) == jwk_of(pkcs8.public_key()) == jwk_of(spki) == k["public_jwk"]
     assert public_from_jwk(k["public_jwk"]).public_numbers() == spki.public_numbers()
     assert k["thumbprint"] == thumbprint(k["public_jwk"])
+
+
+@pytest.mark.parametrize("case", SIGNING_INVALID, ids=[c["name"] for c in SIGNING_INVALID])
+def test_signing_invalid(case):
+    """A builder input with a date after 253402300799 is refused (date_out_of_range); the token it
+    would make is one the reference verifier refuses with the same code."""
+    assert set(case) == {"name", "description", "input", "code"}
+    assert case["code"] == "date_out_of_range"
+    dates = {d: case["input"][d] for d in ("exp", "nbf", "iat") if d in case["input"]}
+    assert all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in dates.values())
+    offending = [d for d, v in dates.items() if v > MAX_NUMERIC_DATE]
+    assert len(offending) == 1, offending
+    key = ec.derive_private_key(b64_int(SIGNING[0]["key"]["private_jwk"]["d"]), ec.SECP256R1())
+    signing_input = b64u(canonical_header(case["input"]).encode()) + "." + b64u(canonical_claims(case["input"]).encode())
+    r, s = decode_dss_signature(key.sign(signing_input.encode(), ec.ECDSA(hashes.SHA256(), deterministic_signing=True)))
+    token = signing_input + "." + b64u(r.to_bytes(32, "big") + s.to_bytes(32, "big"))
+    with pytest.raises(Reject) as info:
+        ref_verify(token, key.public_key(), {"now": 1700000000, "any_audience": True})
+    assert info.value.code == "date_out_of_range"
+
+
+def test_signing_max_date_is_valid():
+    """253402300799 itself is accepted: a valid signing case uses it."""
+    assert any(MAX_NUMERIC_DATE in (c["input"].get(d) for d in ("exp", "nbf", "iat")) for c in SIGNING)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -476,7 +527,7 @@ def test_valid_high_s_present():
 
 ORDER = NEGATIVE_FILE["code_order"]
 # Rules whose ablation (switching the rule off in the reference verifier) is meaningful.
-ABLATABLE = {"size", "base64", "signature_length", "json_duplicates", "json_members", "json_depth", "alg", "crit",
+ABLATABLE = {"policy", "size", "base64", "signature_length", "json_duplicates", "json_members", "json_depth", "alg", "crit",
              "header_types", "kid_required", "kid", "typ", "claim_types", "date_range", "exp", "nbf",
              "iat", "lifetime", "expiry_ahead", "iss", "sub", "aud", "required"}
 # Cases that by construction cannot be accepted by simply switching off their rule.
@@ -535,12 +586,51 @@ def test_negative_violates_only_its_rule(case):
     ref_verify(case["token"], public_key, case["policy"], skip=frozenset({case["rule"]}))
 
 
+# The rules in check order (README table) and the codes each may give.
+RULE_CODES = {
+    "policy": {"invalid_policy"},
+    "size": {"token_too_large"},
+    "segments": {"malformed_token"},
+    "base64": {"bad_base64"},
+    "signature_length": {"bad_signature_length"},
+    "json": {"bad_json"},
+    "json_duplicates": {"duplicate_member"},
+    "json_members": {"too_many_members"},
+    "json_depth": {"json_too_deep"},
+    "alg": {"unsupported_alg"},
+    "crit": {"unsupported_crit"},
+    "header_types": {"bad_header"},
+    "kid_required": {"missing_kid"},
+    "kid": {"kid_mismatch"},
+    "typ": {"bad_typ"},
+    "signature_range": {"signature_out_of_range"},
+    "signature": {"bad_signature"},
+    "claim_types": {"bad_claim_type"},
+    "date_range": {"date_out_of_range"},
+    "exp": {"expired"},
+    "nbf": {"not_yet_valid"},
+    "iat": {"issued_in_future"},
+    "lifetime": {"lifetime_too_long"},
+    "expiry_ahead": {"lifetime_too_long"},
+    "iss": {"issuer_mismatch"},
+    "sub": {"subject_mismatch"},
+    "aud": {"audience_mismatch", "unexpected_audience"},
+    "required": {"missing_claim"},
+}
+
+
 def test_negative_rules_consistent():
     by_rule = {}
     for case in NEGATIVE:
+        assert case["rule"] in RULE_CODES, case["name"]
+        assert case["code"] in RULE_CODES[case["rule"]], (case["name"], case["rule"], case["code"])
         by_rule.setdefault(case["rule"], set()).add(case["code"])
-    for rule, codes in by_rule.items():
-        assert len(codes) == 1, (rule, codes)
+    # every rule (and every code of every rule) has cases
+    assert by_rule == RULE_CODES
+    # the rule order agrees with code_order
+    positions = [min(ORDER.index(code) for code in codes) for codes in RULE_CODES.values()]
+    assert positions == sorted(positions)
+    assert set().union(*RULE_CODES.values()) == set(ORDER)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -589,10 +679,26 @@ def der_sequence(data):
     return der_items(value)
 
 
+B = 0x5AC635D8AA3A93E7B3EBBD55769886BC651D06B0CC53B0F63BCE3C3E27D2604B  # P-256 coefficient b
+
+
 def check_point(point):
-    if len(point) != 65 or point[0] != 4:
+    """A SEC1 point: 0x04||x||y (65 bytes) or 0x02/0x03||x (33 bytes); every other tag
+    (0x00, 0x05, the hybrid 0x06/0x07, ...) and length is invalid_point."""
+    if len(point) == 65 and point[0] == 4:
+        x, y = int.from_bytes(point[1:33], "big"), int.from_bytes(point[33:], "big")
+    elif len(point) == 33 and point[0] in (2, 3):
+        x = int.from_bytes(point[1:], "big")
+        if x >= P:
+            raise KeyReject("invalid_point")
+        rhs = (x ** 3 - 3 * x + B) % P
+        y = pow(rhs, (P + 1) // 4, P)  # p = 3 mod 4
+        if y * y % P != rhs:
+            raise KeyReject("invalid_point")
+        if y % 2 != point[0] % 2:
+            y = P - y
+    else:
         raise KeyReject("invalid_point")
-    x, y = int.from_bytes(point[1:33], "big"), int.from_bytes(point[33:], "big")
     if x >= P or y >= P:
         raise KeyReject("invalid_point")
     try:
@@ -708,22 +814,48 @@ def jwk_coord(obj, name):
     return raw
 
 
-def import_jwk(text):
+def check_usage(obj, op):
+    """RFC 7517 section 4.2-4.4: use, key_ops and alg, when present, must allow ES256 `op`
+    ("verify" here; a private JWK marked "sign" may give its public half). Unknown members
+    are ignored."""
+    if "use" in obj:
+        if not isinstance(obj["use"], str):
+            raise KeyReject("bad_jwk")
+        if obj["use"] != "sig":
+            raise KeyReject("key_usage")
+    if "key_ops" in obj:
+        if not isinstance(obj["key_ops"], list):
+            raise KeyReject("bad_jwk")
+        allowed = {op, "sign"} if op == "verify" and "d" in obj else {op}
+        if not any(isinstance(o, str) and o in allowed for o in obj["key_ops"]):
+            raise KeyReject("key_usage")
+    if "alg" in obj:
+        if not isinstance(obj["alg"], str):
+            raise KeyReject("bad_jwk")
+        if obj["alg"] != "ES256":
+            raise KeyReject("key_usage")
+
+
+def import_jwk(text, op="verify"):
+    """Order: JSON / kty present, kty, crv, usage, member shapes, point, scalar, match."""
     try:
         obj = json.loads(text)
     except ValueError:
         raise KeyReject("bad_jwk")
-    if not isinstance(obj, dict) or "kty" not in obj:
+    if not isinstance(obj, dict) or not isinstance(obj.get("kty"), str):
         raise KeyReject("bad_jwk")
     if obj["kty"] != "EC":
         raise KeyReject("unsupported_key_type")
-    if "crv" not in obj:
+    if not isinstance(obj.get("crv"), str):
         raise KeyReject("bad_jwk")
     if obj["crv"] != "P-256":
         raise KeyReject("wrong_curve")
-    point = check_point(b"\x04" + jwk_coord(obj, "x") + jwk_coord(obj, "y"))
-    if "d" in obj:
-        return from_scalar(int.from_bytes(jwk_coord(obj, "d"), "big"), point), True
+    check_usage(obj, op)
+    x, y = jwk_coord(obj, "x"), jwk_coord(obj, "y")
+    d = jwk_coord(obj, "d") if "d" in obj else None
+    point = check_point(b"\x04" + x + y)
+    if d is not None:
+        return from_scalar(int.from_bytes(d, "big"), point), True
     return point, False
 
 
@@ -775,4 +907,9 @@ def test_key_invalid(case):
                 continue
             if isinstance(key, (ec.EllipticCurvePrivateKey, ec.EllipticCurvePublicKey)) and isinstance(key.curve, ec.SECP256R1):
                 usable = True
+        if re.fullmatch(r"spki_point_prefix_0[67]_hybrid", case["name"]):
+            # OpenSSL decodes the X9.62 hybrid form (0x06/0x07 with matching y parity) as key-a;
+            # the contract takes only 0x04, 0x02 and 0x03.
+            assert usable and jwk_of(key) == KEYS["key"]["public_jwk"]
+            return
         assert not usable or case["code"] in ("key_mismatch",)

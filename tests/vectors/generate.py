@@ -13,17 +13,20 @@ See README.md in this directory for the schemas.
 """
 
 import base64
+import datetime
 import hashlib
 import json
 import os
 import re
 
+from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
     encode_dss_signature,
 )
+from cryptography.x509.oid import NameOID
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SEED_PATH = os.environ.get(
@@ -491,6 +494,29 @@ def signing_cases():
     assert len(out) >= 24
     assert sum(1 for c in out if c["high_s"]) >= 3, "need at least 3 high-S cases"
     assert len({c["key"]["id"] for c in out}) >= 6
+    assert any(MAX_NUMERIC_DATE in (c["input"].get(d) for d in ("exp", "nbf", "iat")) for c in out)
+    return out
+
+
+def signing_invalid_cases():
+    """Builder inputs that must be refused: a date no verifier accepts (after 253402300799)."""
+    iat0 = 1700000000
+    cases = [
+        ("exp_after_max_date", "exp = 253402300800, one second after 9999-12-31T23:59:59Z (the largest NumericDate a verifier accepts).",
+         {"iss": "far-future", "exp": MAX_NUMERIC_DATE + 1, "iat": iat0}),
+        ("nbf_after_max_date", "nbf = 253402300800; exp and iat in range.",
+         {"iss": "far-future", "exp": iat0 + 900, "nbf": MAX_NUMERIC_DATE + 1, "iat": iat0}),
+        ("iat_after_max_date", "iat = 253402300800; exp in range.",
+         {"iss": "far-future", "exp": iat0 + 900, "iat": MAX_NUMERIC_DATE + 1}),
+        ("exp_u64_max", "exp = 2^64 - 1 (u64::MAX).",
+         {"iss": "far-future", "exp": 2 ** 64 - 1, "iat": iat0}),
+        ("iat_u64_max", "iat = 2^64 - 1 (u64::MAX), no exp.",
+         {"iss": "far-future", "iat": 2 ** 64 - 1}),
+    ]
+    out = []
+    for name, description, inp in cases:
+        assert sum(1 for d in ("exp", "nbf", "iat") if inp.get(d, 0) > MAX_NUMERIC_DATE) == 1, name
+        out.append({"name": name, "description": description, "input": inp, "code": "date_out_of_range"})
     return out
 
 
@@ -693,21 +719,20 @@ def valid_cases():
         mk(KA, base_header(), base_claims(exp=NOW + 1)), policy(leeway=0))
     add("lifetime_exactly_max", "exp - iat = 900 = max_lifetime: accepted.",
         mk(KA, base_header(), base_claims(iat=NOW - 100, exp=NOW + 800)), policy())
-    add("lifetime_no_iat_exactly_max", "No iat; exp - now = 900 = max_lifetime: accepted.",
-        mk(KA, base_header(), base_claims(iat=DROP, exp=NOW + 900)), policy())
     add("no_max_lifetime", "No max_lifetime in the policy: a year-long token is accepted.",
         mk(KA, base_header(), base_claims(exp=NOW + 365 * 86400)), policy(max_lifetime=DROP))
     add("escaped_iss", "iss written as \"a\\u0062c\" equals the expected \"abc\" after unescaping.",
         mk(KA, hdr, '{"iss":"a\\u0062c","sub":"abc","aud":"prd","exp":1700000500,"iat":1699999900}'), policy(iss="abc", sub="abc"))
-    add("escaped_aud_slashes", "aud written with \\/ escapes equals https://as.example/token.",
-        mk(KA, hdr, '{"iss":"issuer-123","sub":"issuer-123","aud":"https:\\/\\/as.example\\/token","exp":1700000500}'), policy(aud="https://as.example/token"))
-    add("escaped_member_names", "Registered claim names written with escapes (\\u0069ss, \\u0065xp, \\u0061ud) are the registered claims.",
-        mk(KA, hdr, '{"\\u0069ss":"issuer-123","sub":"issuer-123","\\u0061ud":"prd","\\u0065xp":1700000500}'), policy())
+    add("escaped_aud_slashes", "aud written with \\/ escapes equals https://as.example/token. No iat, so the policy has no max_lifetime (which makes iat required).",
+        mk(KA, hdr, '{"iss":"issuer-123","sub":"issuer-123","aud":"https:\\/\\/as.example\\/token","exp":1700000500}'),
+        policy(aud="https://as.example/token", max_lifetime=DROP))
+    add("escaped_member_names", "Registered claim names written with escapes (\\u0069ss, \\u0065xp, \\u0061ud) are the registered claims. No iat, so the policy has no max_lifetime (which makes iat required).",
+        mk(KA, hdr, '{"\\u0069ss":"issuer-123","sub":"issuer-123","\\u0061ud":"prd","\\u0065xp":1700000500}'), policy(max_lifetime=DROP))
     add("escaped_header_values", "Header values with escapes: alg \"ES\\u0032\\u00356\", kid \"k\\u0031\", typ \"J\\u0057T\".",
         mk(KA, '{"alg":"ES\\u0032\\u00356","typ":"J\\u0057T","kid":"k\\u0031"}', base_claims()), policy())
-    add("unicode_escapes_surrogate_pair", "A valid surrogate pair escape (\\ud83d\\ude00) and raw UTF-8 in claims; iss compared after unescaping.",
+    add("unicode_escapes_surrogate_pair", "A valid surrogate pair escape (\\ud83d\\ude00) and raw UTF-8 in claims; iss compared after unescaping. No iat, so the policy has no max_lifetime (which makes iat required).",
         mk(KA, hdr, '{"iss":"\\u00e9metteur-\\ud83d\\ude00","sub":"émetteur-😀","aud":"prd","exp":1700000500,"emoji":"\\uD83D\\uDE00"}'),
-        policy(iss="émetteur-😀", sub="émetteur-😀"))
+        policy(iss="émetteur-😀", sub="émetteur-😀", max_lifetime=DROP))
     tok = mk(KA, base_header(), base_claims(jti="high-s"))
     r, s = sig_rs(tok)
     if s <= HALF_N:
@@ -723,8 +748,9 @@ def valid_cases():
     add("json_whitespace_inside", "Whitespace (space, tab, CR, LF) between JSON tokens in header and claims (RFC 8259).",
         mk(KA, '{ "alg" : "ES256" ,\n\t"typ":"JWT",\r\n "kid" :"k1" }',
            '{\n  "iss": "issuer-123",\n  "sub" : "issuer-123",\r\n\t"aud":[ "prd" , "stg" ],\n  "exp": 1700000500 ,\n  "iat":1699999900\n}'), policy())
-    add("json_whitespace_around", "Leading and trailing whitespace around the header and claims objects (RFC 8259 allows ws value ws).",
-        mk(KA, ' \n{"alg":"ES256","typ":"JWT","kid":"k1"}\r\n ', '\t{"iss":"issuer-123","sub":"issuer-123","aud":"prd","exp":1700000500} \n'), policy())
+    add("json_whitespace_around", "Leading and trailing whitespace around the header and claims objects (RFC 8259 allows ws value ws). No iat, so the policy has no max_lifetime (which makes iat required).",
+        mk(KA, ' \n{"alg":"ES256","typ":"JWT","kid":"k1"}\r\n ', '\t{"iss":"issuer-123","sub":"issuer-123","aud":"prd","exp":1700000500} \n'),
+        policy(max_lifetime=DROP))
     add("kid_present_policy_none", "kid present while the policy names no kid: accepted.",
         mk(KA, base_header(kid="whatever-kid"), base_claims()), policy(kid=DROP))
     add("kid_absent_policy_names_one", "No kid while the policy names one but does not require it: accepted (require_kid is a separate rule).",
@@ -732,10 +758,20 @@ def valid_cases():
     add("require_kid_present", "require_kid with a matching kid.", mk(KA, base_header(), base_claims()), policy(require_kid=True))
     add("iss_equals_sub", "iss_equals_sub policy with iss = sub (D1 profile).",
         mk(KA, base_header(), base_claims(aud="stg")), policy(aud="stg", iss_equals_sub=True, iss=DROP, sub=DROP, require_kid=True))
-    add("require_extra_claims", "require [exp, iat, jti, sub] all present.",
+    add("require_extra_claims", "require [exp, iat, jti, sub] all present (listing exp, which is always required, is allowed and changes nothing).",
         mk(KA, base_header(), base_claims()), policy(require=["exp", "iat", "jti", "sub"]))
-    add("require_nothing_no_exp", "require [] and no exp at all: accepted.",
-        mk(KA, base_header(), base_claims(exp=DROP)), policy(require=[], max_lifetime=DROP))
+    add("require_nothing_no_exp", "No exp at all, accepted only because the policy sets dangerous_no_exp (require [] alone no longer drops exp).",
+        mk(KA, base_header(), base_claims(exp=DROP)), policy(require=[], dangerous_no_exp=True, max_lifetime=DROP))
+    add("leeway_3600_max", "leeway 3600, the largest accepted: exp 3000 s in the past is still accepted.",
+        mk(KA, base_header(), base_claims(exp=NOW - 3000, iat=NOW - 3800)), policy(leeway=3600))
+    add("no_aud_no_policy_aud", "No aud claim and no aud in the policy: accepted (only a token that carries aud is refused).",
+        mk(KA, base_header(), base_claims(aud=DROP)), policy(aud=DROP))
+    add("any_audience_string", "aud https://evil.example with any_audience: aud is not checked.",
+        mk(KA, base_header(), base_claims(aud="https://evil.example")), policy(aud=DROP, any_audience=True))
+    add("any_audience_array", "aud [https://evil.example, https://other.example] with any_audience: aud is not checked.",
+        mk(KA, base_header(), base_claims(aud=["https://evil.example", "https://other.example"])), policy(aud=DROP, any_audience=True))
+    add("any_audience_no_aud", "No aud claim with any_audience: accepted.",
+        mk(KA, base_header(), base_claims(aud=DROP)), policy(aud=DROP, any_audience=True))
     add("same_member_names_in_different_objects", "The same member name in different (nested) objects is not a duplicate.",
         mk(KA, base_header(), base_claims(a={"x": 1, "y": {"x": 2}}, b={"x": 3}, x=4)), policy())
     add("private_claims_unchecked", "Private claims of any type, including null, are not validated; big integers beyond u64 included.",
@@ -762,6 +798,7 @@ def valid_cases():
 # negative.json
 
 CODE_ORDER = [
+    "invalid_policy",
     "token_too_large",
     "malformed_token",
     "bad_base64",
@@ -787,8 +824,14 @@ CODE_ORDER = [
     "issuer_mismatch",
     "subject_mismatch",
     "audience_mismatch",
+    "unexpected_audience",
     "missing_claim",
 ]
+
+POLICY_DEFAULTS = {"leeway": 60, "max_lifetime": None, "require_kid": False, "iss_equals_sub": False, "typ": ["JWT"],
+                   "require": [], "any_audience": False, "dangerous_no_exp": False, "max_bytes": 8192,
+                   "max_expiry_ahead": None}
+MAX_LEEWAY = 3600
 
 
 def negative_cases():
@@ -829,6 +872,14 @@ def negative_cases():
     assert len(hdr) % 3 == 2
     good = mk(KA, H, C)
     gh, gc, gs = split(good)
+
+    # 0 policy
+    tok = mk(KA, H, base_claims(exp=NOW - 3000, iat=NOW - 3800))
+    add("policy_leeway_3601", "policy", "invalid_policy", "leeway 3601, one over the 3600 maximum: the policy itself is refused before the token is read "
+        "(with leeway 3600 this token, expired 3000 s ago, is accepted: see verify_valid leeway_3600_max).", tok, policy(leeway=MAX_LEEWAY + 1))
+    tok = mk(KA, H, base_claims(exp=NOW - 300 * 86400, iat=NOW - 300 * 86400 - 800))
+    add("policy_leeway_ten_years", "policy", "invalid_policy", "leeway of ten years (315360000 s), which would turn expiry off; the token expired 300 days ago.",
+        tok, policy(leeway=315360000))
 
     # 1 size
     big = mk(KA, H, base_claims(pad="x" * 6200))
@@ -1099,6 +1150,14 @@ def negative_cases():
     scase("sig_sha384_digest", "signature", "bad_signature", "P-256 signature over the SHA-384 digest of the signing input.", rs_bytes(*decode_dss_signature(der384)))
     add("sig_embedded_jwk_attacker", "signature", "bad_signature", "Signed by key-b with key-b's public JWK (and jku/x5u) in the header: embedded keys are never trusted.",
         mk(KB, base_header(jwk=KB.public_jwk(), jku="https://attacker.example/jwks.json", x5u="https://attacker.example/c.pem"), C))
+    add("sig_embedded_jwk_only", "signature", "bad_signature", "Signed by key-b with key-b's public JWK as the header jwk: the embedded key is never trusted.",
+        mk(KB, base_header(jwk=KB.public_jwk()), C))
+    add("sig_embedded_jku", "signature", "bad_signature", "Signed by key-b with a jku pointing at the attacker's JWK Set: never fetched.",
+        mk(KB, base_header(jku="https://attacker.example/.well-known/jwks.json"), C))
+    add("sig_embedded_x5u", "signature", "bad_signature", "Signed by key-b with an x5u pointing at the attacker's certificate: never fetched.",
+        mk(KB, base_header(x5u="https://attacker.example/attacker.pem"), C))
+    add("sig_embedded_x5c", "signature", "bad_signature", "Signed by key-b with x5c holding a self-signed certificate of key-b (CN attacker.example): never trusted.",
+        mk(KB, base_header(x5c=[base64.b64encode(attacker_cert_der(KB)).decode("ascii")]), C))
     a3sig = b64u_decode(split(RFC7515_A3_TOKEN)[2])
     scase("sig_rfc7515_a3_signature", "signature", "bad_signature", "The RFC 7515 A.3 signature attached to this token.", a3sig)
     add("sig_over_empty_message", "signature", "bad_signature", "Signature of the empty message attached to the token.",
@@ -1110,14 +1169,15 @@ def negative_cases():
 
     ccase("exp_string", "claim_types", "bad_claim_type", "exp is a numeric string.", base_claims(exp=str(NOW + 500)))
     ccase("exp_true", "claim_types", "bad_claim_type", "exp is true.", base_claims(exp=True))
-    ccase("exp_null_not_required", "claim_types", "bad_claim_type", "exp is null (require [] so only the type rule applies).", base_claims(exp=None), policy(require=[]))
+    ccase("exp_null_not_required", "claim_types", "bad_claim_type", "exp is null (dangerous_no_exp and no max_lifetime, so only the type rule applies).", base_claims(exp=None),
+          policy(dangerous_no_exp=True, max_lifetime=DROP))
     ccase("exp_array", "claim_types", "bad_claim_type", "exp is an array of one number.", base_claims(exp=[NOW + 500]))
     ccase("exp_object", "claim_types", "bad_claim_type", "exp is an object.", base_claims(exp={"$date": NOW + 500}))
     ccase("nbf_string", "claim_types", "bad_claim_type", "nbf is a string.", base_claims(nbf=str(NOW - 10)))
     ccase("nbf_null", "claim_types", "bad_claim_type", "nbf is null.", base_claims(nbf=None))
     ccase("nbf_false", "claim_types", "bad_claim_type", "nbf is false.", base_claims(nbf=False))
     ccase("iat_string", "claim_types", "bad_claim_type", "iat is a string.", base_claims(iat=str(NOW - 100)))
-    ccase("iat_null", "claim_types", "bad_claim_type", "iat is null.", base_claims(iat=None))
+    ccase("iat_null", "claim_types", "bad_claim_type", "iat is null (policy has no max_lifetime, which would make iat required).", base_claims(iat=None), policy(max_lifetime=DROP))
     ccase("iat_array", "claim_types", "bad_claim_type", "iat is an array.", base_claims(iat=[NOW - 100]))
     ccase("iss_number", "claim_types", "bad_claim_type", "iss is a number (policy names no iss).", base_claims(iss=123), policy(iss=DROP))
     ccase("iss_array", "claim_types", "bad_claim_type", "iss is an array of one string (policy names no iss).", base_claims(iss=[ISS]), policy(iss=DROP))
@@ -1126,17 +1186,20 @@ def negative_cases():
     ccase("sub_object", "claim_types", "bad_claim_type", "sub is an object (policy names no sub).", base_claims(sub={"id": ISS}), policy(sub=DROP))
     ccase("jti_number", "claim_types", "bad_claim_type", "jti is a number.", base_claims(jti=42))
     ccase("jti_true", "claim_types", "bad_claim_type", "jti is true.", base_claims(jti=True))
-    ccase("aud_number", "claim_types", "bad_claim_type", "aud is a number (policy names no aud).", base_claims(aud=42), policy(aud=DROP))
-    ccase("aud_array_with_number", "claim_types", "bad_claim_type", "aud is [\"prd\", 42]: an array element is not a string.", base_claims(aud=["prd", 42]), policy(aud=DROP))
+    ccase("aud_number", "claim_types", "bad_claim_type", "aud is a number (policy names no aud; any_audience).", base_claims(aud=42), policy(aud=DROP, any_audience=True))
+    ccase("aud_array_with_number", "claim_types", "bad_claim_type", "aud is [\"prd\", 42]: an array element is not a string (policy names no aud; any_audience).", base_claims(aud=["prd", 42]), policy(aud=DROP, any_audience=True))
+    ccase("aud_null", "claim_types", "bad_claim_type", "aud is null (policy names no aud; any_audience).", base_claims(aud=None), policy(aud=DROP, any_audience=True))
     ccase("aud_array_with_number_expected_present", "claim_types", "bad_claim_type", "aud is [\"prd\", 42] and the policy expects prd: the bad element still rejects.", base_claims(aud=["prd", 42]))
-    ccase("aud_object", "claim_types", "bad_claim_type", "aud is an object (policy names no aud).", base_claims(aud={"prd": True}), policy(aud=DROP))
-    ccase("aud_true", "claim_types", "bad_claim_type", "aud is true (policy names no aud).", base_claims(aud=True), policy(aud=DROP))
-    ccase("aud_nested_array", "claim_types", "bad_claim_type", "aud is [[\"prd\"]] (policy names no aud).", base_claims(aud=[["prd"]]), policy(aud=DROP))
+    ccase("aud_object", "claim_types", "bad_claim_type", "aud is an object (policy names no aud; any_audience).", base_claims(aud={"prd": True}), policy(aud=DROP, any_audience=True))
+    ccase("aud_true", "claim_types", "bad_claim_type", "aud is true (policy names no aud; any_audience).", base_claims(aud=True), policy(aud=DROP, any_audience=True))
+    ccase("aud_nested_array", "claim_types", "bad_claim_type", "aud is [[\"prd\"]] (policy names no aud; any_audience).", base_claims(aud=[["prd"]]), policy(aud=DROP, any_audience=True))
 
     ccase("exp_1e400", "date_range", "date_out_of_range", "exp = 1e400 (overflows a double to infinity; policy has no max_lifetime).", cl.replace('"exp":%d' % (NOW + 500), '"exp":1e400'), policy(max_lifetime=DROP))
     ccase("exp_above_max", "date_range", "date_out_of_range", "exp = 253402300800, one past 9999-12-31T23:59:59Z (policy has no max_lifetime).", base_claims(exp=MAX_NUMERIC_DATE + 1), policy(max_lifetime=DROP))
     ccase("exp_1e20", "date_range", "date_out_of_range", "exp = 1e20 (policy has no max_lifetime).", cl.replace('"exp":%d' % (NOW + 500), '"exp":1e20'), policy(max_lifetime=DROP))
     ccase("exp_2_pow_64", "date_range", "date_out_of_range", "exp = 2^64 as an integer (u64 overflow; policy has no max_lifetime).", base_claims(exp=2 ** 64), policy(max_lifetime=DROP))
+    ccase("exp_30_digits", "date_range", "date_out_of_range", "exp = 123456789012345678901234567890 (30 digits; policy has no max_lifetime).",
+          cl.replace('"exp":%d' % (NOW + 500), '"exp":123456789012345678901234567890'), policy(max_lifetime=DROP))
     ccase("exp_huge_integer", "date_range", "date_out_of_range", "exp = 10^30 written as an integer (policy has no max_lifetime).", base_claims(exp=10 ** 30), policy(max_lifetime=DROP))
     ccase("exp_negative", "date_range", "date_out_of_range", "exp = -1. Necessarily also expired: date_out_of_range is checked first.", base_claims(exp=-1, iat=DROP), policy(max_lifetime=DROP))
     ccase("nbf_negative", "date_range", "date_out_of_range", "nbf = -1 (a time in the past, but negative).", base_claims(nbf=-1))
@@ -1162,7 +1225,6 @@ def negative_cases():
     ccase("iat_future_leeway_zero", "iat", "issued_in_future", "leeway 0 and iat = now + 1.", base_claims(iat=NOW + 1), policy(leeway=0))
 
     ccase("lifetime_one_over", "lifetime", "lifetime_too_long", "exp - iat = 901 with max_lifetime 900.", base_claims(iat=NOW - 100, exp=NOW + 801))
-    ccase("lifetime_no_iat_one_over", "lifetime", "lifetime_too_long", "No iat and exp - now = 901 with max_lifetime 900.", base_claims(iat=DROP, exp=NOW + 901))
     ccase("lifetime_iat_in_past", "lifetime", "lifetime_too_long", "exp only 200 s ahead but iat 800 s ago: exp - iat = 1000 > 900.", base_claims(iat=NOW - 800, exp=NOW + 200))
     ccase("lifetime_d1_one_hour", "lifetime", "lifetime_too_long", "D1 profile: a one-hour token (exp - iat = 3600 > 900).", base_claims(iat=NOW, exp=NOW + 3600))
     ccase("lifetime_fraction_over", "lifetime", "lifetime_too_long", "exp - iat = 900.5 (fraction) with max_lifetime 900.",
@@ -1198,13 +1260,52 @@ def negative_cases():
     ccase("aud_case_only", "aud", "audience_mismatch", "aud PRD (case-only difference).", base_claims(aud="PRD"))
     ccase("aud_joined_string", "aud", "audience_mismatch", "aud 'stg prd' (space-joined string, not an array).", base_claims(aud="stg prd"))
 
-    ccase("exp_missing", "required", "missing_claim", "No exp while exp is required (default require).", base_claims(exp=DROP), policy(max_lifetime=DROP))
-    ccase("jti_missing_required", "required", "missing_claim", "require [exp, jti], no jti.", base_claims(jti=DROP), policy(require=["exp", "jti"]))
-    ccase("iat_missing_required", "required", "missing_claim", "require [exp, iat], no iat.", base_claims(iat=DROP), policy(require=["exp", "iat"]))
-    ccase("nbf_missing_required", "required", "missing_claim", "require [exp, nbf], no nbf.", base_claims(), policy(require=["exp", "nbf"]))
+    ccase("aud_unexpected_string", "aud", "unexpected_audience", "aud https://evil.example while the policy names no audience (and no any_audience): "
+          "a token minted for another service is refused by default.", base_claims(aud="https://evil.example"), policy(aud=DROP))
+    ccase("aud_unexpected_array", "aud", "unexpected_audience", "aud [https://evil.example] (an array) while the policy names no audience.",
+          base_claims(aud=["https://evil.example"]), policy(aud=DROP))
+    ccase("aud_unexpected_prd", "aud", "unexpected_audience", "aud prd while the policy names no audience: any aud is refused, whatever its value.",
+          base_claims(aud="prd"), policy(aud=DROP))
+    ccase("aud_unexpected_empty_array", "aud", "unexpected_audience", "aud [] while the policy names no audience: the claim is present (of a valid type), so it is refused.",
+          base_claims(aud=[]), policy(aud=DROP))
+
+    ccase("exp_missing", "required", "missing_claim", "No exp: exp is always required (default require []).", base_claims(exp=DROP), policy(max_lifetime=DROP))
+    ccase("exp_missing_require_explicit", "required", "missing_claim", "No exp with require [exp] (the old explicit form, same meaning).",
+          base_claims(exp=DROP), policy(require=["exp"], max_lifetime=DROP))
+    ccase("require_nothing_no_exp_without_flag", "required", "missing_claim", "Twin of verify_valid require_nothing_no_exp without dangerous_no_exp: "
+          "require [] does not drop exp.", base_claims(exp=DROP), policy(require=[], max_lifetime=DROP))
+    ccase("require_jti_no_exp", "required", "missing_claim", "require [jti] (jti present) and no exp: require adds to exp, it does not replace it.",
+          base_claims(exp=DROP), policy(require=["jti"], max_lifetime=DROP))
+    ccase("lifetime_no_iat_exactly_max", "required", "missing_claim", "No iat with max_lifetime 900 (exp - now = 900): max_lifetime makes iat required. "
+          "Was a valid vector (exp - now was used without iat).", base_claims(iat=DROP, exp=NOW + 900))
+    ccase("lifetime_no_iat_one_over", "required", "missing_claim", "No iat with max_lifetime 900 and exp - now = 901: max_lifetime makes iat required, "
+          "so the code is missing_claim (was lifetime_too_long through the removed exp - now fallback).", base_claims(iat=DROP, exp=NOW + 901))
+    ccase("dangerous_no_exp_with_expiry_ahead", "required", "missing_claim", "dangerous_no_exp with max_expiry_ahead 900 and no exp: "
+          "a bound on exp keeps exp required.", base_claims(exp=DROP), policy(dangerous_no_exp=True, max_lifetime=DROP, max_expiry_ahead=900))
+    ccase("dangerous_no_exp_with_max_lifetime", "required", "missing_claim", "dangerous_no_exp with max_lifetime 900, iat present and no exp: "
+          "a bound on exp keeps exp required.", base_claims(exp=DROP), policy(dangerous_no_exp=True))
+    ccase("jti_missing_required", "required", "missing_claim", "require [jti], no jti.", base_claims(jti=DROP), policy(require=["jti"]))
+    ccase("iat_missing_required", "required", "missing_claim", "require [iat], no iat (policy has no max_lifetime).", base_claims(iat=DROP), policy(require=["iat"], max_lifetime=DROP))
+    ccase("nbf_missing_required", "required", "missing_claim", "require [nbf], no nbf.", base_claims(), policy(require=["nbf"]))
     ccase("private_claim_null_required", "required", "missing_claim", "require [exp, scope] and scope is null.", base_claims(scope=None), policy(require=["exp", "scope"]))
-    ccase("private_claim_missing_required", "required", "missing_claim", "require [exp, scope] and no scope.", base_claims(), policy(require=["exp", "scope"]))
+    ccase("private_claim_missing_required", "required", "missing_claim", "require [scope] and no scope.", base_claims(), policy(require=["scope"]))
     return cases
+
+
+def attacker_cert_der(key: Key) -> bytes:
+    """A self-signed X.509 certificate for `key` (fixed serial and dates, RFC 6979 signature)."""
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "attacker.example")])
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.pub)
+        .serial_number(0x5EED)
+        .not_valid_before(datetime.datetime(2023, 1, 1, tzinfo=datetime.timezone.utc))
+        .not_valid_after(datetime.datetime(2033, 1, 1, tzinfo=datetime.timezone.utc))
+        .sign(key.priv, hashes.SHA256(), ecdsa_deterministic=True)
+    )
+    return cert.public_bytes(serialization.Encoding.DER)
 
 
 def cand_pct(segment: str) -> str:
@@ -1243,6 +1344,21 @@ def sec1_der_manual(d_bytes: bytes, point: bytes = None) -> bytes:
 
 def spki_der_manual(point: bytes) -> bytes:
     return der(0x30, der(0x30, EC_PUBLIC_KEY_OID + P256_OID) + der(0x03, b"\x00" + point))
+
+
+def compressed_point(key: Key) -> bytes:
+    return bytes([0x02 | (key.y & 1)]) + key.x.to_bytes(32, "big")
+
+
+B = 0x5AC635D8AA3A93E7B3EBBD55769886BC651D06B0CC53B0F63BCE3C3E27D2604B  # P-256 curve coefficient b
+
+
+def non_residue_x() -> int:
+    """The smallest x >= 1 for which x^3 - 3x + b is not a square mod p (no point has this x)."""
+    x = 1
+    while pow((x ** 3 - 3 * x + B) % P, (P - 1) // 2, P) == 1:
+        x += 1
+    return x
 
 
 def pem_wrap(label: str, data: bytes) -> str:
@@ -1291,6 +1407,20 @@ def keys_file():
     v("rfc7515_a3_jwk_private", "jwk", js(RFC7515_A3_JWK), True, "The RFC 7515 A.3 private JWK.", k=Key("rfc7515-a3", b64u_to_int(RFC7515_A3_JWK["d"]), "RFC 7515 A.3"))
     v("key_one_jwk", "jwk", js(K1.private_jwk()), True, "Private JWK with d = 1.", k=K1)
     v("key_n_minus_1_sec1_pem", "pem", KNM1.sec1_pem(), True, "SEC1 PEM with d = n - 1.", k=KNM1)
+    even = next(k for k in (KA, KB, KC, KD) if k.y % 2 == 0)
+    odd = next(k for k in (KA, KB, KC, KD) if k.y % 2 == 1)
+    v("spki_compressed_02_der_hex", "spki_der_hex", spki_der_manual(compressed_point(even)).hex(), False,
+      "SPKI DER of %s with the compressed point 0x02||x (y even): the same key (and thumbprint) as its uncompressed form." % even.id, k=even)
+    v("spki_compressed_03_der_hex", "spki_der_hex", spki_der_manual(compressed_point(odd)).hex(), False,
+      "SPKI DER of %s with the compressed point 0x03||x (y odd): the same key (and thumbprint) as its uncompressed form." % odd.id, k=odd)
+    v("spki_compressed_pem", "pem", pem_wrap("PUBLIC KEY", spki_der_manual(compressed_point(key))), False,
+      "SPKI PEM of key-a with its compressed point (0x%02x||x)." % compressed_point(key)[0])
+    v("sec1_der_compressed_public", "sec1_der_hex", sec1_der_manual(key.d.to_bytes(32, "big"), compressed_point(key)).hex(), True,
+      "SEC1 DER whose embedded public key is compressed (0x%02x||x); it matches d." % compressed_point(key)[0])
+    v("jwk_public_unknown_members", "jwk", js(dict(pub_jwk, ext=True, **{"x-vendor": {"a": [1, None]}, "kid": "k1"})), False,
+      "Public JWK with unknown members (ext, x-vendor) and kid: unknown members are ignored (RFC 7517 section 4).")
+    v("jwk_public_usage_members", "jwk", js(dict(pub_jwk, use="sig", key_ops=["verify"], alg="ES256")), False,
+      "Public JWK with use sig, key_ops [verify] and alg ES256: usage members that allow ES256 verification.")
 
     invalid = []
 
@@ -1310,6 +1440,8 @@ def keys_file():
                                        "d": int_to_b64u(p384.private_numbers().private_value, 48)}), "wrong_curve", "P-384 private JWK.")
     bad("secp256k1_pkcs8_pem", "pem", pem_text(k256k1.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, nf)), "wrong_curve", "secp256k1 PKCS#8 private key (same size, different curve).")
     n256k1 = k256k1.public_key().public_numbers()
+    bad("secp256k1_spki_der_hex", "spki_der_hex", k256k1.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo).hex(),
+        "wrong_curve", "secp256k1 public key DER.")
     bad("secp256k1_jwk", "jwk", js({"kty": "EC", "crv": "secp256k1", "x": int_to_b64u(n256k1.x, 32), "y": int_to_b64u(n256k1.y, 32)}), "wrong_curve", "secp256k1 public JWK.")
     bad("jwk_p256_point_labelled_p384", "jwk", js(dict(pub_jwk, crv="P-384")), "wrong_curve", "A P-256 point labelled crv P-384.")
 
@@ -1335,6 +1467,26 @@ def keys_file():
     bad("spki_off_curve", "spki_der_hex", spki_der_manual(bad_point).hex(), "invalid_point", "SPKI DER whose point is off the curve.")
     bad("spki_off_curve_pem", "pem", pem_wrap("PUBLIC KEY", spki_der_manual(bad_point)), "invalid_point", "SPKI PEM whose point is off the curve.")
     bad("spki_identity_point", "spki_der_hex", spki_der_manual(b"\x00").hex(), "invalid_point", "SPKI DER holding the point at infinity (single 0x00 byte).")
+    xy = key.x.to_bytes(32, "big") + key.y.to_bytes(32, "big")
+    hybrid = 0x06 | (key.y & 1)
+    for prefix, name, description in (
+        (b"\x05" + key.x.to_bytes(32, "big"), "spki_point_prefix_05_compact", "SPKI DER whose point is 0x05||x (33 bytes, a 'compact' x-only encoding): only 0x04, 0x02 and 0x03 are accepted."),
+        (b"\x05" + xy, "spki_point_prefix_05", "SPKI DER whose 65-byte point starts with 0x05 instead of 0x04 (x and y of key-a)."),
+        (bytes([hybrid]) + xy, "spki_point_prefix_0%d_hybrid" % hybrid, "SPKI DER with the X9.62 hybrid encoding 0x%02x||x||y of key-a (prefix parity matches y): not accepted." % hybrid),
+        (bytes([hybrid ^ 1]) + xy, "spki_point_prefix_0%d_hybrid_wrong_parity" % (hybrid ^ 1), "SPKI DER with prefix 0x%02x||x||y of key-a (hybrid with the wrong y parity)." % (hybrid ^ 1)),
+        (b"\x00" + xy, "spki_point_prefix_00_65_bytes", "SPKI DER whose 65-byte point starts with 0x00 (the identity tag, followed by x and y of key-a)."),
+        (b"\x04" + key.x.to_bytes(32, "big"), "spki_point_04_33_bytes", "SPKI DER with prefix 0x04 but only x (33 bytes)."),
+        (compressed_point(key)[:1] + non_residue_x().to_bytes(32, "big"), "spki_compressed_x_not_on_curve", "SPKI DER with a compressed point whose x has no y on the curve (x^3 - 3x + b is not a square mod p)."),
+        (b"\x02" + P.to_bytes(32, "big"), "spki_compressed_x_equals_p", "SPKI DER with a compressed point whose x = p (not a field element)."),
+    ):
+        bad(name, "spki_der_hex", spki_der_manual(prefix).hex(), "invalid_point", description)
+    bad("spki_point_prefix_05_pem", "pem", pem_wrap("PUBLIC KEY", spki_der_manual(b"\x05" + xy)), "invalid_point", "SPKI PEM whose 65-byte point starts with 0x05.")
+    bad("sec1_der_public_prefix_05", "sec1_der_hex", sec1_der_manual(key.d.to_bytes(32, "big"), b"\x05" + xy).hex(), "invalid_point",
+        "SEC1 DER with the right d whose embedded public key is 0x05||x||y (65 bytes).")
+    bad("sec1_der_public_prefix_05_compact", "sec1_der_hex", sec1_der_manual(key.d.to_bytes(32, "big"), b"\x05" + key.x.to_bytes(32, "big")).hex(), "invalid_point",
+        "SEC1 DER with the right d whose embedded public key is 0x05||x (33 bytes).")
+    bad("sec1_pem_public_prefix_05", "pem", pem_wrap("EC PRIVATE KEY", sec1_der_manual(key.d.to_bytes(32, "big"), b"\x05" + xy)), "invalid_point",
+        "SEC1 PEM with the right d whose embedded public key is 0x05||x||y.")
 
     bad("jwk_d_zero", "jwk", js(dict(pub_jwk, d=int_to_b64u(0, 32))), "invalid_scalar", "Private JWK with d = 0.")
     bad("jwk_d_n", "jwk", js(dict(K1.public_jwk(), d=int_to_b64u(N, 32))), "invalid_scalar", "Private JWK with d = n (with the x/y of G).")
@@ -1361,6 +1513,14 @@ def keys_file():
     bad("pem_garbage_base64", "pem", "-----BEGIN EC PRIVATE KEY-----\n!!!!not*base64$$$\n-----END EC PRIVATE KEY-----\n", "bad_pem", "PEM body is not base64.")
     bad("pem_certificate_request_label", "pem", pem_wrap("CERTIFICATE REQUEST", key.spki_der()), "bad_pem", "Unknown label 'CERTIFICATE REQUEST'.")
     bad("pem_missing_end", "pem", "\n".join(body[:-2]) + "\n", "bad_pem", "PEM without its END line.")
+    cut = sec1.index("\n", sec1.index("\n") + 1) + 1 + 30  # 30 characters into the second base64 line
+    body_chars = len(re.sub(r"\s", "", sec1[sec1.index("\n") + 1:cut]))
+    assert sec1[cut - 1] not in "\n-" and body_chars % 4, body_chars
+    bad("pem_cut_mid_base64", "pem", sec1[:cut] + "\n", "bad_pem", "SEC1 PEM cut in the middle of its base64 (a truncated file: no END line).")
+    bad("pem_cut_mid_base64_end_restored", "pem", sec1[:cut] + "\n-----END EC PRIVATE KEY-----\n", "bad_pem",
+        "SEC1 PEM whose base64 is cut in the middle (length not a multiple of 4) followed by the END line.")
+    spki_pem_lines = key.spki_pem().split("\n")
+    bad("spki_pem_missing_end", "pem", "\n".join(spki_pem_lines[:-2]) + "\n", "bad_pem", "SPKI PEM without its END line.")
     bad("pem_mismatched_labels", "pem", sec1.replace("-----END EC PRIVATE KEY-----", "-----END PRIVATE KEY-----"), "bad_pem", "BEGIN and END labels differ.")
     bad("pem_no_armor", "pem", "".join(body[1:-2]), "bad_pem", "Base64 body without BEGIN/END lines.")
     bad("pem_empty", "pem", "", "bad_pem", "Empty input.")
@@ -1381,6 +1541,17 @@ def keys_file():
     std = base64.b64encode(b64u_decode(pub_jwk[coord])).decode().rstrip("=")
     bad("jwk_coordinate_standard_alphabet", "jwk", js(dict(pub_jwk, **{coord: std})), "bad_jwk", "%s in the standard base64 alphabet ('+' or '/')." % coord)
     bad("jwk_x_number", "jwk", js(dict(pub_jwk, x=12345)), "bad_jwk", "x is a number.")
+    bad("jwk_private_missing_x", "jwk", js({"kty": "EC", "crv": "P-256", "y": pub_jwk["y"], "d": key.private_jwk()["d"]}), "bad_jwk", "Private JWK without x.")
+    bad("jwk_use_not_string", "jwk", js(dict(pub_jwk, use=["sig"])), "bad_jwk", "use is an array, not a string.")
+    bad("jwk_key_ops_not_array", "jwk", js(dict(pub_jwk, key_ops="verify")), "bad_jwk", "key_ops is a string, not an array.")
+
+    bad("jwk_use_enc", "jwk", js(dict(pub_jwk, use="enc")), "key_usage", "Public JWK with use enc (an encryption key).")
+    bad("jwk_key_ops_encrypt", "jwk", js(dict(pub_jwk, key_ops=["encrypt"])), "key_usage", "Public JWK with key_ops [encrypt].")
+    bad("jwk_alg_es384", "jwk", js(dict(pub_jwk, alg="ES384")), "key_usage", "Public JWK with alg ES384 (a P-256 key bound to another algorithm).")
+    bad("jwk_alg_none", "jwk", js(dict(pub_jwk, alg="none")), "key_usage", "Public JWK with alg none.")
+    bad("jwk_private_use_enc", "jwk", js(dict(key.private_jwk(), use="enc")), "key_usage", "Private JWK with use enc.")
+    bad("jwk_use_enc_before_bad_x", "jwk", js(dict(pub_jwk, use="enc", x="not base64!")), "key_usage",
+        "use enc and a malformed x: usage is checked before the member shapes (kty, crv, usage, members, point).")
     return {"key": {"id": key.id, "public_jwk": pub_jwk, "thumbprint": thumb}, "valid": valid, "invalid": invalid}
 
 
@@ -1393,29 +1564,32 @@ def main():
         "description": "Deterministic ES256 signing vectors (RFC 6979). Re-derive header_json, claims_json and token from key.private_jwk and input with bearerkit's canonical serialization; see README.md.",
         "generator": "tests/vectors/generate.py (Python cryptography, deterministic_signing=True)",
         "cases": signing,
+        "invalid": signing_invalid_cases(),
     })
     write_json("seed_002.json", seed_vector())
     write_json("rfc7515_a3.json", rfc7515_vector())
     valid = valid_cases()
     write_json("verify_valid.json", {
         "description": "Tokens a strict verifier must ACCEPT with the given policy and public key; expected_header/expected_claims are the decoded JSON.",
-        "policy_defaults": {"leeway": 60, "max_lifetime": None, "require_kid": False, "iss_equals_sub": False, "typ": ["JWT"], "require": ["exp"], "max_bytes": 8192, "max_expiry_ahead": None},
+        "policy_defaults": POLICY_DEFAULTS,
         "cases": valid,
     })
     negative = negative_cases()
     write_json("negative.json", {
         "description": "Tokens a strict verifier must REJECT with exactly the given code. Each violates one rule and is otherwise valid (signed over the exact bytes of its first two segments).",
         "code_order": CODE_ORDER,
-        "policy_defaults": {"leeway": 60, "max_lifetime": None, "require_kid": False, "iss_equals_sub": False, "typ": ["JWT"], "require": ["exp"], "max_bytes": 8192, "max_expiry_ahead": None},
+        "policy_defaults": POLICY_DEFAULTS,
         "cases": negative,
     })
-    write_json("keys.json", keys_file())
+    keys = keys_file()
+    write_json("keys.json", keys)
     counts = {}
     for case in negative:
         counts[case["code"]] = counts.get(case["code"], 0) + 1
     print("signing: %d (high-S: %d)" % (len(signing), sum(1 for c in signing if c["high_s"])))
     print("verify_valid: %d" % len(valid))
     print("negative: %d" % len(negative))
+    print("keys: %d valid, %d invalid" % (len(keys["valid"]), len(keys["invalid"])))
     for code in CODE_ORDER:
         print("  %-24s %d" % (code, counts.get(code, 0)))
 

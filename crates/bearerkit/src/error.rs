@@ -70,7 +70,8 @@ pub enum Error {
     NotYetValid,
     /// `iat > now + leeway`.
     IssuedInFuture,
-    /// `exp − iat` (or `exp − now` without `iat`) exceeds the policy's maximum lifetime.
+    /// `exp − iat` exceeds the policy's maximum lifetime, or `exp` is later than its latest
+    /// accepted expiry.
     LifetimeTooLong,
     /// `iss` differs from the expected issuer.
     IssuerMismatch,
@@ -78,6 +79,9 @@ pub enum Error {
     SubjectMismatch,
     /// `aud` does not contain the expected audience.
     AudienceMismatch,
+    /// The token carries `aud` but the policy names no audience (see
+    /// [`crate::Validation::any_audience`] for the explicit opt-out).
+    UnexpectedAudience,
     /// A required claim is missing or `null`.
     MissingClaim,
     // ---- keys ---------------------------------------------------------
@@ -143,6 +147,7 @@ impl Error {
             Self::IssuerMismatch => "issuer_mismatch",
             Self::SubjectMismatch => "subject_mismatch",
             Self::AudienceMismatch => "audience_mismatch",
+            Self::UnexpectedAudience => "unexpected_audience",
             Self::MissingClaim => "missing_claim",
             Self::BadPem => "bad_pem",
             Self::BadDer => "bad_der",
@@ -188,6 +193,7 @@ impl Error {
         "issuer_mismatch",
         "subject_mismatch",
         "audience_mismatch",
+        "unexpected_audience",
         "missing_claim",
         "bad_pem",
         "bad_der",
@@ -240,6 +246,7 @@ impl fmt::Display for Error {
             Self::IssuerMismatch => f.write_str("iss does not match the expected issuer"),
             Self::SubjectMismatch => f.write_str("sub does not match the expected subject"),
             Self::AudienceMismatch => f.write_str("aud does not contain the expected audience"),
+            Self::UnexpectedAudience => f.write_str("token has aud but the policy expects no audience"),
             Self::MissingClaim => f.write_str("required claim missing"),
             Self::BadPem => f.write_str("invalid PEM"),
             Self::BadDer => f.write_str("invalid DER"),
@@ -266,7 +273,7 @@ mod tests {
     use super::Error;
 
     /// Every variant once, in `ALL_CODES` order.
-    const ALL: [Error; 40] = [
+    const ALL: [Error; 41] = [
         Error::TokenTooLarge { limit: 0, found: 0 },
         Error::MalformedToken,
         Error::BadBase64,
@@ -292,6 +299,7 @@ mod tests {
         Error::IssuerMismatch,
         Error::SubjectMismatch,
         Error::AudienceMismatch,
+        Error::UnexpectedAudience,
         Error::MissingClaim,
         Error::BadPem,
         Error::BadDer,
@@ -338,21 +346,22 @@ mod tests {
             Error::IssuerMismatch => 22,
             Error::SubjectMismatch => 23,
             Error::AudienceMismatch => 24,
-            Error::MissingClaim => 25,
-            Error::BadPem => 26,
-            Error::BadDer => 27,
-            Error::BadJwk => 28,
-            Error::UnsupportedKeyType => 29,
-            Error::WrongCurve => 30,
-            Error::InvalidPoint => 31,
-            Error::InvalidScalar => 32,
-            Error::KeyMismatch => 33,
-            Error::KeyUsage => 34,
-            Error::BufferTooSmall => 35,
-            Error::ClaimsNotObject => 36,
-            Error::SignerFailed => 37,
-            Error::BadDerSignature => 38,
-            Error::InvalidPolicy => 39,
+            Error::UnexpectedAudience => 25,
+            Error::MissingClaim => 26,
+            Error::BadPem => 27,
+            Error::BadDer => 28,
+            Error::BadJwk => 29,
+            Error::UnsupportedKeyType => 30,
+            Error::WrongCurve => 31,
+            Error::InvalidPoint => 32,
+            Error::InvalidScalar => 33,
+            Error::KeyMismatch => 34,
+            Error::KeyUsage => 35,
+            Error::BufferTooSmall => 36,
+            Error::ClaimsNotObject => 37,
+            Error::SignerFailed => 38,
+            Error::BadDerSignature => 39,
+            Error::InvalidPolicy => 40,
         }
     }
 

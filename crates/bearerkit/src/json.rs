@@ -5,6 +5,12 @@
 //! lone surrogate escapes, no duplicate member names (compared after unescaping), bounded
 //! nesting and no trailing data. Once a document is validated, [`Object`] reads its
 //! top-level members without copying.
+//!
+//! The work is linear in the document's length whatever its size: one pass checks the
+//! syntax, then each object's member names (at most [`MAX_MEMBERS`]) are collected once and
+//! compared with each other, so no value is read more than once per enclosing object (at
+//! most [`MAX_DEPTH`] times). A document with a syntax error reports it before any
+//! duplicate or member-count error.
 
 use crate::Error;
 use core::fmt;
@@ -13,7 +19,8 @@ use core::fmt;
 pub const MAX_DEPTH: usize = 64;
 
 /// Most members accepted in one object. The duplicate check compares each name with the
-/// earlier ones, so this bounds its cost on unauthenticated input.
+/// earlier ones of its object (kept on the stack, never re-read from the document), so this
+/// bounds its cost per name on unauthenticated input.
 pub const MAX_MEMBERS: usize = 128;
 
 #[inline]
@@ -126,6 +133,12 @@ fn scan_literal(doc: &[u8], start: usize, lit: &[u8]) -> Result<usize, Error> {
 /// [`Error::BadJson`], [`Error::DuplicateMember`], [`Error::JsonTooDeep`] or
 /// [`Error::TooManyMembers`].
 pub fn validate_object(doc: &[u8]) -> Result<(), Error> {
+    check_syntax(doc)?;
+    check_names(doc)
+}
+
+/// Pass 1: RFC 8259 syntax, a single top-level object, bounded nesting, nothing after it.
+fn check_syntax(doc: &[u8]) -> Result<(), Error> {
     if core::str::from_utf8(doc).is_err() {
         return Err(Error::BadJson);
     }
@@ -134,23 +147,19 @@ pub fn validate_object(doc: &[u8]) -> Result<(), Error> {
     if doc.get(pos) != Some(&b'{') {
         return Err(Error::BadJson);
     }
-    // Per depth: is it an object, and where does it start (for the duplicate check).
+    // Per depth: is it an object (else an array).
     let mut is_object = [false; MAX_DEPTH];
-    let mut starts = [0usize; MAX_DEPTH];
     let mut depth = 0usize;
     // `true` when the next thing to read is a value; otherwise a separator or a closer.
     let mut want_value = true;
     loop {
         pos = skip_ws(doc, pos);
+        let b = *doc.get(pos).ok_or(Error::BadJson)?;
         if want_value {
-            let b = *doc.get(pos).ok_or(Error::BadJson)?;
             match b {
                 b'{' | b'[' => {
-                    if depth == MAX_DEPTH {
-                        return Err(Error::JsonTooDeep);
-                    }
-                    is_object[depth] = b == b'{';
-                    starts[depth] = pos;
+                    let slot = is_object.get_mut(depth).ok_or(Error::JsonTooDeep)?;
+                    *slot = b == b'{';
                     depth += 1;
                     pos = skip_ws(doc, pos + 1);
                     let close = if b == b'{' { b'}' } else { b']' };
@@ -164,7 +173,7 @@ pub fn validate_object(doc: &[u8]) -> Result<(), Error> {
                         continue;
                     }
                     if b == b'{' {
-                        pos = read_key(doc, pos, starts[depth - 1])?;
+                        pos = read_key(doc, pos)?;
                     }
                     continue;
                 }
@@ -177,12 +186,11 @@ pub fn validate_object(doc: &[u8]) -> Result<(), Error> {
             }
             want_value = false;
         } else {
-            let b = *doc.get(pos).ok_or(Error::BadJson)?;
             let top = depth.checked_sub(1).ok_or(Error::BadJson)?;
-            let in_object = is_object[top];
+            let in_object = *is_object.get(top).ok_or(Error::BadJson)?;
             match (b, in_object) {
                 (b',', true) => {
-                    pos = read_key(doc, skip_ws(doc, pos + 1), starts[top])?;
+                    pos = read_key(doc, skip_ws(doc, pos + 1))?;
                     want_value = true;
                 }
                 (b',', false) => {
@@ -206,32 +214,52 @@ pub fn validate_object(doc: &[u8]) -> Result<(), Error> {
     Ok(())
 }
 
-/// Read `"key" :` at `pos` inside the object opened at `obj_start`; check that no earlier
-/// member of the same object has the same name. Returns the position after the colon.
-fn read_key(doc: &[u8], pos: usize, obj_start: usize) -> Result<usize, Error> {
+/// Read `"key" :` at `pos`; returns the position after the colon.
+fn read_key(doc: &[u8], pos: usize) -> Result<usize, Error> {
     if doc.get(pos) != Some(&b'"') {
         return Err(Error::BadJson);
     }
-    let end = scan_string(doc, pos)?;
-    let key = raw_str(doc, pos, end);
-    // Earlier members of this object: a valid prefix, so the reader can walk it.
-    let prefix = doc.get(obj_start..pos).ok_or(Error::BadJson)?;
-    let mut members = Members::new_prefix(prefix);
-    let mut count = 0usize;
-    while let Some((k, _)) = members.next_member() {
-        if k.eq_json(&key) {
-            return Err(Error::DuplicateMember);
-        }
-        count += 1;
-        if count >= MAX_MEMBERS {
-            return Err(Error::TooManyMembers);
-        }
-    }
-    let colon = skip_ws(doc, end);
+    let colon = skip_ws(doc, scan_string(doc, pos)?);
     if doc.get(colon) != Some(&b':') {
         return Err(Error::BadJson);
     }
     Ok(colon + 1)
+}
+
+/// Pass 2, on a syntactically valid document: in every object, at most [`MAX_MEMBERS`]
+/// members and no two names equal after unescaping.
+fn check_names(doc: &[u8]) -> Result<(), Error> {
+    let mut pos = 0usize;
+    while let Some(&b) = doc.get(pos) {
+        match b {
+            // Strings are skipped whole, so a `{` inside one is not taken for an object.
+            b'"' => pos = scan_string(doc, pos)?,
+            b'{' => {
+                check_object_names(doc.get(pos..).unwrap_or_default())?;
+                pos += 1;
+            }
+            _ => pos += 1,
+        }
+    }
+    Ok(())
+}
+
+/// The names of the object `obj` starts with, each compared once with the earlier ones
+/// (kept here, so no earlier value is read again).
+fn check_object_names(obj: &[u8]) -> Result<(), Error> {
+    let mut names = [JsonStr { raw: "" }; MAX_MEMBERS];
+    let mut count = 0usize;
+    let mut members = Members::new_prefix(obj);
+    while let Some((name, _)) = members.next_member() {
+        let (seen, rest) = names.split_at_mut(count);
+        let slot = rest.first_mut().ok_or(Error::TooManyMembers)?;
+        if seen.iter().any(|earlier| earlier.eq_json(&name)) {
+            return Err(Error::DuplicateMember);
+        }
+        *slot = name;
+        count += 1;
+    }
+    Ok(())
 }
 
 /// The text between the quotes of a scanned string.
@@ -525,10 +553,21 @@ impl<'a> JsonStr<'a> {
     /// Whether two JSON strings are equal after unescaping.
     #[must_use]
     pub fn eq_json(&self, other: &JsonStr<'_>) -> bool {
-        if self.raw == other.raw {
-            return true;
+        let (a, b) = (self.raw.as_bytes(), other.raw.as_bytes());
+        // Byte by byte while neither has an escape: a difference there is a difference of
+        // the unescaped strings (the same prefix unescapes the same way, and two different
+        // literal bytes at one position belong to different characters).
+        for (x, y) in a.iter().zip(b) {
+            if *x == b'\\' || *y == b'\\' {
+                return self.chars().eq(other.chars());
+            }
+            if x != y {
+                return false;
+            }
         }
-        self.chars().eq(other.chars())
+        // One is a prefix of the other without escapes: equal only if the lengths are (any
+        // remaining text, escaped or not, is at least one more character).
+        a.len() == b.len()
     }
 
     /// Unescape into `buf` and return the string.

@@ -276,11 +276,17 @@ impl VerifyingKey {
         Self(key)
     }
 
-    /// From a SEC1 encoded point (65-byte uncompressed `04‖x‖y` or 33-byte compressed).
+    /// From a SEC1 encoded point: 65-byte uncompressed `04‖x‖y` or 33-byte compressed
+    /// `02‖x` / `03‖x` (RFC 5480 §2.2). Any other prefix (the identity `00`, the
+    /// non-standard compact `05`, hybrid `06`/`07`) is refused.
     ///
     /// # Errors
-    /// [`Error::InvalidPoint`] when it is not a valid non-identity P-256 point.
+    /// [`Error::InvalidPoint`] when it is not a valid non-identity P-256 point in one of
+    /// these two encodings.
     pub fn from_sec1_bytes(point: &[u8]) -> Result<Self, Error> {
+        if !matches!((point.first(), point.len()), (Some(0x04), 65) | (Some(0x02 | 0x03), 33)) {
+            return Err(Error::InvalidPoint);
+        }
         p256::ecdsa::VerifyingKey::from_sec1_bytes(point).map(Self).map_err(|_| Error::InvalidPoint)
     }
 

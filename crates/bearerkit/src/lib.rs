@@ -32,7 +32,7 @@ pub use prepared::{BaseTable, PreparedVerifyingKey};
 pub use sign::{Assertion, Audience, NoClaims, der_to_raw_signature};
 pub use thumbprint::{CertificateThumbprints, Thumbprint, jwk_thumbprint};
 pub use validation::{
-    AudiencePolicy, DEFAULT_LEEWAY, DEFAULT_MAX_BYTES, DEFAULT_REQUIRED, DEFAULT_TYP, Validation,
+    AudiencePolicy, DEFAULT_LEEWAY, DEFAULT_MAX_BYTES, DEFAULT_REQUIRED, DEFAULT_TYP, MAX_LEEWAY, Validation,
 };
 pub use verify::{
     Claims, Es256Verifier, Header, KeySet, MAX_DATE, VerifiedToken, verify, verify_jws, verify_with_key_set,

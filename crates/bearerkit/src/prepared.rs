@@ -11,7 +11,7 @@
 //! multiplications here use a fixed-base *comb* over a signed radix-`2^w` recoding:
 //!
 //! * a scalar `k < n` is written as `k = Σ dᵢ·2^(w·i)` with digits `dᵢ ∈ (−2^(w−1), 2^(w−1)]`
-//!   (see [`signed_digits`]);
+//!   (see [`hazmat::signed_digits`]);
 //! * the table holds the affine points `j·2^(w·i)·P` for every position `i` and
 //!   `j = 1..=2^(w−1)`, so `k·P = Σ ±T[i][|dᵢ|]` costs one mixed point addition per non-zero
 //!   digit and **no doublings at all**;
@@ -165,21 +165,6 @@ fn recode(k: &Scalar, layout: &Layout, out: &mut [i16; MAX_POSITIONS]) -> usize 
     layout.positions
 }
 
-/// Signed radix-`2^window` digits of `k` (least significant first), as used by the comb.
-///
-/// Returns `⌈257/window⌉` digits `dᵢ ∈ (−2^(window−1), 2^(window−1)]` with
-/// `Σ dᵢ·2^(window·i) = k` (as integers, hence also mod `n`). Exposed for tests.
-///
-/// # Errors
-/// [`Error::InvalidPolicy`] when `window` is outside [`MIN_WINDOW`]`..=`[`MAX_WINDOW`].
-#[doc(hidden)]
-pub fn signed_digits(k: &Scalar, window: u8) -> Result<Vec<i16>, Error> {
-    let layout = Layout::new(window)?;
-    let mut digits = [0i16; MAX_POSITIONS];
-    let len = recode(k, &layout, &mut digits);
-    Ok(digits.get(..len).unwrap_or(&[]).to_vec())
-}
-
 /// A fixed-base comb: `points[i·stride + j] = (j+1)·2^(w·i)·P`.
 #[derive(Clone)]
 struct Comb {
@@ -214,7 +199,11 @@ impl Comb {
     }
 
     /// `acc += k·P`; `None` stands for the identity (saves the first addition).
-    fn mul_add(&self, acc: &mut Option<ProjectivePoint>, k: &Scalar) {
+    ///
+    /// A digit whose table point is missing cannot happen with a table built by
+    /// [`Comb::new`] for the same layout; if a future change ever broke that, the result
+    /// is an error (and the signature is refused), never a sum with a digit left out.
+    fn mul_add(&self, acc: &mut Option<ProjectivePoint>, k: &Scalar) -> Result<(), Error> {
         let mut digits = [0i16; MAX_POSITIONS];
         let len = recode(k, &self.layout, &mut digits);
         let stride = self.layout.stride;
@@ -223,9 +212,7 @@ impl Comb {
                 continue;
             }
             let idx = i * stride + usize::from(d.unsigned_abs()) - 1;
-            let Some(p) = self.points.get(idx) else {
-                continue;
-            };
+            let p = self.points.get(idx).ok_or(Error::BadSignature)?;
             *acc = Some(match acc.take() {
                 Some(a) if d > 0 => a + p,
                 Some(a) => a - p,
@@ -233,12 +220,13 @@ impl Comb {
                 None => ProjectivePoint::from(-*p),
             });
         }
+        Ok(())
     }
 
-    fn mul(&self, k: &Scalar) -> ProjectivePoint {
+    fn mul(&self, k: &Scalar) -> Result<ProjectivePoint, Error> {
         let mut acc = None;
-        self.mul_add(&mut acc, k);
-        acc.unwrap_or(ProjectivePoint::IDENTITY)
+        self.mul_add(&mut acc, k)?;
+        Ok(acc.unwrap_or(ProjectivePoint::IDENTITY))
     }
 }
 
@@ -283,13 +271,6 @@ impl BaseTable {
     #[must_use]
     pub fn memory_bytes(&self) -> usize {
         self.comb.memory_bytes()
-    }
-
-    /// `k·G` computed with the table (exposed for tests).
-    #[doc(hidden)]
-    #[must_use]
-    pub fn mul(&self, k: &Scalar) -> ProjectivePoint {
-        self.comb.mul(k)
     }
 }
 
@@ -454,8 +435,8 @@ impl PreparedVerifyingKey {
         let u2 = *r * s_inv;
 
         let mut acc = None;
-        self.base.table().comb.mul_add(&mut acc, &u1);
-        self.table.mul_add(&mut acc, &u2);
+        self.base.table().comb.mul_add(&mut acc, &u1)?;
+        self.table.mul_add(&mut acc, &u2)?;
 
         // `None` (nothing added) cannot happen since u2 ≠ 0. A sum equal to the identity has
         // no x; `to_affine` maps it to x = 0, which never equals r (r ≠ 0), exactly as in p256.
@@ -464,13 +445,6 @@ impl PreparedVerifyingKey {
         };
         let x = acc.to_affine().x();
         if *r == <Scalar as Reduce<FieldBytes>>::reduce(&x) { Ok(()) } else { Err(Error::BadSignature) }
-    }
-
-    /// `k·Q` computed with the key table (exposed for tests).
-    #[doc(hidden)]
-    #[must_use]
-    pub fn mul(&self, k: &Scalar) -> ProjectivePoint {
-        self.table.mul(k)
     }
 }
 
@@ -488,5 +462,55 @@ impl crate::verify::Es256Verifier for PreparedVerifyingKey {
     fn verify_es256(&self, signing_input: &[u8], signature: &Signature) -> Result<(), Error> {
         let digest: [u8; 32] = Sha256::digest(signing_input).into();
         self.verify_prehash(&digest, signature)
+    }
+}
+
+/// Variable-time scalar multiplications with the prepared tables, for tests and benchmarks.
+///
+/// <div class="warning">
+///
+/// **Hazardous: never call these with a secret scalar.** They run in variable time: which
+/// table entries are read and how many point additions are made depend on the scalar's
+/// digits, so its value leaks through timing and cache behaviour. They are right for
+/// verification only because every input there (key, message, signature) is public.
+/// Signing never uses them.
+///
+/// </div>
+pub mod hazmat {
+    use super::{
+        BaseTable, Error, Layout, MAX_POSITIONS, PreparedVerifyingKey, ProjectivePoint, Scalar, Vec, recode,
+    };
+
+    /// Signed radix-`2^window` digits of `k` (least significant first), as used by the comb.
+    ///
+    /// Returns `⌈257/window⌉` digits `dᵢ ∈ (−2^(window−1), 2^(window−1)]` with
+    /// `Σ dᵢ·2^(window·i) = k` (as integers, hence also mod `n`). Variable time.
+    ///
+    /// # Errors
+    /// [`Error::InvalidPolicy`] when `window` is outside
+    /// [`MIN_WINDOW`](super::MIN_WINDOW)`..=`[`MAX_WINDOW`](super::MAX_WINDOW).
+    pub fn signed_digits(k: &Scalar, window: u8) -> Result<Vec<i16>, Error> {
+        let layout = Layout::new(window)?;
+        let mut digits = [0i16; MAX_POSITIONS];
+        let len = recode(k, &layout, &mut digits);
+        Ok(digits.get(..len).unwrap_or(&[]).to_vec())
+    }
+
+    /// `k·G` with a base-point table. Variable time: public scalars only.
+    ///
+    /// # Errors
+    /// [`Error::BadSignature`] if the table lacks a point a digit needs (cannot happen for
+    /// a table built by [`BaseTable::new`]).
+    pub fn base_mul(table: &BaseTable, k: &Scalar) -> Result<ProjectivePoint, Error> {
+        table.comb.mul(k)
+    }
+
+    /// `k·Q` with a prepared key's table (`Q` its public point). Variable time: public
+    /// scalars only.
+    ///
+    /// # Errors
+    /// As [`base_mul`].
+    pub fn key_mul(key: &PreparedVerifyingKey, k: &Scalar) -> Result<ProjectivePoint, Error> {
+        key.table.mul(k)
     }
 }

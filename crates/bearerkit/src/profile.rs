@@ -80,8 +80,12 @@ pub mod d1 {
     }
 
     /// What a D1-style server checks: `kid` present and equal to `kid`; `iss` = `sub` =
-    /// `issuer_id`; `aud` from `env`; `exp` required; `exp − iat` ≤ 15 minutes and `exp` at
-    /// most 15 minutes after `now`.
+    /// `issuer_id`; `aud` from `env`; `exp` and `iat` required; `exp − iat` ≤ 15 minutes and
+    /// `exp` at most 15 minutes after `now`.
+    ///
+    /// D1's documentation names `iss`, `sub`, `aud` and `exp`; `iat` is required here
+    /// because the lifetime limit is measured from it ([`Validation::max_lifetime`]).
+    /// [`assertion`] always sets it.
     pub const fn validation<'a>(issuer_id: &'a str, env: Env, kid: &'a str, now: u64) -> Validation<'a> {
         Validation::new(now)
             .require_kid(true)
@@ -135,8 +139,9 @@ pub mod client_assertion {
     }
 
     /// What the token endpoint checks: `iss` = `sub` = `client_id`, `aud` = `token_endpoint`
-    /// (use [`Validation::audiences`] to also accept the realm issuer URL), `jti` present,
-    /// lifetime ≤ one hour. Replay of `jti` is the server's job (it keeps the seen ids).
+    /// (use [`Validation::audiences`] to also accept the realm issuer URL), `jti` and `iat`
+    /// present, lifetime `exp − iat` ≤ one hour. Replay of `jti` is the server's job (it
+    /// keeps the seen ids).
     pub const fn validation<'a>(client_id: &'a str, token_endpoint: &'a str, now: u64) -> Validation<'a> {
         Validation::new(now)
             .issuer(client_id)

@@ -19,11 +19,22 @@
 //!   recursion) so that bearerkit never reads a claim differently from another library.
 //!   Base64url must be canonical so that one token has one spelling.
 //! - **Resource exhaustion.** Tokens above 8 KiB are refused before decoding; nesting is
-//!   bounded at [`crate::json::MAX_DEPTH`]; nothing allocates.
+//!   bounded at [`crate::json::MAX_DEPTH`]; the duplicate-member check is linear in the
+//!   input (each name is compared only with the other names of its object); nothing
+//!   allocates.
+//! - **Timing.** Signing is constant-time (RFC 6979 nonces, `p256`'s constant-time
+//!   arithmetic). Verification is variable-time on public data only; the variable-time
+//!   scalar multiplications of the prepared verifier live in `prepared::hazmat`
+//!   and must never see a secret.
+//! - **Forgotten checks.** `exp` is always required (only
+//!   [`crate::dangerous::allow_missing_exp`] drops it); a policy that names no audience
+//!   refuses a token carrying `aud` (`unexpected_audience`) unless the caller opts out with
+//!   [`crate::Validation::any_audience`]; leeway is capped at one hour; signing refuses dates
+//!   verification never accepts.
 //! - **Clock skew.** `now` is a parameter (the core reads no clock). The default leeway
 //!   is 60 s, applied to `exp`, `nbf` and `iat`; `exp` is exclusive (`now ≥ exp + leeway`
 //!   rejects). A maximum lifetime limits how long a stolen assertion is useful (the D1
-//!   profile uses 15 minutes).
+//!   profile uses 15 minutes) and makes `iat` required.
 //! - **Secrets.** Private keys print as `SigningKey { .. }`, zeroize on drop, and never
 //!   enter an error: [`crate::Error`] is `Copy` and holds only lengths.
 //! - **Replay.** A verified assertion can be replayed until it expires; servers keep the

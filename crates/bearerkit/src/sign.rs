@@ -232,13 +232,20 @@ impl<'a, C: Serialize> Assertion<'a, C> {
         self.kid
     }
 
+    /// `exp`, computed from `expires_in` when needed. Every date must lie in the range
+    /// verification accepts (`0..=`[`crate::MAX_DATE`]): signing a token no verifier can
+    /// accept is refused with [`Error::DateOutOfRange`].
     fn exp(&self) -> Result<Option<u64>, Error> {
-        match (self.exp, self.expires_in, self.iat) {
-            (Some(exp), _, _) => Ok(Some(exp)),
-            (None, Some(secs), Some(iat)) => iat.checked_add(secs).map(Some).ok_or(Error::DateOutOfRange),
-            (None, Some(_), None) => Err(Error::MissingClaim),
-            (None, None, _) => Ok(None),
+        let exp = match (self.exp, self.expires_in, self.iat) {
+            (Some(exp), _, _) => Some(exp),
+            (None, Some(secs), Some(iat)) => Some(iat.saturating_add(secs)),
+            (None, Some(_), None) => return Err(Error::MissingClaim),
+            (None, None, _) => None,
+        };
+        if [exp, self.nbf, self.iat].iter().flatten().any(|d| *d > crate::MAX_DATE) {
+            return Err(Error::DateOutOfRange);
         }
+        Ok(exp)
     }
 
     /// Write the header JSON into `buf`.
@@ -321,6 +328,8 @@ impl<'a, C: Serialize> Assertion<'a, C> {
     /// # Errors
     /// [`Error::BufferTooSmall`] when `buf` cannot hold the token and its JSON;
     /// [`Error::MissingClaim`] for `expires_in` without `issued_at`;
+    /// [`Error::DateOutOfRange`] for `exp`, `nbf` or `iat` after [`crate::MAX_DATE`]
+    /// (9999-12-31T23:59:59Z), which no verifier accepts;
     /// [`Error::DuplicateMember`] or [`Error::ClaimsNotObject`] for bad private claims;
     /// [`Error::SignerFailed`] when the signer fails.
     pub fn sign<'b, S>(&self, signer: &S, buf: &'b mut [u8]) -> Result<&'b str, Error>

@@ -6,15 +6,23 @@ use crate::{Error, JsonStr};
 pub const DEFAULT_MAX_BYTES: usize = 8192;
 /// Default clock-skew leeway, in seconds.
 pub const DEFAULT_LEEWAY: u64 = 60;
+/// Largest leeway a policy accepts (one hour): a larger one is [`Error::InvalidPolicy`],
+/// since a leeway of years would turn expiry off.
+pub const MAX_LEEWAY: u64 = 3600;
 /// Default accepted `typ` values.
 pub const DEFAULT_TYP: &[&str] = &["JWT"];
-/// Default required claims.
+/// Claims every policy requires: `exp`. [`Validation::required`] adds to it; only
+/// [`crate::dangerous::allow_missing_exp`] removes it.
 pub const DEFAULT_REQUIRED: &[&str] = &["exp"];
 
 /// Which audiences a token may carry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AudiencePolicy<'a> {
-    /// `aud` is not checked.
+    /// No audience is expected: a token that carries `aud` is refused with
+    /// [`Error::UnexpectedAudience`]. The default, so that forgetting
+    /// [`Validation::audience`] fails closed.
+    Absent,
+    /// `aud` is not checked at all: only through [`Validation::any_audience`].
     Any,
     /// `aud` must contain this value.
     One(&'a str),
@@ -25,6 +33,7 @@ pub enum AudiencePolicy<'a> {
 impl AudiencePolicy<'_> {
     pub(crate) fn accepts(&self, aud: &JsonStr<'_>) -> bool {
         match self {
+            Self::Absent => false,
             Self::Any => true,
             Self::One(a) => aud.eq_str(a),
             Self::OneOf(list) => list.iter().any(|a| aud.eq_str(a)),
@@ -32,10 +41,23 @@ impl AudiencePolicy<'_> {
     }
 }
 
-/// What a token must satisfy to verify: the verification contract of `DESIGN.md`.
+/// What a token must satisfy to verify (the contract is in `SECURITY.md` and the
+/// [`crate::verify()`] docs).
 ///
 /// `now` is always given by the caller; the core never reads a clock. Every other field
-/// has a strict default, listed on its setter.
+/// has a strict default that fails closed:
+///
+/// | setting | default | how to change it |
+/// |---|---|---|
+/// | `exp` | required; expired when `now ≥ exp + leeway` | only [`crate::dangerous::allow_missing_exp`] drops the requirement |
+/// | required claims | `exp` | [`Validation::required`] adds claims, never removes `exp` |
+/// | `aud` | a token carrying `aud` is refused (`unexpected_audience`) | [`Validation::audience`] / [`Validation::audiences`] name the accepted ones; [`Validation::any_audience`] turns the check off |
+/// | leeway | 60 s for `exp`, `nbf`, `iat` | [`Validation::leeway`], at most [`MAX_LEEWAY`] (one hour) |
+/// | lifetime | not limited | [`Validation::max_lifetime`] (also makes `iat` required), [`Validation::max_expiry_ahead`] |
+/// | `iss`, `sub`, `kid` | not checked | [`Validation::issuer`], [`Validation::subject`], [`Validation::kid`], [`Validation::require_kid`] |
+/// | `typ` | absent or `JWT` | [`Validation::typ`] |
+/// | size | 8 KiB | [`Validation::max_bytes`] (the JSON checks stay linear in the size) |
+/// | `alg` | `ES256` only; `crit` always refused | not configurable |
 ///
 /// ```
 /// use bearerkit::Validation;
@@ -62,6 +84,7 @@ pub struct Validation<'a> {
     pub(crate) iss_equals_sub: bool,
     pub(crate) typ: &'a [&'a str],
     pub(crate) required: &'a [&'a str],
+    pub(crate) require_exp: bool,
     pub(crate) max_bytes: usize,
 }
 
@@ -75,12 +98,13 @@ impl<'a> Validation<'a> {
             max_expiry_ahead: None,
             issuer: None,
             subject: None,
-            audience: AudiencePolicy::Any,
+            audience: AudiencePolicy::Absent,
             kid: None,
             require_kid: false,
             iss_equals_sub: false,
             typ: DEFAULT_TYP,
-            required: DEFAULT_REQUIRED,
+            required: &[],
+            require_exp: true,
             max_bytes: DEFAULT_MAX_BYTES,
         }
     }
@@ -97,14 +121,15 @@ impl<'a> Validation<'a> {
         self
     }
 
-    /// Clock-skew leeway in seconds for `exp`, `nbf` and `iat`. Defaults to 60; 0 is allowed.
+    /// Clock-skew leeway in seconds for `exp`, `nbf` and `iat`. Defaults to 60; 0 is allowed;
+    /// above [`MAX_LEEWAY`] (one hour) the policy is [`Error::InvalidPolicy`].
     pub const fn leeway(mut self, secs: u64) -> Self {
         self.leeway = secs;
         self
     }
 
-    /// Maximum lifetime: `exp − iat` (or `exp − now` without `iat`) must not exceed it.
-    /// Defaults to no limit.
+    /// Maximum lifetime: `exp − iat` must not exceed it; `iat` becomes a required claim
+    /// (a token without it is [`Error::MissingClaim`]). Defaults to no limit.
     pub const fn max_lifetime(mut self, secs: u64) -> Self {
         self.max_lifetime = Some(secs);
         self
@@ -138,16 +163,30 @@ impl<'a> Validation<'a> {
         self
     }
 
-    /// Expected audience: `aud` (a string or an array) must contain it. Defaults to not
-    /// checked.
+    /// Expected audience: `aud` (a string or an array) must contain it. Without this,
+    /// [`Self::audiences`] or [`Self::any_audience`], a token carrying `aud` is refused
+    /// with [`Error::UnexpectedAudience`].
     pub const fn audience(mut self, aud: &'a str) -> Self {
         self.audience = AudiencePolicy::One(aud);
         self
     }
 
-    /// Accepted audiences: `aud` must contain one of them. Defaults to not checked.
+    /// Accepted audiences: `aud` must contain one of them. An empty list is
+    /// [`Error::InvalidPolicy`].
     pub const fn audiences(mut self, auds: &'a [&'a str]) -> Self {
         self.audience = AudiencePolicy::OneOf(auds);
+        self
+    }
+
+    /// Accept any `aud`, or none: the audience is NOT checked.
+    ///
+    /// <div class="warning">
+    /// RFC 7523 §3 and RFC 8725 §3.9 want the recipient to check that it is the audience:
+    /// without that check, a token minted for another service (another environment, another
+    /// tenant) is accepted here. Use this only when the audience is checked elsewhere.
+    /// </div>
+    pub const fn any_audience(mut self) -> Self {
+        self.audience = AudiencePolicy::Any;
         self
     }
 
@@ -170,7 +209,9 @@ impl<'a> Validation<'a> {
         self
     }
 
-    /// Claims that must be present and non-null. Defaults to `["exp"]`.
+    /// Claims that must be present and non-null, in addition to `exp` (always required,
+    /// see [`DEFAULT_REQUIRED`]). A second call replaces the list of the first; `exp`
+    /// stays required whatever the list holds.
     pub const fn required(mut self, claims: &'a [&'a str]) -> Self {
         self.required = claims;
         self
@@ -185,8 +226,9 @@ impl<'a> Validation<'a> {
     /// Check that the policy itself is sensible.
     ///
     /// # Errors
-    /// [`Error::InvalidPolicy`] when `max_bytes` is 0, `now`, `leeway` or `max_lifetime`
-    /// exceed the NumericDate range, or an accepted audience list is empty.
+    /// [`Error::InvalidPolicy`] when `max_bytes` is 0, `leeway` exceeds [`MAX_LEEWAY`],
+    /// `now` or `max_lifetime` exceed the NumericDate range, or an accepted audience list
+    /// is empty.
     pub const fn check(&self) -> Result<(), Error> {
         let max = crate::verify::MAX_DATE;
         let lifetime_ok = match (self.max_lifetime, self.max_expiry_ahead) {
@@ -198,7 +240,7 @@ impl<'a> Validation<'a> {
             AudiencePolicy::OneOf(list) => !list.is_empty(),
             _ => true,
         };
-        if self.max_bytes == 0 || self.now > max || self.leeway > max || !lifetime_ok || !aud_ok {
+        if self.max_bytes == 0 || self.now > max || self.leeway > MAX_LEEWAY || !lifetime_ok || !aud_ok {
             return Err(Error::InvalidPolicy);
         }
         Ok(())

@@ -340,8 +340,8 @@ fn check_claims(obj: &Object<'_>, p: &Validation<'_>) -> Result<(), Error> {
     {
         return Err(Error::IssuedInFuture);
     }
-    if let (Some(max), Some(exp)) = (p.max_lifetime, exp)
-        && exp.since(iat.unwrap_or(now)) > Date::from_secs(max)
+    if let (Some(max), Some(exp), Some(iat)) = (p.max_lifetime, exp, iat)
+        && exp.since(iat) > Date::from_secs(max)
     {
         return Err(Error::LifetimeTooLong);
     }
@@ -366,18 +366,29 @@ fn check_claims(obj: &Object<'_>, p: &Validation<'_>) -> Result<(), Error> {
             _ => return Err(Error::SubjectMismatch),
         }
     }
-    if !matches!(p.audience, AudiencePolicy::Any) {
-        let ok = aud.is_some_and(|aud| match aud.kind() {
-            Kind::String => aud.as_json_str().is_some_and(|a| p.audience.accepts(&a)),
-            _ => aud.array_items().is_some_and(|mut items| {
-                items.any(|i| i.as_json_str().is_some_and(|a| p.audience.accepts(&a)))
-            }),
-        });
-        if !ok {
-            return Err(Error::AudienceMismatch);
+    match (p.audience, aud) {
+        (AudiencePolicy::Any, _) => {}
+        (AudiencePolicy::Absent, Some(_)) => return Err(Error::UnexpectedAudience),
+        (AudiencePolicy::Absent, None) => {}
+        (_, aud) => {
+            let ok = aud.is_some_and(|aud| match aud.kind() {
+                Kind::String => aud.as_json_str().is_some_and(|a| p.audience.accepts(&a)),
+                _ => aud.array_items().is_some_and(|mut items| {
+                    items.any(|i| i.as_json_str().is_some_and(|a| p.audience.accepts(&a)))
+                }),
+            });
+            if !ok {
+                return Err(Error::AudienceMismatch);
+            }
         }
     }
-    // Required claims last (a `null` registered date is already a `bad_claim_type`).
+    // Required claims last (a `null` registered date is already a `bad_claim_type`): `exp`
+    // unless dropped through `dangerous`, and always when the lifetime is limited; `iat`
+    // when `max_lifetime` is set; then the policy's own list.
+    let lifetime_limited = p.max_lifetime.is_some() || p.max_expiry_ahead.is_some();
+    if (exp.is_none() && (p.require_exp || lifetime_limited)) || (iat.is_none() && p.max_lifetime.is_some()) {
+        return Err(Error::MissingClaim);
+    }
     for name in p.required {
         match obj.get(name) {
             None => return Err(Error::MissingClaim),

@@ -44,6 +44,12 @@ pub fn with_policy<R>(p: &Value, f: impl FnOnce(&Validation<'_>) -> R) -> R {
     if let Some(s) = p.get("aud").and_then(Value::as_str) {
         v = v.audience(s);
     }
+    if p.get("any_audience").and_then(Value::as_bool) == Some(true) {
+        v = v.any_audience();
+    }
+    if p.get("dangerous_no_exp").and_then(Value::as_bool) == Some(true) {
+        v = bearerkit::dangerous::allow_missing_exp(v);
+    }
     if let Some(s) = p.get("kid").and_then(Value::as_str) {
         v = v.kid(s);
     }

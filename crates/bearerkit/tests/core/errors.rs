@@ -100,7 +100,8 @@ fn signature_errors() {
 
 #[test]
 fn claim_errors() {
-    let p = Validation::new(NOW);
+    // `aud` is checked on its own below; here it is accepted whatever it is.
+    let p = Validation::new(NOW).any_audience();
     let key = test_key();
     let h = br#"{"alg":"ES256"}"#;
     let f = |c: String| forge(&key, h, c.as_bytes());
@@ -117,6 +118,28 @@ fn claim_errors() {
     check(&f(good_claims()), &p.issuer("I"), Error::IssuerMismatch);
     check(&f(good_claims()), &p.subject("x"), Error::SubjectMismatch);
     check(&f(good_claims()), &p.audience("b"), Error::AudienceMismatch);
+    // No audience named and no explicit opt-out: a token carrying `aud` is refused, a token
+    // without `aud` is not.
+    check(&f(good_claims()), &Validation::new(NOW), Error::UnexpectedAudience);
+    check(
+        &f(r#"{"aud":["x","y"],"exp":1800000000}"#.into()),
+        &Validation::new(NOW),
+        Error::UnexpectedAudience,
+    );
+    let mut scratch = vec![0u8; 512];
+    let no_aud = f(format!(r#"{{"iss":"i","exp":{}}}"#, NOW + 60));
+    assert!(verify(&no_aud, &key.verifying_key(), &Validation::new(NOW), &mut scratch).is_ok());
+    // `exp` stays required whatever `required` lists, and `max_lifetime` requires `iat`.
+    let no_exp = f(r#"{"iss":"i","jti":"j"}"#.into());
+    check(&no_exp, &p.required(&["jti"]), Error::MissingClaim);
+    check(&no_exp, &p.required(&[]), Error::MissingClaim);
+    check(&f(format!(r#"{{"exp":{}}}"#, NOW + 60)), &p.max_lifetime(900), Error::MissingClaim);
+    // Only `dangerous::allow_missing_exp` drops `exp`, and not when the lifetime is limited.
+    let lax = bearerkit::dangerous::allow_missing_exp(p);
+    assert!(verify(&no_exp, &key.verifying_key(), &lax, &mut scratch).is_ok());
+    check(&no_exp, &lax.max_expiry_ahead(900), Error::MissingClaim);
+    check(&no_exp, &lax.max_lifetime(900), Error::MissingClaim);
+    check(&no_exp, &lax.required(&["sub"]), Error::MissingClaim);
     check(&f(good_claims()), &p.required(&["jti"]), Error::MissingClaim);
     check(
         &f(format!(r#"{{"exp":{},"scope":null}}"#, NOW + 60)),
@@ -193,6 +216,19 @@ fn signing_and_policy_errors() {
     expect(Assertion::new().claims(&[1, 2, 3]).sign(&key, &mut buf), Error::ClaimsNotObject);
     expect(Assertion::new().issuer("i").sign(&FailingSigner, &mut buf), Error::SignerFailed);
     expect(bearerkit::der_to_raw_signature(&[0x30, 0x02, 0x02, 0x00]), Error::BadDerSignature);
+    // Dates no verifier accepts are refused when signing; the last accepted one is signed.
+    let max = bearerkit::MAX_DATE;
+    for a in [
+        Assertion::new().expires_at(max + 1),
+        Assertion::new().not_before(max + 1).expires_at(NOW),
+        Assertion::new().issued_at(max + 1).expires_at(NOW),
+        Assertion::new().issued_at(max - 10).expires_in(11),
+        Assertion::new().issued_at(NOW).expires_in(u64::MAX),
+        Assertion::new().expires_at(u64::MAX),
+    ] {
+        expect(a.sign(&key, &mut buf), Error::DateOutOfRange);
+    }
+    assert!(Assertion::new().issued_at(max - 10).expires_in(10).sign(&key, &mut buf).is_ok());
     let vk = key.verifying_key();
     let token = Assertion::new()
         .issuer("i")
@@ -210,6 +246,7 @@ fn signing_and_policy_errors() {
         Validation::new(NOW).max_bytes(0),
         Validation::new(max + 1),
         Validation::new(NOW).leeway(max + 1),
+        Validation::new(NOW).leeway(bearerkit::MAX_LEEWAY + 1),
         Validation::new(NOW).max_lifetime(max + 1),
         Validation::new(NOW).max_expiry_ahead(max + 1),
         Validation::new(NOW).audiences(&no_audiences),
@@ -218,6 +255,7 @@ fn signing_and_policy_errors() {
         expect(verify(&token, &vk, &bad, &mut scratch), Error::InvalidPolicy);
     }
     assert!(verify(&token, &vk, &Validation::new(NOW).audience("a"), &mut scratch).is_ok());
+    assert!(verify(&token, &vk, &Validation::new(NOW).audience("a").leeway(3600), &mut scratch).is_ok());
     #[cfg(feature = "alloc")]
     for window in [0, 1, 3, 9, 255] {
         expect(bearerkit::PreparedVerifyingKey::with_window(&vk, window).map(|_| ()), Error::InvalidPolicy);

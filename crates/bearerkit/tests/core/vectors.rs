@@ -11,6 +11,10 @@ fn s(v: &Value) -> Option<&str> {
 
 /// Build the assertion described by a signing vector's `input` and sign it.
 fn sign_input(key: &SigningKey, input: &Value) -> String {
+    try_sign_input(key, input).unwrap()
+}
+
+fn try_sign_input(key: &SigningKey, input: &Value) -> Result<String, bearerkit::Error> {
     let auds: Vec<&str> = match &input["aud"] {
         Value::Array(a) => a.iter().map(|x| x.as_str().unwrap()).collect(),
         _ => Vec::new(),
@@ -50,7 +54,20 @@ fn sign_input(key: &SigningKey, input: &Value) -> String {
         a = a.claims_json(p);
     }
     let mut buf = vec![0u8; 8192];
-    a.sign(key, &mut buf).unwrap().to_string()
+    a.sign(key, &mut buf).map(str::to_string)
+}
+
+#[test]
+fn signing_invalid_vectors() {
+    let file = load("signing.json");
+    let cases = file["invalid"].as_array().expect("signing.json has an `invalid` array");
+    assert!(!cases.is_empty());
+    let key = SigningKey::from_jwk(&file["cases"][0]["key"]["private_jwk"].to_string()).unwrap();
+    for c in cases {
+        let name = c["name"].as_str().unwrap();
+        let got = try_sign_input(&key, &c["input"]).err().map(bearerkit::Error::code);
+        assert_eq!(got, c["code"].as_str(), "{name}: {}", c["description"]);
+    }
 }
 
 #[test]
@@ -96,10 +113,12 @@ fn signing_vectors_byte_identical() {
         // And every signing vector verifies, through the plain and the prepared path.
         let input = &c["input"];
         let at = input["iat"].as_u64().or(input["nbf"].as_u64()).unwrap_or(0);
-        let mut policy =
-            serde_json::json!({"now": at, "typ": [input["typ"].as_str().unwrap_or("JWT")], "require": []});
+        let mut policy = serde_json::json!({"now": at, "typ": [input["typ"].as_str().unwrap_or("JWT")]});
         if input.get("exp").is_none() {
-            policy["require"] = serde_json::json!([]);
+            policy["dangerous_no_exp"] = serde_json::json!(true);
+        }
+        if input.get("aud").is_some() {
+            policy["any_audience"] = serde_json::json!(true);
         }
         verify_both(&token, &vk, &policy).unwrap_or_else(|e| panic!("{name} does not verify: {e:?}"));
     }
@@ -194,7 +213,9 @@ fn negative_vectors() {
         "issuer_mismatch",
         "subject_mismatch",
         "audience_mismatch",
+        "unexpected_audience",
         "missing_claim",
+        "invalid_policy",
     ] {
         assert!(codes.contains(rule), "no negative vector for {rule}");
     }
