@@ -134,6 +134,10 @@ pytest_run() {
   return $rc
 }
 run "vectors confirmed by an independent implementation (Python cryptography)" pytest_run
+# cargo deny (bans, licenses, sources; advisories only when a database is present) and no C
+# or assembly crypto in the core's dependency tree. Installs cargo-deny into a cache outside
+# the clone when it is missing.
+run "dependency policy (cargo deny; no C or assembly crypto in the core)" bash scripts/deny.sh
 
 echo
 echo "=== summary ==="

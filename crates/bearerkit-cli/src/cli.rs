@@ -440,9 +440,15 @@ pub(crate) struct VerifyArgs {
     /// Expected `iss`.
     #[arg(long)]
     pub(crate) iss: Option<String>,
-    /// Expected audience (`aud` must contain it).
+    /// Expected audience (`aud` must contain it; repeat to accept any of several). Without
+    /// --aud a token that carries `aud` is refused (unexpected_audience), unless
+    /// --any-audience is given.
     #[arg(long)]
-    pub(crate) aud: Option<String>,
+    pub(crate) aud: Vec<String>,
+    /// Do not check `aud` at all (accept any audience, or none). Only when the audience is
+    /// checked elsewhere: a token minted for another service would verify.
+    #[arg(long, conflicts_with = "aud")]
+    pub(crate) any_audience: bool,
     /// Expected `sub`.
     #[arg(long)]
     pub(crate) sub: Option<String>,
@@ -455,17 +461,21 @@ pub(crate) struct VerifyArgs {
     /// Accepted `typ` values (default `JWT`; repeat or comma-separate).
     #[arg(long, value_delimiter = ',')]
     pub(crate) typ: Vec<String>,
-    /// Clock-skew leeway in seconds.
-    #[arg(long, default_value_t = 60)]
+    /// Clock-skew leeway in seconds (at most 3600).
+    #[arg(long, default_value_t = bearerkit::DEFAULT_LEEWAY)]
     pub(crate) leeway: u64,
-    /// Maximum lifetime `exp − iat` in seconds.
+    /// Maximum lifetime `exp − iat` in seconds (makes `iat` required).
     #[arg(long)]
     pub(crate) max_lifetime: Option<u64>,
-    /// Claims that must be present (default `exp`; comma-separated).
+    /// Latest accepted `exp`, in seconds after now (no leeway).
+    #[arg(long)]
+    pub(crate) max_expiry_ahead: Option<u64>,
+    /// Claims that must be present in addition to `exp`, which is always required
+    /// (comma-separated or repeated).
     #[arg(long, value_delimiter = ',')]
     pub(crate) require: Vec<String>,
     /// Maximum token length in bytes.
-    #[arg(long, default_value_t = 8192)]
+    #[arg(long, default_value_t = bearerkit::DEFAULT_MAX_BYTES)]
     pub(crate) max_bytes: usize,
     /// Evaluate at this time, seconds since the epoch (default: the system clock).
     #[arg(long)]

@@ -186,11 +186,8 @@ fn verify(a: &VerifyArgs, json_out: bool) -> Result<(), Failure> {
     } else {
         a.typ.iter().map(String::as_str).collect()
     };
-    let require: Vec<&str> = if a.require.is_empty() {
-        bearerkit::DEFAULT_REQUIRED.to_vec()
-    } else {
-        a.require.iter().map(String::as_str).collect()
-    };
+    let require: Vec<&str> = a.require.iter().map(String::as_str).collect();
+    let auds: Vec<&str> = a.aud.iter().map(String::as_str).collect();
     let mut policy = Validation::new(now_or(a.now))
         .leeway(a.leeway)
         .typ(&typ)
@@ -200,8 +197,11 @@ fn verify(a: &VerifyArgs, json_out: bool) -> Result<(), Failure> {
     if let Some(v) = a.iss.as_deref() {
         policy = policy.issuer(v);
     }
-    if let Some(v) = a.aud.as_deref() {
-        policy = policy.audience(v);
+    match auds.as_slice() {
+        [] if a.any_audience => policy = policy.any_audience(),
+        [] => {}
+        [one] => policy = policy.audience(one),
+        many => policy = policy.audiences(many),
     }
     if let Some(v) = a.sub.as_deref() {
         policy = policy.subject(v);
@@ -211,6 +211,9 @@ fn verify(a: &VerifyArgs, json_out: bool) -> Result<(), Failure> {
     }
     if let Some(v) = a.max_lifetime {
         policy = policy.max_lifetime(v);
+    }
+    if let Some(v) = a.max_expiry_ahead {
+        policy = policy.max_expiry_ahead(v);
     }
     let mut scratch = vec![0u8; token.len() + 16];
     let verified = bearerkit::verify(&token, &key, &policy, &mut scratch)?;

@@ -180,14 +180,48 @@ fn sign_then_verify_d1() {
     .success()
     .stdout(predicate::str::contains("\"iss\": \"MGW_ID\""));
     // From stdin, JSON output.
-    bk().args(["--json", "verify", "--now", "1700000100", "--key"])
+    bk().args(["--json", "verify", "--aud", "prd", "--now", "1700000100", "--key"])
         .arg(&key)
         .arg("-")
         .write_stdin(token.clone())
         .assert()
         .success()
         .stdout(predicate::str::contains("\"valid\":true"));
-    // Rejections: exit 1 and the stable code.
+    // Rejections: exit 1 and the stable code. A token with `aud` and no --aud is refused
+    // unless --any-audience says the audience is not checked; --aud takes several values.
+    bk().args(["verify", "--now", "1700000100", "--key"])
+        .arg(&key)
+        .arg(&token)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("(unexpected_audience)"));
+    bk().args(["verify", "--any-audience", "--now", "1700000100", "--key"])
+        .arg(&key)
+        .arg(&token)
+        .assert()
+        .success();
+    bk().args(["verify", "--aud", "stg", "--aud", "prd", "--now", "1700000100", "--key"])
+        .arg(&key)
+        .arg(&token)
+        .assert()
+        .success();
+    bk().args(["verify", "--aud", "prd", "--any-audience", "--now", "1700000100", "--key"])
+        .arg(&key)
+        .arg(&token)
+        .assert()
+        .code(2);
+    bk().args(["verify", "--aud", "prd", "--leeway", "3601", "--now", "1700000100", "--key"])
+        .arg(&key)
+        .arg(&token)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("(invalid_policy)"));
+    bk().args(["verify", "--aud", "prd", "--max-expiry-ahead", "100", "--now", "1700000100", "--key"])
+        .arg(&key)
+        .arg(&token)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("(lifetime_too_long)"));
     bk().args(["verify", "--aud", "stg", "--now", "1700000100", "--key"])
         .arg(&key)
         .arg(&token)
@@ -414,7 +448,7 @@ fn verify_typ_require_and_max_bytes() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("\"code\":\"bad_typ\""));
-    // --require: claims that must be present.
+    // --require: claims that must be present, in addition to `exp` (always required).
     let with_jti = sign(&["--jti", "j-1"]);
     verify(&["--require", "exp,jti"], &with_jti)
         .success()
@@ -681,7 +715,8 @@ fn sign_kid_from_cert() {
         // The kid is exactly what `thumbprint --cert` prints, and verify accepts it.
         let out = bk().args(["thumbprint", "--cert"]).arg(cert).assert().success();
         assert_eq!(stdout_line(&out), expected);
-        bk().args(["verify", "--require-kid", "--kid", &expected, "--now", "1700000010", "--key"])
+        bk().args(["verify", "--require-kid", "--kid", &expected, "--now", "1700000010"])
+            .args(["--aud", "https://as/auth/realms/r/protocol/openid-connect/token", "--key"])
             .arg(key)
             .arg(&token)
             .assert()
