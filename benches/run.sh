@@ -10,9 +10,11 @@ fi
 TARGET="${CARGO_TARGET_DIR:-$PWD/target}"
 cargo bench -p bearerkit-benches --bench ratios -- 15 | tee /tmp/bearerkit-ratios.md
 cargo bench -p bearerkit-benches --bench core -- --warm-up-time 2 --measurement-time 6 2>&1 | tee /tmp/bearerkit-bench.log
+cargo bench -p bearerkit-benches --bench json 2>/dev/null | tee /tmp/bearerkit-json.md
 openssl speed -seconds 5 ecdsap256 2>/dev/null | tee /tmp/bearerkit-openssl.txt
 cargo run --release -q -p bearerkit-server --example load | tee /tmp/bearerkit-load.md
 cargo run --release -q -p bearerkit-client --example bench | tee /tmp/bearerkit-client.md
 python3 benches/report.py "$TARGET/criterion" /tmp/bearerkit-openssl.txt /tmp/bearerkit-load.md \
   /tmp/bearerkit-client.md /tmp/bearerkit-ratios.md > benches/RESULTS.md
+{ echo; cat /tmp/bearerkit-json.md; } >> benches/RESULTS.md
 cat benches/RESULTS.md
