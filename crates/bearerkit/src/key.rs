@@ -4,6 +4,7 @@
 //! write into a caller's buffer.
 
 use crate::pem::{self, Label};
+use crate::thumbprint::Thumbprint;
 use crate::{Error, JsonStr, json};
 use base64ct::{Base64UrlUnpadded, Encoding};
 use der::asn1::{AnyRef, BitStringRef, ObjectIdentifier, OctetStringRef};
@@ -416,7 +417,7 @@ impl VerifyingKey {
 
     fn write_jwk<'b>(&self, d: Option<&[u8; 32]>, buf: &'b mut [u8]) -> Result<&'b str, Error> {
         let (x, y) = self.coordinates();
-        let mut w = crate::Writer::new(buf);
+        let mut w = crate::json::writer::Writer::new(buf);
         w.push(b"{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"")?;
         w.push_b64(&x)?;
         w.push(b"\",\"y\":\"")?;
@@ -431,14 +432,15 @@ impl VerifyingKey {
 
     /// RFC 7638 JWK thumbprint: SHA-256 over the canonical public JWK, base64url.
     #[must_use]
-    pub fn thumbprint(&self) -> crate::thumbprint::Thumbprint {
-        crate::thumbprint::jwk_thumbprint(self)
+    pub fn thumbprint(&self) -> Thumbprint {
+        let mut buf = [0u8; 160];
+        Thumbprint::of_canonical_jwk(self.canonical_jwk(&mut buf).unwrap_or_default())
     }
 
     /// The canonical RFC 7638 JSON `{"crv":"P-256","kty":"EC","x":…,"y":…}` into `buf`.
     pub(crate) fn canonical_jwk<'b>(&self, buf: &'b mut [u8]) -> Result<&'b [u8], Error> {
         let (x, y) = self.coordinates();
-        let mut w = crate::Writer::new(buf);
+        let mut w = crate::json::writer::Writer::new(buf);
         w.push(b"{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"")?;
         w.push_b64(&x)?;
         w.push(b"\",\"y\":\"")?;
@@ -540,4 +542,11 @@ impl Jwk {
         let d = if jwk_member(&obj, "d", &mut d)? { Some(d) } else { None };
         Ok(Self { x, y, d })
     }
+}
+
+/// RFC 7638 thumbprint of a P-256 public key: base64url(SHA-256 of
+/// `{"crv":"P-256","kty":"EC","x":…,"y":…}`); the same as [`VerifyingKey::thumbprint`].
+#[must_use]
+pub fn jwk_thumbprint(key: &VerifyingKey) -> Thumbprint {
+    key.thumbprint()
 }

@@ -1,6 +1,7 @@
 //! Building and signing ES256 JWT assertions into a caller's buffer.
 
-use crate::{Error, Writer, json};
+use crate::json::writer::Writer;
+use crate::{Error, json};
 use base64ct::{Base64UrlUnpadded, Encoding};
 use p256::ecdsa::Signature;
 use serde::Serialize;
@@ -251,7 +252,7 @@ impl<'a, C: Serialize> Assertion<'a, C> {
     /// Write the header JSON into `buf`.
     fn header_json<'b>(&self, buf: &'b mut [u8]) -> Result<&'b [u8], Error> {
         let header = Header { alg: "ES256", typ: self.typ, kid: self.kid };
-        let n = crate::ser::to_slice(&header, buf)?;
+        let n = crate::json::ser::to_slice(&header, buf)?;
         buf.get(..n).ok_or(Error::BufferTooSmall)
     }
 
@@ -266,10 +267,10 @@ impl<'a, C: Serialize> Assertion<'a, C> {
             iat: self.iat,
             jti: self.jti,
         };
-        let mut len = crate::ser::to_slice(&reg, buf)?;
+        let mut len = crate::json::ser::to_slice(&reg, buf)?;
         if let Some(private) = self.private {
             let tail = buf.get_mut(len..).ok_or(Error::BufferTooSmall)?;
-            let n = crate::ser::to_slice(private, tail)?;
+            let n = crate::json::ser::to_slice(private, tail)?;
             len = splice(buf, len, n)?;
         }
         if let Some(private) = self.private_json {

@@ -46,13 +46,11 @@ fn b64(bytes: &[u8]) -> Thumbprint {
     Thumbprint::from_ascii(s.as_bytes())
 }
 
-/// RFC 7638 thumbprint of a P-256 public key: base64url(SHA-256 of
-/// `{"crv":"P-256","kty":"EC","x":…,"y":…}`).
-#[must_use]
-pub fn jwk_thumbprint(key: &crate::VerifyingKey) -> Thumbprint {
-    let mut buf = [0u8; 160];
-    let json = key.canonical_jwk(&mut buf).unwrap_or_default();
-    b64(&Sha256::digest(json))
+impl Thumbprint {
+    /// The RFC 7638 thumbprint of a key given its canonical JWK JSON: base64url(SHA-256).
+    pub(crate) fn of_canonical_jwk(json: &[u8]) -> Self {
+        b64(&Sha256::digest(json))
+    }
 }
 
 /// Fingerprints of an X.509 certificate (computed over its DER bytes).

@@ -230,7 +230,7 @@ impl<'a> Validation<'a> {
     /// `now` or `max_lifetime` exceed the NumericDate range, or an accepted audience list
     /// is empty.
     pub const fn check(&self) -> Result<(), Error> {
-        let max = crate::verify::MAX_DATE;
+        let max = crate::date::MAX_DATE;
         let lifetime_ok = match (self.max_lifetime, self.max_expiry_ahead) {
             (Some(l), _) if l > max => false,
             (_, Some(a)) if a > max => false,
