@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the bare-metal example (examples/embedded) for thumbv7em-none-eabihf, check its
 # code size, run it on an emulated Cortex-M4 (QEMU mps2-an386) and compare its output with
-# the shared signing vector `d1_seed_key_production` (tests/vectors/signing.json).
+# the shared signing vector `d1_guide_key_production` (tests/vectors/signing.json).
 #
 # Usage (from the repository root): scripts/embedded.sh
 #
@@ -16,7 +16,7 @@
 #
 # Fails when .text exceeds TEXT_LIMIT bytes, when QEMU fails or times out, or when the
 # output is not exactly:
-#   TOKEN <token of the vector d1_seed_key_production>
+#   TOKEN <token of the vector d1_guide_key_production>
 #   VERIFY ok
 #   TAMPER bad_signature
 # All checks run even after one fails; the exit status is non-zero if any failed.
@@ -24,7 +24,7 @@ set -euo pipefail
 
 TARGET=thumbv7em-none-eabihf
 TEXT_LIMIT=40960
-VECTOR_NAME=d1_seed_key_production
+VECTOR_NAME=d1_guide_key_production
 QEMU_TIMEOUT=120
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -1,8 +1,8 @@
 """Independent checks of bearerkit's golden vectors (tests/vectors/*.json).
 
 Nothing here uses bearerkit: signatures are re-derived and verified with Python's
-`cryptography`, and a small reference verifier / key importer written from the contract in
-DESIGN.md ("The verification contract") checks that every negative vector fails with exactly
+`cryptography`, and a small reference verifier / key importer written from the verification
+contract (SECURITY.md, "The verification contract") checks that every negative vector fails with exactly
 its code and that every valid vector is accepted.  For most negative vectors an *ablation* is
 also run: the reference verifier with the vector's rule switched off must accept the token,
 which shows the token violates that one rule and is otherwise valid.
@@ -30,10 +30,6 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 sys.setrecursionlimit(20000)
 
 VECTORS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "vectors")
-SEED_PATH = os.environ.get(
-    "BEARERKIT_SEED_002",
-    os.path.join(VECTORS, "..", "..", "..", "shared", "seeds", "002_74bfbb4f2ca8c63b.txt"),
-)
 
 N = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 P = 0xFFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF
@@ -52,7 +48,7 @@ def load(name):
 SIGNING_FILE = load("signing.json")
 SIGNING = SIGNING_FILE["cases"]
 SIGNING_INVALID = SIGNING_FILE["invalid"]
-SEED = load("seed_002.json")
+GUIDE = load("d1_guide_example.json")
 RFC = load("rfc7515_a3.json")
 VALID_FILE = load("verify_valid.json")
 VALID = VALID_FILE["cases"]
@@ -367,7 +363,7 @@ def test_minimum_counts():
 
 def test_policy_defaults():
     assert VALID_FILE["policy_defaults"] == NEGATIVE_FILE["policy_defaults"] == POLICY_DEFAULTS
-    for case in VALID + NEGATIVE + [SEED, RFC]:
+    for case in VALID + NEGATIVE + [GUIDE, RFC]:
         policy = case["policy"]
         assert set(policy) <= set(POLICY_DEFAULTS) | {"now", "iss", "sub", "aud", "kid"}, case.get("name")
         # aud and any_audience are never set together
@@ -447,35 +443,31 @@ def test_signing_max_date_is_valid():
 
 
 # ---------------------------------------------------------------------------------------------
-# seed 002 and RFC 7515 A.3
+# the Thales D1 guide example and RFC 7515 A.3
 
 
-def test_seed_002():
-    pem = SEED["sec1_pem"]
+def test_d1_guide_example():
+    pem = GUIDE["sec1_pem"]
     lines = pem.split("\n")
     assert lines[0] == "-----BEGIN EC PRIVATE KEY----- "
     assert lines[1].endswith(" ") and lines[2].endswith(" ")
     assert not lines[3].endswith(" ") and lines[4] == "-----END EC PRIVATE KEY-----"
-    if os.path.exists(SEED_PATH):
-        seed_text = open(SEED_PATH, "rb").read()
-        assert pem.encode() in seed_text
-        assert SEED["token"].encode() in seed_text
     key = serialization.load_pem_private_key(pem.encode(), None)
-    assert jwk_of(key.public_key()) == SEED["public_jwk"]
-    assert jwk_of(serialization.load_pem_public_key(SEED["spki_pem"].encode())) == SEED["public_jwk"]
-    assert serialization.load_pem_private_key(SEED["pkcs8_pem"].encode(), None).private_numbers() == key.private_numbers()
-    assert b64_int(SEED["private_jwk"]["d"]) == key.private_numbers().private_value
-    assert SEED["thumbprint"] == thumbprint(SEED["public_jwk"])
-    h, c, s = SEED["token"].split(".")
+    assert jwk_of(key.public_key()) == GUIDE["public_jwk"]
+    assert jwk_of(serialization.load_pem_public_key(GUIDE["spki_pem"].encode())) == GUIDE["public_jwk"]
+    assert serialization.load_pem_private_key(GUIDE["pkcs8_pem"].encode(), None).private_numbers() == key.private_numbers()
+    assert b64_int(GUIDE["private_jwk"]["d"]) == key.private_numbers().private_value
+    assert GUIDE["thumbprint"] == thumbprint(GUIDE["public_jwk"])
+    h, c, s = GUIDE["token"].split(".")
     sig = strict_b64(s)
     assert verify_rs(key.public_key(), (h + "." + c).encode(), int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big"))
-    header, claims = ref_verify(SEED["token"], public_from_jwk(SEED["public_jwk"]), SEED["policy"])
-    assert header == SEED["expected_header"]
-    assert claims == SEED["expected_claims"]
-    assert SEED["policy"]["now"] == 1636033200
+    header, claims = ref_verify(GUIDE["token"], public_from_jwk(GUIDE["public_jwk"]), GUIDE["policy"])
+    assert header == GUIDE["expected_header"]
+    assert claims == GUIDE["expected_claims"]
+    assert GUIDE["policy"]["now"] == 1636033200
     # one second after expiry + leeway it no longer verifies
     with pytest.raises(Reject) as info:
-        ref_verify(SEED["token"], public_from_jwk(SEED["public_jwk"]), dict(SEED["policy"], now=claims["exp"] + 60))
+        ref_verify(GUIDE["token"], public_from_jwk(GUIDE["public_jwk"]), dict(GUIDE["policy"], now=claims["exp"] + 60))
     assert info.value.code == "expired"
 
 

@@ -29,10 +29,11 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 from cryptography.x509.oid import NameOID
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SEED_PATH = os.environ.get(
-    "BEARERKIT_SEED_002",
-    os.path.join(HERE, "..", "..", "..", "shared", "seeds", "002_74bfbb4f2ca8c63b.txt"),
-)
+# The example key and token printed in Thales' public D1 guide "Get an OAuth 2.0 access
+# token" (a SEC1 `EC PRIVATE KEY` PEM, copied byte for byte with the trailing space at the end
+# of its first three lines, and a token made with the jose library from that key).
+D1_GUIDE_PEM = b'-----BEGIN EC PRIVATE KEY----- \nMHcCAQEEILlIXMnH1if8EuWykPmWw/LyXZuoNVCzMp3Yhbj9/sEUoAoGCCqGSM49 \nAwEHoUQDQgAE6swczLIRn/lPxQPpdUb2pHjCr0YeC02lkG7vMmqCNpalwIQSl+TR \nfZVDwCKJmajRgK3+n5SyAgCp4oH8qNluwQ==\n-----END EC PRIVATE KEY-----'
+D1_GUIDE_TOKEN = 'eyJhbGciOiJFUzI1NiIsImtpZCI6InlvdXJfdGVuYW50X2tleV9pZCJ9.eyJpYXQiOjE2MzYwMzMxODYsImlzcyI6InlvdXJfaXNzdWVyX2lkIiwiYXVkIjoieW91cl9hdWRpZW5jZSIsImV4cCI6MTYzNjAzMzM2Niwic3ViIjoib3VyX3VzZXJfZm9yX2F1ZGl0In0.lgVzN8k9IGcv1s-FZACpEyVxXcS9LAh4ahY3DO5Fg6MRl-Twa_wVAfw_Oe0XiH1Am-RFfafgDrepNi3Jz05Gvg'
 
 # P-256 group order and field prime.
 N = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
@@ -256,22 +257,8 @@ def jwk_thumbprint(jwk: dict) -> str:
     return b64u(hashlib.sha256(canonical.encode("ascii")).digest())
 
 
-def load_seed_pem() -> bytes:
-    text = open(SEED_PATH, "rb").read()
-    start = text.index(b"-----BEGIN EC PRIVATE KEY-----")
-    end_marker = b"-----END EC PRIVATE KEY-----"
-    end = text.index(end_marker) + len(end_marker)
-    return text[start:end]
-
-
-def load_seed_token() -> str:
-    text = open(SEED_PATH, "rb").read().decode("utf-8")
-    match = re.search(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+", text)
-    return match.group(0)
-
-
-SEED_PEM = load_seed_pem()
-SEED_D = serialization.load_pem_private_key(SEED_PEM, None).private_numbers().private_value
+GUIDE_PEM = D1_GUIDE_PEM
+GUIDE_D = serialization.load_pem_private_key(GUIDE_PEM, None).private_numbers().private_value
 
 KA = Key("key-a", scalar_from_label("bearerkit/vectors/key-a"), "d = SHA-256('bearerkit/vectors/key-a') mod (n-1) + 1")
 KB = Key("key-b", scalar_from_label("bearerkit/vectors/key-b"), "d = SHA-256('bearerkit/vectors/key-b') mod (n-1) + 1")
@@ -280,9 +267,9 @@ KD = Key("key-d", scalar_from_label("bearerkit/vectors/key-d"), "d = SHA-256('be
 K1 = Key("key-one", 1, "d = 1 (public key is the generator G)")
 K3 = Key("key-three", 3, "d = 3")
 KNM1 = Key("key-n-minus-1", N - 1, "d = n - 1 (public key is -G)")
-KSEED = Key("key-seed-002", SEED_D, "the example key printed in seed 002")
+KGUIDE = Key("key-d1-guide", GUIDE_D, "the example key printed in the D1 guide")
 KA_NEG = Key("key-a-negated", N - KA.d, "d = n - d(key-a): same x as key-a, y negated")
-ALL_SIGNING_KEYS = [KA, KB, KC, KD, K1, K3, KNM1, KSEED]
+ALL_SIGNING_KEYS = [KA, KB, KC, KD, K1, K3, KNM1, KGUIDE]
 
 
 # --------------------------------------------------------------------------------------------
@@ -402,9 +389,9 @@ def signing_cases():
          {"iss": "MGW_ID_0002", "sub": "MGW_ID_0002", "aud": "prd", "exp": iat0 + 300, "iat": iat0, "jti": "6f1c2a9e-0d4b-4e7f-9a1b-2c3d4e5f6a7b", "kid": "tenant-key-2024", "typ": "JWT"}),
         ("d1_stg_nbf", KC, "D1 assertion with nbf = iat and exp = iat + 900.",
          {"iss": "issuer-77", "sub": "issuer-77", "aud": "stg", "exp": iat0 + 900, "nbf": iat0, "iat": iat0, "kid": "k-77", "typ": "JWT"}),
-        ("d1_seed_key", KSEED, "D1-like assertion signed with the seed 002 example key.",
+        ("d1_guide_key", KGUIDE, "D1-like assertion signed with the D1 guide example key.",
          {"iss": "your_issuer_id", "sub": "your_issuer_id", "aud": "stg", "exp": 1636033186 + 900, "iat": 1636033186, "kid": "your_tenant_key_id", "typ": "JWT"}),
-        ("d1_seed_key_production", KSEED, "bearerkit's profile::d1::assertion(\"MGW_ID\", Env::Production, \"k1\", 1700000000) with the seed 002 key: what the firmware in examples/embedded signs on an emulated Cortex-M4.",
+        ("d1_guide_key_production", KGUIDE, "bearerkit's profile::d1::assertion(\"MGW_ID\", Env::Production, \"k1\", 1700000000) with the D1 guide key: what the firmware in examples/embedded signs on an emulated Cortex-M4.",
          {"iss": "MGW_ID", "sub": "MGW_ID", "aud": "prd", "exp": 1700000000 + 300, "iat": 1700000000, "kid": "k1", "typ": "JWT"}),
         ("client_assertion_worldline", KA, "RFC 7523 client assertion (Keycloak private_key_jwt): aud = token endpoint URL, jti, typ client-authentication+jwt, kid = upper-case SHA-1 hex.",
          {"iss": "wl-client-01", "sub": "wl-client-01", "aud": kc_url, "exp": iat0 + 60, "iat": iat0, "jti": "b7d0a3c2-1e4f-4a5b-8c6d-7e8f9a0b1c2d", "kid": hex_kid, "typ": "client-authentication+jwt"}),
@@ -457,7 +444,7 @@ def signing_cases():
          {"iss": "issuer-123", "exp": iat0 + 900, "jti": "j" * 300, "kid": "K" * 200, "typ": "JWT"}),
         ("typ_custom", K3, "A non-default typ (at+jwt).",
          {"iss": "issuer-123", "exp": iat0 + 900, "typ": "at+jwt"}),
-        ("iss_differs_from_sub", KSEED, "iss and sub differ.",
+        ("iss_differs_from_sub", KGUIDE, "iss and sub differ.",
          {"iss": "d1", "sub": "MGW_ID", "aud": "stg", "exp": 1545222654, "iat": 1545222654 - 900, "kid": "your_tenant_key_id", "typ": "JWT"}),
         ("key_one_d1", K1, "D1 assertion with d = 1.",
          {"iss": "MGW_ID_1", "sub": "MGW_ID_1", "aud": "stg", "exp": iat0 + 900, "iat": iat0, "kid": "k1", "typ": "JWT"}),
@@ -521,31 +508,31 @@ def signing_invalid_cases():
 
 
 # --------------------------------------------------------------------------------------------
-# seed_002.json and rfc7515_a3.json
+# d1_guide_example.json and rfc7515_a3.json
 
 
-def seed_vector():
-    token = load_seed_token()
+def guide_vector():
+    token = D1_GUIDE_TOKEN
     h, c, s = split(token)
     header = json.loads(b64u_decode(h))
     claims = json.loads(b64u_decode(c))
     r, sv = sig_rs(token)
-    assert KSEED.verify64((h + "." + c).encode(), b64u_decode(s)), "seed token does not verify"
-    pem = SEED_PEM.decode("ascii")
+    assert KGUIDE.verify64((h + "." + c).encode(), b64u_decode(s)), "the guide's token does not verify"
+    pem = GUIDE_PEM.decode("ascii")
     assert pem.split("\n")[0].endswith(" ") and pem.split("\n")[2].endswith(" ")
     return {
-        "name": "seed_002_example",
-        "description": "The example key and JWT printed in seed 002 (Thales D1 'Get an OAuth 2.0 access token'). "
+        "name": "d1_guide_example",
+        "description": "The example key and JWT printed in the Thales D1 guide 'Get an OAuth 2.0 access token'. "
                        "The PEM is copied byte for byte, including the trailing space at the end of its first three lines. "
                        "The token was produced by jose 3.19.0 (claims in jose's order: iat, iss, aud, exp, sub; no typ). "
-                       "Note the seed's sample code says iss = 'your_issuer' but the printed token carries 'your_issuer_id'.",
-        "source": "seed 002 (shared/seeds/002_74bfbb4f2ca8c63b.txt, next to the repository)",
+                       "Note the guide's sample code says iss = 'your_issuer' but the printed token carries 'your_issuer_id'.",
+        "source": "Thales D1 guide 'Get an OAuth 2.0 access token' (public documentation)",
         "sec1_pem": pem,
-        "private_jwk": KSEED.private_jwk(),
-        "public_jwk": KSEED.public_jwk(),
-        "pkcs8_pem": KSEED.pkcs8_pem(),
-        "spki_pem": KSEED.spki_pem(),
-        "thumbprint": KSEED.thumbprint(),
+        "private_jwk": KGUIDE.private_jwk(),
+        "public_jwk": KGUIDE.public_jwk(),
+        "pkcs8_pem": KGUIDE.pkcs8_pem(),
+        "spki_pem": KGUIDE.spki_pem(),
+        "thumbprint": KGUIDE.thumbprint(),
         "token": token,
         "policy": {
             "now": 1636033200,
@@ -784,9 +771,9 @@ def valid_cases():
     add("zero_leeway_policy", "Configurable leeway 0 with all times strictly inside.",
         mk(KA, base_header(), base_claims(nbf=NOW, iat=NOW)), policy(leeway=0))
     add("d1_profile_like", "D1 profile: kid required, iss = sub, aud prd, lifetime 900.",
-        mk(KSEED, {"alg": "ES256", "typ": "JWT", "kid": "your_tenant_key_id"},
+        mk(KGUIDE, {"alg": "ES256", "typ": "JWT", "kid": "your_tenant_key_id"},
            {"iss": "MGW_ID", "sub": "MGW_ID", "aud": "prd", "exp": NOW + 800, "iat": NOW - 100}),
-        {"now": NOW, "iss": "MGW_ID", "aud": "prd", "kid": "your_tenant_key_id", "require_kid": True, "iss_equals_sub": True, "max_lifetime": 900}, key=KSEED)
+        {"now": NOW, "iss": "MGW_ID", "aud": "prd", "kid": "your_tenant_key_id", "require_kid": True, "iss_equals_sub": True, "max_lifetime": 900}, key=KGUIDE)
     add("key_one_public_is_generator", "Verification with the key d = 1 (public key = G).",
         mk(K1, base_header(), base_claims()), policy(), key=K1)
     add("key_n_minus_1", "Verification with the key d = n - 1 (public key = -G).",
@@ -1395,7 +1382,7 @@ def keys_file():
     v("jwk_public_member_order", "jwk", json.dumps({"y": pub_jwk["y"], "x": pub_jwk["x"], "crv": "P-256", "kty": "EC"}), False, "Public JWK with members in another order.")
     v("sec1_pem_crlf", "pem", sec1.replace("\n", "\r\n"), True, "SEC1 PEM with CRLF line endings.")
     v("sec1_pem_trailing_spaces", "pem", "\n".join(line + " " if line else line for line in sec1.split("\n")), True,
-      "SEC1 PEM with a trailing space at the end of every line (as in seed 002).")
+      "SEC1 PEM with a trailing space at the end of every line (as in the D1 guide).")
     v("sec1_pem_surrounding_blank_lines", "pem", "\n\n" + sec1 + "\n\n", True, "SEC1 PEM preceded and followed by blank lines.")
     v("sec1_pem_no_final_newline", "pem", sec1.rstrip("\n"), True, "SEC1 PEM without the final newline.")
     v("pkcs8_pem_crlf", "pem", key.pkcs8_pem().replace("\n", "\r\n"), True, "PKCS#8 PEM with CRLF line endings.")
@@ -1403,7 +1390,7 @@ def keys_file():
     v("sec1_der_hex", "sec1_der_hex", key.sec1_der().hex(), True, "SEC1 DER as hex.")
     v("pkcs8_der_hex", "pkcs8_der_hex", key.pkcs8_der().hex(), True, "PKCS#8 DER as hex.")
     v("spki_der_hex", "spki_der_hex", key.spki_der().hex(), False, "SPKI DER as hex.")
-    v("seed_002_pem", "pem", SEED_PEM.decode("ascii"), True, "The seed 002 example SEC1 PEM, byte for byte (trailing spaces, no final newline).", k=KSEED)
+    v("d1_guide_pem", "pem", GUIDE_PEM.decode("ascii"), True, "The D1 guide example SEC1 PEM, byte for byte (trailing spaces, no final newline).", k=KGUIDE)
     v("rfc7515_a3_jwk_private", "jwk", js(RFC7515_A3_JWK), True, "The RFC 7515 A.3 private JWK.", k=Key("rfc7515-a3", b64u_to_int(RFC7515_A3_JWK["d"]), "RFC 7515 A.3"))
     v("key_one_jwk", "jwk", js(K1.private_jwk()), True, "Private JWK with d = 1.", k=K1)
     v("key_n_minus_1_sec1_pem", "pem", KNM1.sec1_pem(), True, "SEC1 PEM with d = n - 1.", k=KNM1)
@@ -1566,7 +1553,7 @@ def main():
         "cases": signing,
         "invalid": signing_invalid_cases(),
     })
-    write_json("seed_002.json", seed_vector())
+    write_json("d1_guide_example.json", guide_vector())
     write_json("rfc7515_a3.json", rfc7515_vector())
     valid = valid_cases()
     write_json("verify_valid.json", {

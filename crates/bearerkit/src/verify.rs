@@ -1,4 +1,4 @@
-//! Strict ES256 verification: the verification contract of `DESIGN.md`, in order.
+//! Strict ES256 verification: the verification contract (`SECURITY.md`), in order.
 //!
 //! Checks run in this order, and the first failure is returned:
 //!

@@ -12,10 +12,10 @@ use bearerkit::{Error, SigningKey};
 use cortex_m_rt::{ExceptionFrame, entry, exception};
 use cortex_m_semihosting::{debug, hprintln};
 
-/// The Thales D1 seed example key (seed `002`) as a private JWK. Firmware that reads the
-/// seed's SEC1 PEM directly can call `SigningKey::from_pem` instead; that links the DER
+/// The example key of the Thales D1 guide as a private JWK. Firmware that reads the
+/// guide's SEC1 PEM directly can call `SigningKey::from_pem` instead; that links the DER
 /// decoders (about 9 KB more `.text`, see README.md).
-const SEED_KEY_JWK: &str = r#"{"kty":"EC","crv":"P-256","x":"6swczLIRn_lPxQPpdUb2pHjCr0YeC02lkG7vMmqCNpY","y":"pcCEEpfk0X2VQ8AiiZmo0YCt_p-UsgIAqeKB_KjZbsE","d":"uUhcycfWJ_wS5bKQ-ZbD8vJdm6g1ULMyndiFuP3-wRQ"}"#;
+const D1_GUIDE_KEY_JWK: &str = r#"{"kty":"EC","crv":"P-256","x":"6swczLIRn_lPxQPpdUb2pHjCr0YeC02lkG7vMmqCNpY","y":"pcCEEpfk0X2VQ8AiiZmo0YCt_p-UsgIAqeKB_KjZbsE","d":"uUhcycfWJ_wS5bKQ-ZbD8vJdm6g1ULMyndiFuP3-wRQ"}"#;
 
 const ISSUER: &str = "MGW_ID";
 const KID: &str = "k1";
@@ -52,7 +52,7 @@ fn main() -> ! {
 
 #[inline(never)]
 fn run() -> Result<(), Error> {
-    let key = SigningKey::from_jwk(SEED_KEY_JWK)?;
+    let key = SigningKey::from_jwk(D1_GUIDE_KEY_JWK)?;
     let vk = key.verifying_key();
 
     // Sign into a stack buffer.

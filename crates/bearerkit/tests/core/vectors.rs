@@ -125,8 +125,8 @@ fn signing_vectors_byte_identical() {
 }
 
 #[test]
-fn seed_002_example() {
-    let v = load("seed_002.json");
+fn d1_guide_example() {
+    let v = load("d1_guide_example.json");
     let key = SigningKey::from_pem(v["sec1_pem"].as_str().unwrap()).unwrap();
     assert!(v["sec1_pem"].as_str().unwrap().contains("----- \n"), "the PEM keeps its trailing spaces");
     let vk = key.verifying_key();
