@@ -5,26 +5,37 @@
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
+mod builder;
+mod cache;
 mod client;
 mod error;
+mod random;
 mod request;
 mod response;
+mod retry;
 mod secret;
+mod token;
 mod transport;
 
-pub use client::{
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_EXPIRES_IN, DEFAULT_MAX_ELAPSED, DEFAULT_REFRESH_JITTER,
-    DEFAULT_REFRESH_MARGIN, DEFAULT_REFRESH_RETRY_INTERVAL, DEFAULT_TIMEOUT, RetryPolicy, Token, TokenClient,
-    TokenClientBuilder,
+pub use builder::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, TokenClientBuilder};
+pub use cache::{
+    DEFAULT_EXPIRES_IN, DEFAULT_REFRESH_JITTER, DEFAULT_REFRESH_MARGIN, DEFAULT_REFRESH_RETRY_INTERVAL,
 };
+pub use client::TokenClient;
 pub use error::{Error, ErrorCode, ErrorKind, MAX_EXCERPT_CHARS, OAuthError};
 pub use request::{
     BodyEncoding, CLIENT_CREDENTIALS, CORRELATION_HEADER, ClientAuth, CorrelationId, D1Grant,
     DEFAULT_USER_AGENT, DynSigner, Flow, PrivateKeyJwt, RequestSpec, valid_correlation_id,
 };
 pub use response::{MAX_TOKEN_LIFETIME, TokenResponse, parse_response, parse_rfc3339};
+pub use retry::{DEFAULT_MAX_ELAPSED, RetryPolicy};
 pub use secret::{AccessToken, Secret};
+pub use token::Token;
 pub use transport::install_crypto_provider;
+
+/// The `tracing` target of every event the client logs (from `client`, `cache` and
+/// `retry`): one fixed name, so log filters do not depend on the module layout.
+const LOG_TARGET: &str = "bearerkit_client::client";
 
 /// The core crate, re-exported (keys, profiles, `d1::Env`).
 pub use bearerkit;

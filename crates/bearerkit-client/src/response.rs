@@ -1,6 +1,7 @@
 //! Token responses (RFC 6749 §5.1) and error responses (§5.2), parsed with no I/O.
 
 use crate::error::{ErrorCode, ErrorKind, MAX_EXCERPT_CHARS, OAuthError};
+use crate::retry::retry_after;
 use crate::{AccessToken, Error};
 use core::time::Duration;
 use serde_json::Value;
@@ -169,18 +170,6 @@ fn split_offset(s: &str) -> Option<(&str, i64)> {
         "-" => Some((utc, -secs)),
         _ => None,
     }
-}
-
-/// `Retry-After` (RFC 9110 §10.2.3): delta-seconds or an HTTP date (IMF-fixdate, or the
-/// obsolete RFC 850 and asctime forms recipients must accept, read by `httpdate`), as the
-/// time left from `now`.
-fn retry_after(headers: &http::HeaderMap, now: u64) -> Option<Duration> {
-    let v = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let at = httpdate::parse_http_date(v).ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
-    Some(Duration::from_secs(at.saturating_sub(now)))
 }
 
 /// At most 512 characters of a server-provided string.
@@ -378,28 +367,6 @@ mod tests {
         ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn retry_after_forms() {
-        let after = |value: &str, now: u64| {
-            let mut r = resp(503, "{}");
-            r.headers_mut().insert(http::header::RETRY_AFTER, http::HeaderValue::from_str(value).unwrap());
-            parse_response(&r, now).unwrap_err().retry_after()
-        };
-        assert_eq!(after("120", 0), Some(Duration::from_secs(120)));
-        assert_eq!(after(" 7 ", 0), Some(Duration::from_secs(7)));
-        // The three HTTP date forms of RFC 9110 §5.6.7, all the same instant.
-        for date in
-            ["Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"]
-        {
-            assert_eq!(after(date, 784_111_770), Some(Duration::from_secs(7)), "{date}");
-            // A date in the past is no wait at all.
-            assert_eq!(after(date, 784_111_800), Some(Duration::ZERO), "{date}");
-        }
-        assert_eq!(after("soon", 0), None);
-        assert_eq!(after("Sun, 06 Nov 1994 08:49:37 CET", 0), None);
-        assert_eq!(after("-1", 0), None);
     }
 
     #[test]

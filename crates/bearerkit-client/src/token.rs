@@ -1,0 +1,117 @@
+//! [`Token`]: what [`TokenClient::token`](crate::TokenClient::token) returns.
+
+use crate::response::TokenResponse;
+use crate::{AccessToken, Error};
+use core::fmt;
+use core::time::Duration;
+use http::HeaderValue;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// A token from the cache: cheap to clone (one reference count); `Debug` never shows it.
+#[derive(Clone)]
+pub struct Token(Arc<TokenInner>);
+
+struct TokenInner {
+    access_token: AccessToken,
+    token_type: String,
+    scope: Option<String>,
+    lifetime: Duration,
+    expires_at: Instant,
+}
+
+impl Token {
+    /// The token of `response`, which lives `lifetime` and expires at `expires_at`.
+    pub(crate) fn new(response: TokenResponse, lifetime: Duration, expires_at: Instant) -> Self {
+        Self(Arc::new(TokenInner {
+            access_token: response.access_token,
+            token_type: response.token_type,
+            scope: response.scope,
+            lifetime,
+            expires_at,
+        }))
+    }
+
+    /// The access token.
+    #[must_use]
+    pub fn access_token(&self) -> &AccessToken {
+        &self.0.access_token
+    }
+
+    /// The access token string, for `Authorization: Bearer`. Never log it.
+    #[must_use]
+    pub fn secret(&self) -> &str {
+        self.0.access_token.secret()
+    }
+
+    /// `Authorization` header value `Bearer <token>`, marked sensitive.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Config`] when the token has bytes not allowed in a header value
+    /// (the response parser takes any non-empty string as a token).
+    pub fn authorization(&self) -> Result<HeaderValue, Error> {
+        let mut v = HeaderValue::from_str(&format!("Bearer {}", self.secret()))
+            .map_err(|_| Error::config("access token is not a valid header value"))?;
+        v.set_sensitive(true);
+        Ok(v)
+    }
+
+    /// `token_type` as the server sent it (`Bearer` when absent).
+    #[must_use]
+    pub fn token_type(&self) -> &str {
+        &self.0.token_type
+    }
+
+    /// The granted scope, when the server said.
+    #[must_use]
+    pub fn scope(&self) -> Option<&str> {
+        self.0.scope.as_deref()
+    }
+
+    /// The lifetime the server granted (or the configured default).
+    #[must_use]
+    pub fn lifetime(&self) -> Duration {
+        self.0.lifetime
+    }
+
+    /// When the token expires (counted from when its request was sent).
+    #[must_use]
+    pub fn expires_at(&self) -> Instant {
+        self.0.expires_at
+    }
+
+    /// Time left before expiry (zero once expired).
+    #[must_use]
+    pub fn remaining(&self) -> Duration {
+        self.0.expires_at.saturating_duration_since(Instant::now())
+    }
+
+    /// Whether the token has expired.
+    #[must_use]
+    pub fn is_expired(&self) -> bool {
+        !self.valid_at(Instant::now())
+    }
+
+    /// Whether the token is still valid (not yet expired) at `now`.
+    pub(crate) fn valid_at(&self, now: Instant) -> bool {
+        now < self.0.expires_at
+    }
+
+    /// Whether both are the same token.
+    #[must_use]
+    pub fn same_as(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.access_token().same_as(other.access_token())
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Token")
+            .field("access_token", &self.0.access_token)
+            .field("token_type", &self.0.token_type)
+            .field("scope", &self.0.scope)
+            .field("lifetime", &self.0.lifetime)
+            .field("remaining", &self.remaining())
+            .finish()
+    }
+}
