@@ -119,7 +119,7 @@ run "rustdoc of the client and server (every public item documented)" env RUSTDO
 core_examples() {
   # The runnable example of each seed flow, from the core crate alone.
   local ex
-  for ex in d1_assertion worldline_client_assertion verify_seed_token; do
+  for ex in d1_assertion worldline_client_assertion verify_d1_guide_token; do
     echo "--- example $ex"
     cargo run -q -p bearerkit --features std --example "$ex" || return 1
   done

@@ -108,7 +108,7 @@ impl TokenClientBuilder {
     }
 
     /// Send this `x-correlation-id` on every request (instead of a generated one). It must
-    /// match `^[A-Za-z0-9_-]{1,64}$` (seed `000`), or [`build`](Self::build) fails.
+    /// match `^[A-Za-z0-9_-]{1,64}$`, or [`build`](Self::build) fails.
     #[must_use]
     pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
         self.correlation = CorrelationId::Fixed(id.into());

@@ -163,7 +163,7 @@ mod tests {
     }
 
     /// `^[A-Za-z0-9_-]{1,64}$`, written out independently of `valid_correlation_id`.
-    fn seed_000_pattern(id: &str) -> bool {
+    fn d1_pattern(id: &str) -> bool {
         !id.is_empty()
             && id.len() <= 64
             && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
@@ -193,7 +193,7 @@ mod tests {
             let (ca, cb) = (correlation_ids(&a), correlation_ids(&b));
             assert_eq!((ca.len(), cb.len()), (1, 1), "one x-correlation-id each");
             assert_ne!(ca, cb, "a generated correlation id per request");
-            assert!(seed_000_pattern(&ca[0]) && seed_000_pattern(&cb[0]), "{ca:?} {cb:?}");
+            assert!(d1_pattern(&ca[0]) && d1_pattern(&cb[0]), "{ca:?} {cb:?}");
         }
     }
 

@@ -40,17 +40,13 @@ const LOG_TARGET: &str = "bearerkit_client::client";
 /// The core crate, re-exported (keys, profiles, `d1::Env`).
 pub use bearerkit;
 
-/// Thales D1 production token endpoint: the seed `001` server
-/// `https://api.d1.thalescloud.io/authz/v1` + `/oauth2/token`.
-pub const D1_PRODUCTION_TOKEN_URL: &str = "https://api.d1.thalescloud.io/authz/v1/oauth2/token";
-/// Thales D1 staging token endpoint (seed `001`).
-pub const D1_STAGING_TOKEN_URL: &str = "https://api.d1-stg.thalescloud.io/authz/v1/oauth2/token";
+/// Thales D1 production token endpoint, `https://api.d1.thalescloud.io/authz/v1/oauth2/token`.
+pub const D1_PRODUCTION_TOKEN_URL: &str = bearerkit::protocol::D1_PRODUCTION_TOKEN_URL;
+/// Thales D1 staging token endpoint, `https://api.d1-stg.thalescloud.io/authz/v1/oauth2/token`.
+pub const D1_STAGING_TOKEN_URL: &str = bearerkit::protocol::D1_STAGING_TOKEN_URL;
 
 /// The D1 token endpoint of `env`.
 #[must_use]
 pub const fn d1_token_url(env: bearerkit::profile::d1::Env) -> &'static str {
-    match env {
-        bearerkit::profile::d1::Env::Production => D1_PRODUCTION_TOKEN_URL,
-        bearerkit::profile::d1::Env::Staging => D1_STAGING_TOKEN_URL,
-    }
+    env.token_url()
 }

@@ -11,12 +11,12 @@ use std::sync::Arc;
 /// around an HSM or a cloud KMS.
 pub type DynSigner = Arc<dyn bearerkit::signature::Signer<Signature> + Send + Sync>;
 
-/// The `x-correlation-id` header of seed `000`.
-pub const CORRELATION_HEADER: &str = "x-correlation-id";
+/// The `x-correlation-id` header (Thales D1).
+pub const CORRELATION_HEADER: &str = bearerkit::protocol::CORRELATION_ID_HEADER;
 /// The `user-agent` sent unless an extra `user-agent` header replaces it.
 pub const DEFAULT_USER_AGENT: &str = concat!("bearerkit-client/", env!("CARGO_PKG_VERSION"));
 /// `grant_type` of the client-credentials flow (RFC 6749 §4.4).
-pub const CLIENT_CREDENTIALS: &str = "client_credentials";
+pub const CLIENT_CREDENTIALS: &str = bearerkit::protocol::GRANT_TYPE_CLIENT_CREDENTIALS;
 
 /// How the token request body is encoded.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -24,11 +24,11 @@ pub enum BodyEncoding {
     /// `application/x-www-form-urlencoded` (RFC 6749; the default).
     #[default]
     Form,
-    /// `application/json` (accepted by the D1 inbound endpoint, seed `001`).
+    /// `application/json` (accepted by the D1 inbound endpoint).
     Json,
 }
 
-/// The D1 inbound JWT-bearer grant (seeds `000`-`002`): an ES256 assertion signed per
+/// The D1 inbound JWT-bearer grant: an ES256 assertion signed per
 /// request with the core's `d1` profile (`kid`, `iss` = `sub`, `aud` `stg`/`prd`), with a
 /// fresh `jti` each time.
 #[derive(Clone)]
@@ -113,7 +113,7 @@ impl PrivateKeyJwt {
     }
 
     /// Header `kid` = the SHA-1 fingerprint (upper-case hex) of the signing certificate,
-    /// as Worldline requires (seed `004`).
+    /// as Worldline requires.
     ///
     /// # Errors
     /// The core's error when `certificate_pem` is not a PEM certificate.
@@ -155,21 +155,21 @@ impl fmt::Debug for PrivateKeyJwt {
 #[non_exhaustive]
 pub enum ClientAuth {
     /// `client_secret_basic`: `Authorization: Basic` (RFC 6749 §2.3.1: id and secret
-    /// form-urlencoded, then base64). Seed `003`.
+    /// form-urlencoded, then base64): the D1 outbound style.
     SecretBasic {
         /// The client id.
         client_id: String,
         /// The client secret.
         secret: Secret,
     },
-    /// `client_secret_post`: `client_id` and `client_secret` in the body. Seed `004`.
+    /// `client_secret_post`: `client_id` and `client_secret` in the body (Worldline by secret).
     SecretPost {
         /// The client id.
         client_id: String,
         /// The client secret.
         secret: Secret,
     },
-    /// `private_key_jwt`: a signed client assertion. Seed `004`.
+    /// `private_key_jwt`: a signed client assertion (Worldline by certificate).
     PrivateKeyJwt(PrivateKeyJwt),
 }
 
@@ -231,10 +231,10 @@ pub enum CorrelationId {
     Omit,
 }
 
-/// `^[A-Za-z0-9_-]{1,64}$` (seed `000`).
+/// `^[A-Za-z0-9_-]{1,64}$`, the correlation-id rule ([`bearerkit::protocol::is_valid_correlation_id`]).
 #[must_use]
 pub fn valid_correlation_id(id: &str) -> bool {
-    (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    bearerkit::protocol::is_valid_correlation_id(id.as_bytes())
 }
 
 /// Everything one token request needs, minus the clock and the randomness: build the

@@ -6,7 +6,7 @@ use crate::{AccessToken, Error};
 use core::time::Duration;
 use serde_json::Value;
 
-/// A successful token response, tolerant of the seeds' quirks.
+/// A successful token response, tolerant of the platforms' quirks (D1 outbound's string `expires_in`, Keycloak's extra members).
 #[derive(Clone, Debug)]
 pub struct TokenResponse {
     /// The access token.

@@ -1,10 +1,10 @@
-//! Thales D1 inbound (seeds `000`-`002`): sign the JWT-bearer assertion an issuer backend
+//! Thales D1 inbound (`docs/thales-d1-inbound.md`): sign the JWT-bearer assertion an issuer backend
 //! sends to `POST {base}/oauth2/token`, and print the form body.
 //!
 //! `cargo run -p bearerkit --example d1_assertion --features std`
 use bearerkit::{SigningKey, profile::d1};
 
-/// The seed's example key, as printed (trailing spaces included).
+/// The Thales D1 guide's example key, as printed (trailing spaces included).
 const KEY: &str = "-----BEGIN EC PRIVATE KEY----- \nMHcCAQEEILlIXMnH1if8EuWykPmWw/LyXZuoNVCzMp3Yhbj9/sEUoAoGCCqGSM49 \nAwEHoUQDQgAE6swczLIRn/lPxQPpdUb2pHjCr0YeC02lkG7vMmqCNpalwIQSl+TR \nfZVDwCKJmajRgK3+n5SyAgCp4oH8qNluwQ==\n-----END EC PRIVATE KEY-----";
 
 fn main() -> Result<(), bearerkit::Error> {

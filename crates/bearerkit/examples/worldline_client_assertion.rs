@@ -1,4 +1,4 @@
-//! Worldline Open Banking (seed `004`, Keycloak): a `private_key_jwt` client assertion whose
+//! Worldline Open Banking (Keycloak; `docs/worldline-open-banking.md`): a `private_key_jwt` client assertion whose
 //! `kid` is the signing certificate's SHA-1 fingerprint, and the form body of the
 //! `client_credentials` request.
 //!

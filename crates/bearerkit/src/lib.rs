@@ -17,6 +17,7 @@ mod pem;
 #[cfg(feature = "alloc")]
 pub mod prepared;
 pub mod profile;
+pub mod protocol;
 pub mod security;
 mod sign;
 mod thumbprint;

@@ -1,6 +1,6 @@
 //! PEM input handling on top of `pem-rfc7468`, without `alloc`.
 //!
-//! `pem-rfc7468` is strict. Key files met in practice are not: the Thales seed prints its
+//! `pem-rfc7468` is strict. Key files met in practice are not: the Thales D1 guide prints its
 //! example key with a trailing space on three lines, and files carry blank lines around
 //! the armour or CRLF line endings. [`decode`] copies the PEM into a stack buffer with
 //! surrounding whitespace and per-line trailing spaces/tabs removed and line endings

@@ -2,7 +2,7 @@
 
 use crate::{Assertion, Validation};
 
-/// Thales D1 inbound JWT-bearer grant (seeds `000`, `001`, `002`).
+/// Thales D1 inbound JWT-bearer grant (`docs/thales-d1-inbound.md`).
 ///
 /// The issuer backend signs an ES256 assertion with `kid` (mandatory), `iss` = `sub` = the
 /// issuer / merchant gateway id, `aud` `stg` or `prd`, and `exp` at most 15 minutes ahead.
@@ -15,11 +15,11 @@ pub mod d1 {
     /// with clock skew.
     pub const DEFAULT_LIFETIME: u64 = 300;
     /// The `grant_type` of the token request (RFC 7523 §2.1).
-    pub const GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
-    /// Production base URL (seed `001`).
-    pub const PRODUCTION_URL: &str = "https://api.d1.thalescloud.io/authz/v1";
-    /// Staging base URL (seed `001`).
-    pub const STAGING_URL: &str = "https://api.d1-stg.thalescloud.io/authz/v1";
+    pub const GRANT_TYPE: &str = crate::protocol::GRANT_TYPE_JWT_BEARER;
+    /// Production base URL.
+    pub const PRODUCTION_URL: &str = crate::protocol::D1_PRODUCTION_URL;
+    /// Staging base URL.
+    pub const STAGING_URL: &str = crate::protocol::D1_STAGING_URL;
     /// The accepted `typ` values.
     pub const TYP: &[&str] = &["JWT"];
     /// The claims a D1 assertion must carry.
@@ -49,6 +49,14 @@ pub mod d1 {
             match self {
                 Self::Staging => STAGING_URL,
                 Self::Production => PRODUCTION_URL,
+            }
+        }
+        /// The token endpoint: [`Self::base_url`] + `/oauth2/token`.
+        #[must_use]
+        pub const fn token_url(self) -> &'static str {
+            match self {
+                Self::Staging => crate::protocol::D1_STAGING_TOKEN_URL,
+                Self::Production => crate::protocol::D1_PRODUCTION_TOKEN_URL,
             }
         }
     }
@@ -102,14 +110,14 @@ pub mod d1 {
 }
 
 /// Client authentication with a JWT (RFC 7523 §2.2 / §3, OpenID Connect `private_key_jwt`),
-/// as Worldline Open Banking (Keycloak, seed `004`) takes it: `iss` = `sub` = client id,
+/// as Worldline Open Banking (Keycloak) takes it: `iss` = `sub` = client id,
 /// `aud` = the token endpoint, a unique `jti`; `kid` = the signing certificate's SHA-1
 /// fingerprint in upper-case hex (see [`crate::CertificateThumbprints::sha1_hex`]).
 pub mod client_assertion {
     use super::{Assertion, Validation};
 
     /// `client_assertion_type` form value (RFC 7523 §2.2).
-    pub const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+    pub const ASSERTION_TYPE: &str = crate::protocol::CLIENT_ASSERTION_TYPE;
     /// Optional explicit `typ` for client authentication JWTs.
     pub const TYP_CLIENT_AUTH: &str = "client-authentication+jwt";
     /// Accepted `typ` values.
@@ -160,7 +168,7 @@ pub mod rfc7523 {
     use super::{Assertion, Validation};
 
     /// `grant_type` form value (RFC 7523 §2.1).
-    pub const GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+    pub const GRANT_TYPE: &str = crate::protocol::GRANT_TYPE_JWT_BEARER;
     /// Lifetime given by [`assertion`]: 5 minutes.
     pub const DEFAULT_LIFETIME: u64 = 300;
     /// Claims RFC 7523 §3 requires.

@@ -2,16 +2,20 @@
 use bearerkit::{Error, SigningKey, VerifyingKey};
 use std::process::Command;
 
-/// Seed `002`'s example key exactly as printed, trailing spaces included.
-const SEED_PEM: &str = "-----BEGIN EC PRIVATE KEY----- \nMHcCAQEEILlIXMnH1if8EuWykPmWw/LyXZuoNVCzMp3Yhbj9/sEUoAoGCCqGSM49 \nAwEHoUQDQgAE6swczLIRn/lPxQPpdUb2pHjCr0YeC02lkG7vMmqCNpalwIQSl+TR \nfZVDwCKJmajRgK3+n5SyAgCp4oH8qNluwQ==\n-----END EC PRIVATE KEY-----";
+/// The Thales D1 guide's example key exactly as printed, trailing spaces included (from
+/// the shared vector, its one home in the repository).
+fn guide_pem() -> String {
+    crate::common::load("d1_guide_example.json")["sec1_pem"].as_str().unwrap().to_string()
+}
 
 #[test]
-fn seed_key_imports_and_round_trips() {
-    let key = SigningKey::from_pem(SEED_PEM).unwrap();
+fn d1_guide_key_imports_and_round_trips() {
+    let guide = guide_pem();
+    let key = SigningKey::from_pem(&guide).unwrap();
     let mut buf = [0u8; 512];
     let sec1 = key.to_sec1_pem(&mut buf).unwrap().to_string();
-    // The export is the seed's key, normalised.
-    assert_eq!(sec1.trim(), SEED_PEM.replace(" \n", "\n"));
+    // The export is the guide's key, normalised.
+    assert_eq!(sec1.trim(), guide.replace(" \n", "\n"));
     let pkcs8 = key.to_pkcs8_pem(&mut buf).unwrap().to_string();
     assert!(pkcs8.starts_with("-----BEGIN PRIVATE KEY-----\n"));
     assert_eq!(SigningKey::from_pem(&pkcs8).unwrap().to_bytes(), key.to_bytes());
@@ -20,7 +24,7 @@ fn seed_key_imports_and_round_trips() {
     let vk = key.verifying_key();
     let spki = vk.to_spki_pem(&mut buf).unwrap().to_string();
     assert_eq!(VerifyingKey::from_pem(&spki).unwrap(), vk);
-    assert_eq!(VerifyingKey::from_pem(SEED_PEM).unwrap(), vk);
+    assert_eq!(VerifyingKey::from_pem(&guide).unwrap(), vk);
     assert_eq!(VerifyingKey::from_pem(&pkcs8).unwrap(), vk);
     let pjwk = vk.to_jwk(&mut buf).unwrap().to_string();
     assert!(!pjwk.contains("\"d\""));
@@ -36,7 +40,7 @@ fn seed_key_imports_and_round_trips() {
 
 #[test]
 fn pem_whitespace_tolerance_and_limits() {
-    let clean = SEED_PEM.replace(" \n", "\n");
+    let clean = guide_pem().replace(" \n", "\n");
     for variant in [clean.replace('\n', "\r\n"), format!("\n\n  {clean}  \n\n"), clean.replace('\n', " \t\n")]
     {
         SigningKey::from_pem(&variant).unwrap();
@@ -58,8 +62,12 @@ fn pem_whitespace_tolerance_and_limits() {
     assert_eq!(SigningKey::from_pem(&big).unwrap_err(), Error::BadPem);
     // A public key is not a private key.
     let mut buf = [0u8; 256];
-    let spki =
-        SigningKey::from_pem(SEED_PEM).unwrap().verifying_key().to_spki_pem(&mut buf).unwrap().to_string();
+    let spki = SigningKey::from_pem(&guide_pem())
+        .unwrap()
+        .verifying_key()
+        .to_spki_pem(&mut buf)
+        .unwrap()
+        .to_string();
     assert_eq!(SigningKey::from_pem(&spki).unwrap_err(), Error::BadPem);
     assert_eq!(
         SigningKey::from_pem("-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----")
@@ -97,7 +105,7 @@ fn openssl(args: &[&str], input: Option<&str>) -> (bool, String) {
 
 #[test]
 fn openssl_interop() {
-    // A key made by the seed's own command imports.
+    // A key made by the command the D1 guide gives imports.
     let (ok, pem) = openssl(&["ecparam", "-name", "prime256v1", "-genkey", "-noout"], None);
     assert!(ok);
     let key = SigningKey::from_pem(&pem).unwrap();

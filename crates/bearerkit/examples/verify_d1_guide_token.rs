@@ -1,7 +1,8 @@
-//! Verify the example token of seed `002` with the seed's key, as a D1-like server would,
+//! Verify the example token of the Thales D1 guide ("Get an OAuth 2.0 access token") with the
+//! guide's example key, as a D1-like server would,
 //! at the time it was valid, and show the strict refusals after it expired.
 //!
-//! `cargo run -p bearerkit --example verify_seed_token`
+//! `cargo run -p bearerkit --example verify_d1_guide_token`
 use bearerkit::{Validation, VerifyingKey, verify};
 
 const KEY: &str = "-----BEGIN EC PRIVATE KEY----- \nMHcCAQEEILlIXMnH1if8EuWykPmWw/LyXZuoNVCzMp3Yhbj9/sEUoAoGCCqGSM49 \nAwEHoUQDQgAE6swczLIRn/lPxQPpdUb2pHjCr0YeC02lkG7vMmqCNpalwIQSl+TR \nfZVDwCKJmajRgK3+n5SyAgCp4oH8qNluwQ==\n-----END EC PRIVATE KEY-----";
