@@ -3,7 +3,7 @@
 #
 #   ./scripts/test.sh            # everything (what CI runs via .ci/run)
 #
-# Installs when missing: the thumbv7em-none-eabihf Rust target, rustfmt/clippy, Debian's
+# Installs when missing: the thumbv7em-none-eabihf and wasm32-unknown-unknown Rust targets, rustfmt/clippy, Debian's
 # qemu-system-arm and openssl, and a Python venv (.venv) with `cryptography` and `pytest`.
 # Works non-interactively (CI=true, no stdin). Reuses a cargo target directory outside the
 # clone when one exists ($CARGO_TARGET_DIR, else ~/.cache/bearerkit/target); never needs one.
@@ -57,7 +57,7 @@ for tool in cargo rustup python3; do
   fi
 done
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
-rustup target add thumbv7em-none-eabihf >/dev/null
+rustup target add thumbv7em-none-eabihf wasm32-unknown-unknown >/dev/null
 # gcc and libc6-dev: `ring` (rustls, rcgen) compiles C; qemu runs the firmware; openssl is the
 # interop peer of the CLI tests; binutils' `size` measures the firmware.
 apt_install qemu-system-arm:qemu-system-arm openssl:openssl size:binutils cc:gcc
@@ -70,6 +70,8 @@ if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -r tests/python/requirements.txt </dev/null
 
 run "cargo fmt --check" cargo fmt --all --check
+# Nothing refers outside the repository; no crate has a module import cycle.
+run "repository stands on its own, no import cycles" python3 scripts/check_repo.py
 # The firmware example is its own workspace (thumbv7em target from its .cargo/config.toml).
 # Same target directory as scripts/embedded.sh uses for it.
 firmware_lint() {
@@ -101,6 +103,7 @@ run "CLI and server tests (built binary, loopback HTTP)" cargo_test --workspace 
 run "token client tests, all features (async and blocking, loopback HTTP)" cargo_test -p bearerkit-client --all-features
 run "core builds for thumbv7em-none-eabihf without alloc" cargo build -p bearerkit --no-default-features --target thumbv7em-none-eabihf
 run "core builds for thumbv7em-none-eabihf with alloc" cargo build -p bearerkit --features alloc --target thumbv7em-none-eabihf
+run "core builds for wasm32-unknown-unknown" cargo build -p bearerkit --features alloc --target wasm32-unknown-unknown
 no_heap_features() {
   # Every package in the core's no-default-features thumbv7em build, with its enabled features:
   # none may have `alloc` or `std` on. (The same query with `--features std` lists 26.)
