@@ -1,10 +1,10 @@
 //! NumericDate (RFC 7519 §2) parsing without floating point.
 //!
 //! A date is a JSON number: fractions and exponent notation are valid. bearerkit reads it
-//! exactly as fixed point with 18 decimal places (no `f64`, which on a Cortex-M4 would pull
-//! in software double arithmetic and the decimal-to-float tables). Digits beyond the 18th
-//! decimal only ever round *up* by one unit, so a date is never taken to be earlier than
-//! it is. Negative dates and dates after 9999-12-31T23:59:59Z are out of range.
+//! exactly as whole seconds and nanoseconds, 9 decimal places (no `f64`, which on a
+//! Cortex-M4 would pull in software double arithmetic and the decimal-to-float tables).
+//! Digits beyond the 9th decimal only ever round *up* by one nanosecond, so a date is never
+//! taken to be earlier than it is. Negative dates and dates after 9999-12-31T23:59:59Z are out of range.
 
 use crate::Error;
 

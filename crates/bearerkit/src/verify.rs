@@ -193,7 +193,8 @@ impl<'a> UntrustedToken<'a> {
     }
 }
 
-/// Steps 1-4: split and decode. Returns (signing input, header json, claims json, signature).
+/// The result of steps 1-4 (split and decode): the signing input as it is in the token, and
+/// the decoded header JSON, claims JSON and signature bytes.
 struct Decoded<'t, 's> {
     signing_input: &'t [u8],
     header: &'s [u8],
