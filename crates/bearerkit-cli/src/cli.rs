@@ -1,6 +1,10 @@
-//! The command line (clap).
+//! The command line (clap): every command's arguments; `serve`'s, with the parsers of
+//! their values, in [`serve`].
 
-use crate::serve_flags;
+mod serve;
+
+pub(crate) use serve::ServeArgs;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use core::fmt;
 use std::path::PathBuf;
@@ -73,7 +77,7 @@ pub(crate) enum Command {
     ///
     /// Configure it with a TOML file (--config), with flags, or both: the flags add issuers,
     /// keys, clients, realms and TLS to what the file has.
-    #[command(after_long_help = SERVE_AFTER_HELP)]
+    #[command(after_long_help = serve::AFTER_HELP)]
     Serve(ServeArgs),
     /// Start the server in-process and walk through every seed flow, printing a transcript.
     Demo(DemoArgs),
@@ -148,189 +152,6 @@ pub(crate) struct TokenArgs {
     /// Print the access token itself (by default only a preview is shown).
     #[arg(long)]
     pub(crate) show_token: bool,
-}
-
-const SERVE_AFTER_HELP: &str = "\
-Flags and --config: the client and key flags add to the file. A D1 issuer or realm the file
-already has gets the flags' keys or clients; a client id, a kid (of the same issuer) or [tls]
-that the file already has is refused (exit 1, bad_config), and so are --d1-scope and the realm
-lifetime flags for an issuer or realm the file has (set those in the file). Within the flags, a
-key, client or setting given twice, or scopes or lifetimes for a client or realm no flag
-defines, is a usage error (exit 2).
-
-Secrets are never taken on the command line (they would show in `ps`): --outbound-client,
---realm-client and --tls-key name files, read once at start. Every FILE is a file: `-` is
-refused (exit 2), stdin is not read.
-
-Example, without a file:
-  bearerkit serve --port 8080 \\
-    --d1-key MGW_ID:prd:k1:d1-public.pem \\
-    --outbound-client d1-outbound:outbound-secret.txt --outbound-scopes d1-outbound:issuer-api:cards \\
-    --realm-cert-client example-realm:Worldline-000021:wl-cert.pem \\
-    --realm-scopes example-realm:Worldline-000021:VOP,WERO
-
-Exit codes: 0 stopped with Ctrl-C; 1 bad file, key or configuration (the stable code is printed); 2 usage.";
-
-#[derive(Debug, Args)]
-pub(crate) struct ServeArgs {
-    /// Configuration file (TOML); see crates/bearerkit-server/examples/server.toml.
-    #[arg(long, value_name = "FILE", value_parser = serve_flags::file())]
-    pub(crate) config: Option<PathBuf>,
-    /// Port on 127.0.0.1 (0 picks a free one).
-    #[arg(long)]
-    pub(crate) port: Option<u16>,
-    /// Address to bind (default 127.0.0.1).
-    #[arg(long)]
-    pub(crate) bind: Option<std::net::IpAddr>,
-    /// Lifetime of issued D1 and outbound access tokens, seconds, 1 to 31536000 (one year;
-    /// overrides the file). A realm's tokens: --realm-token-lifetime.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=bearerkit_server::MAX_LIFETIME_SECS))]
-    pub(crate) token_lifetime: Option<u64>,
-    /// Serve the fault-injection endpoints `/_test/faults` and `/_test/stats` (tests only).
-    #[arg(long)]
-    pub(crate) test_endpoints: bool,
-
-    /// A D1 inbound issuer's key: ISSUER:ENV:KID:FILE (repeatable).
-    ///
-    /// ENV is `stg` or `prd` (the `aud` the assertions carry), KID the header `kid` they carry,
-    /// FILE a public key (SPKI PEM or JWK) or a private key (SEC1 or PKCS#8 PEM, or a JWK; only
-    /// its public half is kept). Repeat with the same ISSUER (and ENV) to add keys to it; the
-    /// FILE part, last, may contain ':'. Example: --d1-key MGW_ID:prd:k1:d1-public.pem
-    #[arg(
-        long = "d1-key",
-        value_name = "ISSUER:ENV:KID:FILE",
-        value_parser = serve_flags::d1_key,
-        help_heading = "Clients and keys (add to --config)"
-    )]
-    pub(crate) d1_keys: Vec<serve_flags::D1KeyArg>,
-    /// Scope granted to a --d1-key issuer: ISSUER:SCOPE[,SCOPE...] (default `d1-api:account:full
-    /// d1-api:consumer:read`).
-    ///
-    /// Once per issuer. Scopes are separated by commas or spaces and may contain ':'. Example:
-    /// --d1-scope MGW_ID:d1-api:account:full,d1-api:consumer:read
-    #[arg(
-        long = "d1-scope",
-        value_name = "ISSUER:SCOPE[,SCOPE...]",
-        value_parser = serve_flags::d1_scope,
-        help_heading = "Clients and keys (add to --config)"
-    )]
-    pub(crate) d1_scopes: Vec<serve_flags::D1ScopeArg>,
-    /// A D1-outbound-style client (HTTP Basic, seed 003): ID:SECRET_FILE (repeatable).
-    ///
-    /// The secret is the file's text without its trailing line break; secrets are never taken
-    /// on the command line. Example: --outbound-client d1-outbound:outbound-secret.txt
-    #[arg(
-        long = "outbound-client",
-        value_name = "ID:SECRET_FILE",
-        value_parser = serve_flags::client_file,
-        help_heading = "Clients and keys (add to --config)"
-    )]
-    pub(crate) outbound_clients: Vec<serve_flags::ClientFileArg>,
-    /// Scopes an --outbound-client may request: ID:SCOPE[,SCOPE...] (repeatable; adds).
-    ///
-    /// Separated by commas or spaces; a request without `scope` gets them all. Example:
-    /// --outbound-scopes d1-outbound:issuer-api:cards,issuer-api:tokens
-    #[arg(
-        long = "outbound-scopes",
-        value_name = "ID:SCOPE[,SCOPE...]",
-        value_parser = serve_flags::client_scopes,
-        help_heading = "Clients and keys (add to --config)"
-    )]
-    pub(crate) outbound_scopes: Vec<serve_flags::ClientScopesArg>,
-    /// A Keycloak-style realm client authenticated by secret (seed 004): REALM:ID:SECRET_FILE.
-    ///
-    /// Repeatable; the realm is created on first mention. The secret is the file's text without
-    /// its trailing line break. The same REALM:ID may also get a --realm-cert-client (then both
-    /// ways authenticate it). Example: --realm-client example-realm:Worldline-000021:wl-secret.txt
-    #[arg(
-        long = "realm-client",
-        value_name = "REALM:ID:SECRET_FILE",
-        value_parser = serve_flags::realm_secret_file,
-        help_heading = "Clients and keys (add to --config)"
-    )]
-    pub(crate) realm_clients: Vec<serve_flags::RealmFileArg>,
-    /// A Keycloak-style realm client authenticated by client_assertion: REALM:ID:CERT_FILE.
-    ///
-    /// Repeatable; the realm is created on first mention. CERT_FILE is an X.509 certificate
-    /// (PEM or DER) with a P-256 key; assertions must carry its SHA-1 fingerprint as `kid` (what
-    /// `bearerkit token --kid-from-cert` sends). Example:
-    /// --realm-cert-client example-realm:Worldline-000021:wl-cert.pem
-    #[arg(
-        long = "realm-cert-client",
-        value_name = "REALM:ID:CERT_FILE",
-        value_parser = serve_flags::realm_cert_file,
-        help_heading = "Clients and keys (add to --config)"
-    )]
-    pub(crate) realm_cert_clients: Vec<serve_flags::RealmFileArg>,
-    /// Scopes a realm client may request: REALM:ID:SCOPE[,SCOPE...] (repeatable; adds).
-    ///
-    /// For a client of --realm-client or --realm-cert-client; separated by commas or spaces.
-    /// Example: --realm-scopes example-realm:Worldline-000021:VOP,WERO
-    #[arg(
-        long = "realm-scopes",
-        value_name = "REALM:ID:SCOPE[,SCOPE...]",
-        value_parser = serve_flags::realm_scopes,
-        help_heading = "Clients and keys (add to --config)"
-    )]
-    pub(crate) realm_scopes: Vec<serve_flags::RealmScopesArg>,
-    /// Lifetime of the access tokens a realm issues: REALM:SECS, 1 to 31536000 (default 300).
-    ///
-    /// Once per realm, for a realm of --realm-client or --realm-cert-client; for a realm the
-    /// --config file has, set `token_lifetime_secs` there (the flag is refused, bad_config).
-    /// Example: --realm-token-lifetime example-realm:120
-    #[arg(
-        long = "realm-token-lifetime",
-        value_name = "REALM:SECS",
-        value_parser = serve_flags::realm_lifetime,
-        help_heading = "Clients and keys (add to --config)"
-    )]
-    pub(crate) realm_token_lifetimes: Vec<serve_flags::RealmLifetimeArg>,
-    /// Longest client assertion a realm accepts (`exp` − `iat`, and `exp` − now): REALM:SECS,
-    /// 1 to 31536000 (default 3600).
-    ///
-    /// Once per realm, for a realm of --realm-client or --realm-cert-client; for a realm the
-    /// --config file has, set `assertion_max_lifetime_secs` there (the flag is refused,
-    /// bad_config). Example: --realm-assertion-max-lifetime example-realm:300
-    #[arg(
-        long = "realm-assertion-max-lifetime",
-        value_name = "REALM:SECS",
-        value_parser = serve_flags::realm_lifetime,
-        help_heading = "Clients and keys (add to --config)"
-    )]
-    pub(crate) realm_assertion_max_lifetimes: Vec<serve_flags::RealmLifetimeArg>,
-
-    /// Serve HTTPS with this certificate chain (PEM, leaf first), as `[tls] certificate_chain`.
-    ///
-    /// Needs --tls-key. The leaf must be CA-issued for the address clients connect to. Example:
-    /// --tls-cert server-chain.pem --tls-key server-key.pem
-    #[arg(
-        long,
-        value_name = "FILE",
-        value_parser = serve_flags::file(),
-        requires = "tls_key",
-        help_heading = "TLS"
-    )]
-    pub(crate) tls_cert: Option<PathBuf>,
-    /// The private key of --tls-cert (PEM: PKCS#8, SEC1 or PKCS#1), as `[tls] private_key`.
-    #[arg(
-        long,
-        value_name = "FILE",
-        value_parser = serve_flags::file(),
-        requires = "tls_cert",
-        help_heading = "TLS"
-    )]
-    pub(crate) tls_key: Option<PathBuf>,
-    /// Require client certificates issued by these CAs (PEM): mutual TLS, as `[tls] client_ca`.
-    ///
-    /// Needs --tls-cert and --tls-key. Example: --client-ca client-ca.pem
-    #[arg(
-        long,
-        value_name = "FILE",
-        value_parser = serve_flags::file(),
-        requires = "tls_cert",
-        help_heading = "TLS"
-    )]
-    pub(crate) client_ca: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

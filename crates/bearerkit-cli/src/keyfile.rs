@@ -1,6 +1,6 @@
-//! Reading keys and certificates from files.
+//! Reading keys, certificates, secrets and tokens from files (or stdin).
 
-use crate::failure::Failure;
+use crate::failure::{Code, Failure};
 use bearerkit::{SigningKey, VerifyingKey};
 use bearerkit_server::Secret;
 use std::path::Path;
@@ -11,11 +11,17 @@ pub(crate) fn read_text(path: &Path) -> Result<String, Failure> {
     if path.as_os_str() == "-" {
         let mut s = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-            .map_err(|e| Failure::failed("io_error", format!("cannot read stdin: {e}")))?;
+            .map_err(|e| Failure::new(Code::IoError, format!("cannot read stdin: {e}")))?;
         return Ok(s);
     }
     std::fs::read_to_string(path)
-        .map_err(|e| Failure::failed("io_error", format!("cannot read {}: {e}", path.display())))
+        .map_err(|e| Failure::new(Code::IoError, format!("cannot read {}: {e}", path.display())))
+}
+
+/// A token argument: the token itself, or `-` to read it from stdin (surrounding
+/// whitespace trimmed).
+pub(crate) fn token(arg: &str) -> Result<String, Failure> {
+    if arg == "-" { Ok(read_text(Path::new("-"))?.trim().to_owned()) } else { Ok(arg.to_owned()) }
 }
 
 /// Room reserved for a key read from stdin, so that the buffer is not reallocated (leaving
@@ -35,11 +41,11 @@ fn read_sensitive(path: &Path, stdin: bool) -> Result<Zeroizing<String>, Failure
         text.reserve(STDIN_KEY_CAPACITY);
         std::io::stdin()
             .read_to_string(&mut text)
-            .map_err(|e| Failure::failed("io_error", format!("cannot read stdin: {e}")))?;
+            .map_err(|e| Failure::new(Code::IoError, format!("cannot read stdin: {e}")))?;
         return Ok(text);
     }
     let cannot =
-        |e: std::io::Error| Failure::failed("io_error", format!("cannot read {}: {e}", path.display()));
+        |e: std::io::Error| Failure::new(Code::IoError, format!("cannot read {}: {e}", path.display()));
     let mut file = std::fs::File::open(path).map_err(cannot)?;
     let len = file.metadata().map_err(cannot)?.len();
     // One byte more than the length, so that reading up to the end needs no growth.
@@ -60,7 +66,7 @@ pub(crate) fn secret(path: &Path) -> Result<Secret, Failure> {
     // whole capacity, the truncated line break included).
     let secret = Secret::from(core::mem::take(&mut *text));
     if secret.expose().is_empty() {
-        return Err(Failure::failed("bad_config", format!("{} is empty", path.display())));
+        return Err(Failure::new(Code::BadConfig, format!("{} is empty", path.display())));
     }
     Ok(secret)
 }
@@ -74,7 +80,7 @@ fn is_jwk(text: &str) -> bool {
 pub(crate) fn signing_key(path: &Path) -> Result<SigningKey, Failure> {
     let text = read_sensitive(path, true)?;
     let key = if is_jwk(&text) { SigningKey::from_jwk(&text) } else { SigningKey::from_pem(&text) };
-    key.map_err(Failure::Rejected)
+    key.map_err(Failure::from)
 }
 
 /// A public key from PEM (SPKI, or the public half of SEC1 / PKCS#8) or a JWK (public or
@@ -83,7 +89,7 @@ pub(crate) fn signing_key(path: &Path) -> Result<SigningKey, Failure> {
 pub(crate) fn verifying_key(path: &Path) -> Result<VerifyingKey, Failure> {
     let text = read_sensitive(path, true)?;
     let key = if is_jwk(&text) { VerifyingKey::from_jwk(&text) } else { VerifyingKey::from_pem(&text) };
-    key.map_err(Failure::Rejected)
+    key.map_err(Failure::from)
 }
 
 /// A certificate file (PEM or DER), read once.
@@ -95,7 +101,7 @@ pub(crate) struct CertificateFile {
 /// Read a PEM or DER certificate file.
 pub(crate) fn certificate(path: &Path) -> Result<CertificateFile, Failure> {
     let bytes = std::fs::read(path)
-        .map_err(|e| Failure::failed("io_error", format!("cannot read {}: {e}", path.display())))?;
+        .map_err(|e| Failure::new(Code::IoError, format!("cannot read {}: {e}", path.display())))?;
     Ok(CertificateFile { path: path.to_path_buf(), bytes })
 }
 
@@ -115,7 +121,7 @@ impl CertificateFile {
         }
         x509_cert::Certificate::from_der(&self.bytes)
             .and_then(|cert| cert.to_pem(LineEnding::LF))
-            .map_err(|e| Failure::failed("bad_certificate", format!("{}: {e}", self.path.display())))
+            .map_err(|e| Failure::new(Code::BadCertificate, format!("{}: {e}", self.path.display())))
     }
 
     /// SHA-1 and SHA-256 fingerprints of the certificate (the core's parser).
@@ -123,9 +129,9 @@ impl CertificateFile {
         match self.pem() {
             Some(text) => {
                 let mut scratch = vec![0u8; text.len().saturating_mul(2).saturating_add(64)];
-                bearerkit::CertificateThumbprints::from_pem(text, &mut scratch).map_err(Failure::Rejected)
+                bearerkit::CertificateThumbprints::from_pem(text, &mut scratch).map_err(Failure::from)
             }
-            None => bearerkit::CertificateThumbprints::from_der(&self.bytes).map_err(Failure::Rejected),
+            None => bearerkit::CertificateThumbprints::from_der(&self.bytes).map_err(Failure::from),
         }
     }
 
@@ -136,8 +142,8 @@ impl CertificateFile {
         // Fail the way the fingerprints do first (bad_pem, bad_der, ...).
         self.thumbprints()?;
         let bad = |e: x509_cert::der::Error| {
-            Failure::failed(
-                "bad_certificate",
+            Failure::new(
+                Code::BadCertificate,
                 format!("{}: not an X.509 certificate: {e}", self.path.display()),
             )
         };
@@ -150,7 +156,7 @@ impl CertificateFile {
             None => x509_cert::Certificate::from_der(&self.bytes).map_err(bad)?,
         };
         let spki = cert.tbs_certificate().subject_public_key_info().to_der().map_err(bad)?;
-        VerifyingKey::from_spki_der(&spki).map_err(Failure::Rejected)
+        VerifyingKey::from_spki_der(&spki).map_err(Failure::from)
     }
 }
 
@@ -167,8 +173,8 @@ pub(crate) fn kid_from_certificate(path: &Path, key: &SigningKey) -> Result<Stri
     let cert_key = cert.public_key()?;
     let signing_key = key.verifying_key();
     if cert_key != signing_key {
-        return Err(Failure::failed(
-            bearerkit::Error::KeyMismatch.code(),
+        return Err(Failure::core(
+            bearerkit::Error::KeyMismatch,
             format!(
                 "the certificate {} does not belong to the signing key (--key): its public key has \
                  JWK thumbprint {}, the signing key's is {}",

@@ -49,6 +49,9 @@ pub const DEFAULT_D1_SCOPE: &str = "d1-api:account:full d1-api:consumer:read";
 /// config.validate()?;
 /// # Ok(()) }
 /// ```
+///
+/// [`merge`](ServerConfig::merge) adds entries to one without overriding what it has (what
+/// `bearerkit serve`'s flags do to its `--config` file).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ServerConfig {

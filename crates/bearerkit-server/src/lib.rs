@@ -6,6 +6,7 @@ mod d1;
 mod error;
 mod faults;
 mod keycloak;
+mod merge;
 mod outbound;
 mod params;
 mod resource;
@@ -21,9 +22,55 @@ pub use config::{
 };
 pub use error::{ConfigError, OAuthError, ServerError};
 pub use faults::{Fault, FaultBody, FaultInjector, MALFORMED_BODY};
+pub use merge::{ConfigAdditions, D1IssuerAdditions, RealmAdditions};
 pub use secret::Secret;
 pub use state::AppState;
 pub use tls::{HANDSHAKE_TIMEOUT, TlsConfig};
+
+/// The request-parameter parser, exposed for the fuzz targets in `fuzz/` only (feature
+/// `fuzzing`); not part of the API.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    use crate::OAuthError;
+    use crate::params::{self, BodyEncoding};
+    use axum::http::{HeaderMap, HeaderValue, header};
+
+    /// An `application/x-www-form-urlencoded` body: the parameters in order, or the refusal.
+    ///
+    /// # Errors
+    /// As the token endpoints refuse the body.
+    pub fn parse_form(body: &[u8]) -> Result<Vec<(String, String)>, OAuthError> {
+        params::fuzz_parse(body, BodyEncoding::Form)
+    }
+
+    /// An `application/json` body: the parameters in order, or the refusal.
+    ///
+    /// # Errors
+    /// As the token endpoints refuse the body.
+    pub fn parse_json(body: &[u8]) -> Result<Vec<(String, String)>, OAuthError> {
+        params::fuzz_parse(body, BodyEncoding::Json)
+    }
+
+    /// A whole request body with these `Content-Type` values (each one header line; a value
+    /// that is not a valid header value is left out), accepting JSON when `json_bodies`.
+    ///
+    /// # Errors
+    /// As the token endpoints refuse the request.
+    pub fn read(
+        content_types: &[&[u8]],
+        body: &[u8],
+        json_bodies: bool,
+    ) -> Result<Vec<(String, String)>, OAuthError> {
+        let mut headers = HeaderMap::new();
+        for value in content_types {
+            if let Ok(v) = HeaderValue::from_bytes(value) {
+                headers.append(header::CONTENT_TYPE, v);
+            }
+        }
+        params::fuzz_read(&headers, body, json_bodies)
+    }
+}
 
 use axum::Router;
 use axum::extract::{Request, State};

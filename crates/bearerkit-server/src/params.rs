@@ -142,6 +142,27 @@ fn parse_json(body: &[u8]) -> Result<Params, OAuthError> {
     Ok(params)
 }
 
+/// For the `fuzzing` feature (`crate::fuzzing`): [`parse_form`] or [`parse_json`] as [`read`]
+/// calls them, and [`read`] itself, returning the parameters in order.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_parse(body: &[u8], encoding: BodyEncoding) -> Result<Vec<(String, String)>, OAuthError> {
+    match encoding {
+        BodyEncoding::Form => parse_form(body),
+        BodyEncoding::Json => parse_json(body),
+    }
+    .map(|p| p.pairs)
+}
+
+/// For the `fuzzing` feature: [`read`] with these headers and body, returning the parameters.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_read(
+    headers: &HeaderMap,
+    body: &[u8],
+    json_bodies: bool,
+) -> Result<Vec<(String, String)>, OAuthError> {
+    read(headers, Ok(Bytes::copy_from_slice(body)), form_or_json(json_bodies)).map(|p| p.pairs)
+}
+
 /// Credentials from `Authorization: Basic ...` (RFC 7617; RFC 6749 §2.3.1).
 pub(crate) struct BasicCredentials {
     pub(crate) client_id: String,

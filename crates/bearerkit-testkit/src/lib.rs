@@ -1,11 +1,18 @@
-//! Test fixtures for the bearerkit workspace (dev-only, never published): certificates made
-//! with rcgen, every key a fresh P-256 one.
+//! Test fixtures for the bearerkit workspace (dev-only, never published).
 //!
-//! - [`Pki`]: a CA, a server leaf for `127.0.0.1` and a client leaf, for HTTPS and mutual TLS.
+//! - [`Pki`]: a CA, a server leaf for `127.0.0.1` and a client leaf, for HTTPS and mutual TLS
+//!   (rcgen, every key a fresh P-256 one).
 //! - [`SelfSigned`]: a self-signed certificate and its key, as a Keycloak client registers
 //!   for the client-assertion flow.
+//! - [`d1_guide`]: the example key and token of the Thales D1 guide.
+//! - [`Served`]: `bearerkit serve` as a child process, for the CLI's tests.
 //!
-//! The constructors panic when rcgen fails: they are meant for tests.
+//! The constructors panic when they fail: they are meant for tests.
+
+pub mod d1_guide;
+mod served;
+
+pub use served::Served;
 
 use bearerkit::{CertificateThumbprints, SigningKey};
 use rcgen::{
@@ -149,6 +156,15 @@ mod tests {
         assert!(!issued_by(&server, &other));
         assert!(!issued_by(&client, &other));
         assert_eq!(pki.client_identity_pem(), format!("{}\n{}", pki.client_cert_pem, pki.client_key_pem));
+    }
+
+    #[test]
+    fn the_d1_guide_token_verifies_with_its_key() {
+        let key = SigningKey::from_pem(d1_guide::KEY_PEM).unwrap().verifying_key();
+        let policy = bearerkit::Validation::new(1_636_033_200).audience("your_audience");
+        let mut scratch = [0u8; 1024];
+        let token = bearerkit::verify(d1_guide::TOKEN, &key, &policy, &mut scratch).unwrap();
+        assert!(token.header().as_json().contains("\"kid\":\"your_tenant_key_id\""));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Configuration: the example file, TOML errors, redaction.
+//! Configuration: the example file, TOML errors, redaction, merging.
 
 use bearerkit_server::{ConfigError, ServerConfig};
 
@@ -345,4 +345,139 @@ async fn toml_bad_jwk_d1_keys_are_typed_errors() {
             Ok(_) => panic!("{jwk}: the server started"),
         }
     }
+}
+
+/// A configuration file's worth: issuer `MGW_F` (stg, kid `k1`), outbound client `file-out`,
+/// realm `openbanking` (60 s tokens) with client `File-Client`.
+fn file_config(public_key: &str) -> ServerConfig {
+    ServerConfig::from_toml_str(&format!(
+        "[[d1_issuers]]\nissuer_id = \"MGW_F\"\nenv = \"stg\"\nscope = \"file:scope\"\n\
+         [[d1_issuers.keys]]\nkid = \"k1\"\npublic_key = \"\"\"\n{public_key}\"\"\"\n\
+         [[outbound_clients]]\nclient_id = \"file-out\"\nsecret = \"file-secret\"\n\
+         [[realms]]\nname = \"openbanking\"\ntoken_lifetime_secs = 60\n\
+         [[realms.clients]]\nclient_id = \"File-Client\"\nsecret = \"file-password\"\n"
+    ))
+    .unwrap()
+}
+
+/// `merge` adds issuers, keys, clients, realms and TLS (what `bearerkit serve`'s flags do to
+/// its `--config` file), keeping what the configuration has.
+#[test]
+fn merge_adds_without_overriding() {
+    use bearerkit_server::{
+        BasicClient, ConfigAdditions, D1Env, D1IssuerAdditions, RealmAdditions, RealmClient, TlsConfig,
+    };
+    let public = |seed: u8| {
+        bearerkit::SigningKey::from_bytes(&[seed; 32]).unwrap().verifying_key().to_spki_pem_string()
+    };
+    let additions = ConfigAdditions::default()
+        .d1_issuer(D1IssuerAdditions::new("MGW_F", D1Env::Stg).key("k2", public(2)))
+        .d1_issuer(D1IssuerAdditions::new("MGW_P", D1Env::Prd).key("p1", public(3)).scope("custom:read"))
+        .d1_issuer(D1IssuerAdditions::new("MGW_D", D1Env::Prd).key("d1", public(4)))
+        .outbound_client(BasicClient::new("flag-out", "flag-secret", ["a", "b"]))
+        .realm(RealmAdditions::new("openbanking").client(RealmClient::new("Flag-Client").secret("s")))
+        .realm(
+            RealmAdditions::new("other")
+                .client(RealmClient::new("c").secret("s"))
+                .token_lifetime(120)
+                .assertion_max_lifetime(90),
+        )
+        .realm(RealmAdditions::new("defaults").client(RealmClient::new("c").secret("s")));
+    let c = file_config(&public(1)).merge(additions).unwrap();
+    c.validate().unwrap();
+    let issuers: Vec<(&str, usize, &str)> =
+        c.d1_issuers.iter().map(|i| (i.issuer_id.as_str(), i.keys.len(), i.scope.as_str())).collect();
+    assert_eq!(
+        issuers,
+        [
+            ("MGW_F", 2, "file:scope"),
+            ("MGW_P", 1, "custom:read"),
+            ("MGW_D", 1, bearerkit_server::DEFAULT_D1_SCOPE)
+        ]
+    );
+    assert_eq!(c.d1_issuers[0].env, D1Env::Stg);
+    let outbound: Vec<&str> = c.outbound_clients.iter().map(|o| o.client_id.as_str()).collect();
+    assert_eq!(outbound, ["file-out", "flag-out"]);
+    assert_eq!(c.outbound_clients[1].scopes, ["a", "b"]);
+    let realms: Vec<(&str, usize, u64, u64)> = c
+        .realms
+        .iter()
+        .map(|r| (r.name.as_str(), r.clients.len(), r.token_lifetime_secs, r.assertion_max_lifetime_secs))
+        .collect();
+    assert_eq!(realms, [("openbanking", 2, 60, 3600), ("other", 1, 120, 90), ("defaults", 1, 300, 3600)]);
+    assert!(c.tls.is_none());
+    // TLS is added to a configuration without it.
+    let tls = TlsConfig::new("chain", "key");
+    let c = ServerConfig::default().merge(ConfigAdditions::default().tls(tls)).unwrap();
+    assert_eq!(c.tls.map(|t| t.certificate_chain), Some("chain".to_owned()));
+    // Nothing to add: the same configuration.
+    let c = file_config(&public(1)).merge(ConfigAdditions::default()).unwrap();
+    assert_eq!(format!("{c:?}"), format!("{:?}", file_config(&public(1))));
+}
+
+/// What the configuration has is refused, never overridden: a kid of one of its issuers, an
+/// issuer of another environment, a scope or lifetime for its issuers and realms, a client
+/// id, `[tls]`; and so is an addition given twice. The errors name the entry, never a secret.
+#[test]
+fn merge_refuses_what_the_configuration_has() {
+    use bearerkit_server::{
+        BasicClient, ConfigAdditions, D1Env, D1IssuerAdditions, RealmAdditions, RealmClient, TlsConfig,
+    };
+    let public = bearerkit::SigningKey::from_bytes(&[1; 32]).unwrap().verifying_key().to_spki_pem_string();
+    let realm =
+        |client: &str| RealmAdditions::new("openbanking").client(RealmClient::new(client).secret("s"));
+    let cases: Vec<(ConfigAdditions, &str)> = vec![
+        (
+            ConfigAdditions::default().d1_issuer(D1IssuerAdditions::new("MGW_F", D1Env::Stg).key("k1", "x")),
+            "duplicate d1 key id: \"MGW_F/k1\"",
+        ),
+        (
+            ConfigAdditions::default().d1_issuer(D1IssuerAdditions::new("MGW_F", D1Env::Prd).key("k9", "x")),
+            "invalid d1_issuers.env: issuer \"MGW_F\" is stg in the configuration, not prd",
+        ),
+        (
+            ConfigAdditions::default().d1_issuer(D1IssuerAdditions::new("MGW_F", D1Env::Stg).scope("a")),
+            "invalid d1_issuers.scope: issuer \"MGW_F\" is already in the configuration: set its scope there",
+        ),
+        (
+            ConfigAdditions::default().outbound_client(BasicClient::new("file-out", "flag-secret", ["a"])),
+            "duplicate outbound client: \"file-out\"",
+        ),
+        (
+            ConfigAdditions::default().realm(realm("File-Client")),
+            "duplicate realm client: \"openbanking/File-Client\"",
+        ),
+        (
+            ConfigAdditions::default().realm(realm("New").token_lifetime(120)),
+            "invalid realms.token_lifetime_secs: realm \"openbanking\" is already in the configuration: \
+             set its lifetimes there",
+        ),
+        (
+            ConfigAdditions::default().realm(realm("New").assertion_max_lifetime(90)),
+            "invalid realms.assertion_max_lifetime_secs: realm \"openbanking\" is already in the \
+             configuration: set its lifetimes there",
+        ),
+        // Twice among the additions: the second finds the first.
+        (
+            ConfigAdditions::default()
+                .outbound_client(BasicClient::new("x", "flag-secret", ["a"]))
+                .outbound_client(BasicClient::new("x", "flag-secret", ["a"])),
+            "duplicate outbound client: \"x\"",
+        ),
+        (
+            ConfigAdditions::default()
+                .d1_issuer(D1IssuerAdditions::new("N", D1Env::Prd).key("k", "x").key("k", "y")),
+            "duplicate d1 key id: \"N/k\"",
+        ),
+    ];
+    for (additions, expected) in cases {
+        let e = file_config(&public).merge(additions).unwrap_err();
+        assert!(matches!(e, ConfigError::Duplicate { .. } | ConfigError::Invalid { .. }), "{e:?}");
+        assert_eq!(e.to_string(), expected);
+        let debug = format!("{e:?}");
+        assert!(!debug.contains("secret") && !debug.contains("password"), "{debug}");
+    }
+    let with_tls = ServerConfig::default().with_tls(TlsConfig::new("file chain", "file key"));
+    let e = with_tls.merge(ConfigAdditions::default().tls(TlsConfig::new("chain", "key"))).unwrap_err();
+    assert_eq!(e.to_string(), "invalid tls: [tls] is already in the configuration");
 }

@@ -1,9 +1,10 @@
 //! `bearerkit serve` configured by flags (`--d1-key`, `--outbound-client`, `--realm-client`,
 //! `--realm-cert-client`, `--tls-cert`, ...), alone or on top of a TOML file, run as the built
 //! binary and exercised with `bearerkit sign` / `bearerkit token` over 127.0.0.1.
-#![allow(missing_docs, clippy::unwrap_used, clippy::panic, clippy::std_instead_of_core)]
 
+use crate::common::{keygen, serve, write};
 use assert_cmd::Command;
+use bearerkit_testkit::Served;
 use predicates::prelude::*;
 use std::ffi::OsString;
 use std::io::{Read, Write};
@@ -11,33 +12,17 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 fn bk() -> Command {
-    let mut c = Command::cargo_bin("bearerkit").unwrap();
+    let mut c = crate::common::bk();
     // A command that should fail but starts a server instead must not hang the test.
     c.timeout(Duration::from_secs(30));
     c
 }
-
-#[path = "support/serve.rs"]
-mod support;
-use support::{Served, serve};
 
 /// `flag value` as two arguments, the value being `prefix` followed by a path.
 fn flag(name: &str, prefix: &str, path: &Path) -> [OsString; 2] {
     let mut value = OsString::from(prefix);
     value.push(path);
     [name.into(), value]
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-fn keygen(dir: &Path, name: &str, format: &str) -> PathBuf {
-    let path = dir.join(name);
-    bk().args(["keygen", "--format", format, "--out"]).arg(&path).assert().success();
-    path
 }
 
 fn pubkey(dir: &Path, key: &Path, name: &str, format: &str) -> PathBuf {
@@ -250,12 +235,22 @@ secret = "file-password"
     }
     drop(server);
 
-    // What the file already has: refused, exit 1 (bad_config), naming the flag; no secret shown.
+    // What the file already has: refused, exit 1 (bad_config), naming the flag and what the
+    // server's merge refused; no secret shown. (The merge itself: the server's config tests.)
     let cases = [
-        (flag("--outbound-client", "file-out:", &secret), "--outbound-client: client id \"file-out\""),
-        (flag("--d1-key", "MGW_F:stg:k1:", &flag_key), "--d1-key: key id \"k1\" of issuer \"MGW_F\""),
-        (flag("--d1-key", "MGW_F:prd:k9:", &flag_key), "issuer \"MGW_F\" is stg in the configuration file"),
-        (flag("--realm-client", "openbanking:File-Client:", &secret), "client \"File-Client\""),
+        (
+            flag("--outbound-client", "file-out:", &secret),
+            "--outbound-client: duplicate outbound client: \"file-out\"",
+        ),
+        (flag("--d1-key", "MGW_F:stg:k1:", &flag_key), "--d1-key: duplicate d1 key id: \"MGW_F/k1\""),
+        (
+            flag("--d1-key", "MGW_F:prd:k9:", &flag_key),
+            "--d1-key: invalid d1_issuers.env: issuer \"MGW_F\" is stg in the configuration, not prd",
+        ),
+        (
+            flag("--realm-client", "openbanking:File-Client:", &secret),
+            "--realm-client / --realm-cert-client: duplicate realm client: \"openbanking/File-Client\"",
+        ),
     ];
     for (args, message) in cases {
         let out = bk()
@@ -264,6 +259,10 @@ secret = "file-password"
             .assert()
             .code(1)
             .stderr(predicate::str::contains(message))
+            .stderr(predicate::str::contains(format!(
+                "(flags add to the configuration file {}, never override it)",
+                config.display()
+            )))
             .stderr(predicate::str::contains("(bad_config)"));
         let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
         assert!(!stderr.contains("secret-value") && !stderr.contains("file-password"), "{stderr}");
@@ -436,9 +435,8 @@ fn realm_lifetime_flags_set_a_flags_realm_and_refuse_a_files() {
             .args([lifetime_flag, "openbanking:120"])
             .assert()
             .code(1)
-            .stderr(predicate::str::contains(format!(
-                "{lifetime_flag}: realm \"openbanking\" is already in the configuration file"
-            )))
+            .stderr(predicate::str::contains(format!("{lifetime_flag}: invalid realms.")))
+            .stderr(predicate::str::contains("realm \"openbanking\" is already in the configuration"))
             .stderr(predicate::str::contains("(bad_config)"));
     }
 }
@@ -569,5 +567,8 @@ fn tls_flags_serve_https_and_mutual_tls() {
         .args(flag("--tls-key", "", &pki.server_key))
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("[tls] is already in the configuration file"));
+        .stderr(predicate::str::contains(
+            "--tls-cert / --tls-key: invalid tls: [tls] is already in the configuration",
+        ))
+        .stderr(predicate::str::contains("(bad_config)"));
 }

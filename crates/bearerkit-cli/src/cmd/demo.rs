@@ -1,18 +1,27 @@
 //! `bearerkit demo`: the local authorization server in-process on a free loopback port,
 //! and every seed flow against it, with a readable transcript. Exits 0 only if every step
 //! behaved as expected.
+//!
+//! The token cache step uses `bearerkit-client`; the other token requests go through the
+//! raw fetcher below ([`send`]), because the transcript shows and checks what the server
+//! sent and exactly what was posted: each response's body as it came (`expires_in` a number
+//! or a string, `expires_at`, `refresh_expires_in`, `not-before-policy`), the assertion with
+//! its fixed `jti`, and the same `client_assertion` posted twice (the replay step).
+//! `bearerkit-client` parses a response into its `TokenResponse` (those members gone, the
+//! lifetime a `Duration`) and signs a fresh assertion for every request.
 
 use crate::cli::DemoArgs;
-use crate::failure::Failure;
-use crate::fetch::{self, Request};
+use crate::failure::{Code, Failure};
 use bearerkit::{CertificateThumbprints, SigningKey, profile};
+use bearerkit_server::{BasicClient, D1Env, D1Issuer, Realm, RealmClient, RunningServer, ServerConfig};
 use serde_json::{Value, json};
+use std::time::Duration;
 
-pub(crate) const D1_ISSUER: &str = "MGW_DEMO_0001";
-pub(crate) const D1_KID: &str = "demo-key-1";
-pub(crate) const OUTBOUND_CLIENT: &str = "d1-outbound-client";
-pub(crate) const REALM: &str = "openbanking";
-pub(crate) const WL_CLIENT: &str = "Worldline-000021";
+const D1_ISSUER: &str = "MGW_DEMO_0001";
+const D1_KID: &str = "demo-key-1";
+const OUTBOUND_CLIENT: &str = "d1-outbound-client";
+const REALM: &str = "openbanking";
+const WL_CLIENT: &str = "Worldline-000021";
 
 /// One line of the transcript: a step that passed or failed.
 struct Transcript {
@@ -59,10 +68,11 @@ pub(crate) fn run(_a: &DemoArgs, json_out: bool) -> Result<(), Failure> {
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| Failure::failed("runtime", e.to_string()))?;
+        .map_err(|e| Failure::new(Code::Runtime, e.to_string()))?;
     rt.block_on(demo(json_out))
 }
 
+/// The demo's keys and secrets, fresh for each run.
 struct Keys {
     d1: SigningKey,
     wl: SigningKey,
@@ -76,10 +86,10 @@ fn make_keys() -> Result<Keys, Failure> {
     // The Worldline client's certificate: a self-signed P-256 certificate made with rcgen,
     // whose key bearerkit then signs with.
     let kp = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)
-        .map_err(|e| Failure::failed("certificate", e.to_string()))?;
+        .map_err(|e| Failure::new(Code::BadCertificate, e.to_string()))?;
     let params = rcgen::CertificateParams::new(vec!["worldline-client.demo".to_string()])
-        .map_err(|e| Failure::failed("certificate", e.to_string()))?;
-    let cert = params.self_signed(&kp).map_err(|e| Failure::failed("certificate", e.to_string()))?;
+        .map_err(|e| Failure::new(Code::BadCertificate, e.to_string()))?;
+    let cert = params.self_signed(&kp).map_err(|e| Failure::new(Code::BadCertificate, e.to_string()))?;
     let wl = SigningKey::from_pem(&kp.serialize_pem())?;
     let wl_cert_pem = cert.pem();
     let fp = CertificateThumbprints::from_der(cert.der())?;
@@ -92,13 +102,29 @@ fn make_keys() -> Result<Keys, Failure> {
     })
 }
 
+/// The demo's server: one client of each kind, on a free loopback port.
+async fn start_server(keys: &Keys) -> Result<RunningServer, Failure> {
+    let d1_public = keys.d1.verifying_key().to_spki_pem_string();
+    let config = ServerConfig::default()
+        .with_d1_issuer(D1Issuer::new(D1_ISSUER, D1Env::Prd).key(D1_KID, d1_public))
+        .with_outbound_client(BasicClient::new(
+            OUTBOUND_CLIENT,
+            keys.outbound_secret.as_str(),
+            ["issuer-api"],
+        ))
+        .with_realm(Realm::new(REALM).client(
+            RealmClient::new(WL_CLIENT).certificate(keys.wl_cert_pem.as_str()).scopes(["VOP", "WERO"]),
+        ));
+    bearerkit_server::spawn(config).await.map_err(|e| Failure::new(Code::ServerError, e.to_string()))
+}
+
 async fn demo(json_out: bool) -> Result<(), Failure> {
     let mut t = Transcript { json: json_out, steps: Vec::new(), failed: 0 };
     let keys = make_keys()?;
-    let server = crate::serve::start_demo_server(&keys.d1, &keys.wl_cert_pem, &keys.outbound_secret).await?;
+    let server = start_server(&keys).await?;
     let base = server.base_url();
     t.say(&format!("bearerkit demo: local authorization server on {base} (127.0.0.1 only)\n"));
-    let client = fetch::http_client()?;
+    let client = http_client()?;
     let now = bearerkit::now_unix();
 
     // ---- 1. Thales D1 inbound: JWT-bearer grant -------------------------------------
@@ -117,19 +143,18 @@ async fn demo(json_out: bool) -> Result<(), Failure> {
     };
     let (assertion, req) = d1_request("demo-jti-1".into(), false)?;
     t.say(&format!("   assertion (decoded, ES256, kid {D1_KID}):\n      {}", pretty(&decode(&assertion))));
-    match fetch::send(&client, &req).await {
+    match send(&client, &req).await {
         Ok(resp) => {
-            let ok =
-                resp.status == 200 && resp.expires_in == Some(900) && resp.redacted["expires_in"].is_number();
-            t.say(&format!("   response: {}", pretty(&resp.redacted)));
-            t.step("D1 token issued (form body), expires_in is the number 900", ok, resp.redacted.clone());
+            let ok = resp.status == 200 && resp.body["expires_in"].as_u64() == Some(900);
+            t.say(&format!("   response: {}", pretty(&resp.body)));
+            t.step("D1 token issued (form body), expires_in is the number 900", ok, resp.body.clone());
         }
-        Err(e) => t.step("D1 token issued (form body)", false, json!({"error": e.code()})),
+        Err(e) => t.step("D1 token issued (form body)", false, json!({"error": e})),
     }
 
     // The same flow with a JSON body (seed 001 allows both).
     let (_, req) = d1_request("demo-jti-2".into(), true)?;
-    let r = fetch::send(&client, &req).await;
+    let r = send(&client, &req).await;
     t.step(
         "D1 token issued (JSON body)",
         r.as_ref().is_ok_and(|r| r.status == 200),
@@ -143,8 +168,7 @@ async fn demo(json_out: bool) -> Result<(), Failure> {
         bearerkit_client::D1Grant::new(D1_ISSUER, profile::d1::Env::Production, D1_KID, keys.d1.clone()),
     )
     .correlation_id("demo-corr-0002")
-    .build()
-    .map_err(|e| crate::token::client_failure(&e))?;
+    .build()?;
     let first = cached.token().await;
     let before = server.request_count();
     let second = cached.token().await;
@@ -179,28 +203,28 @@ async fn demo(json_out: bool) -> Result<(), Failure> {
         basic: Some((OUTBOUND_CLIENT, &keys.outbound_secret)),
         correlation_id: None,
     };
-    match fetch::send(&client, &req).await {
+    match send(&client, &req).await {
         Ok(resp) => {
-            t.say(&format!("   response: {}", pretty(&resp.redacted)));
+            t.say(&format!("   response: {}", pretty(&resp.body)));
             // Seed 003: `expires_in` is a string, exactly the configured lifetime.
             let lifetime = bearerkit_server::DEFAULT_TOKEN_LIFETIME_SECS.to_string();
             let ok = resp.status == 200
-                && resp.redacted["expires_in"].as_str() == Some(lifetime.as_str())
-                && resp.redacted["expires_at"].is_string();
+                && resp.body["expires_in"].as_str() == Some(lifetime.as_str())
+                && resp.body["expires_at"].is_string();
             t.step(
                 &format!("token issued; expires_in is the string \"{lifetime}\" and expires_at is set"),
                 ok,
-                resp.redacted.clone(),
+                resp.body.clone(),
             );
         }
-        Err(e) => t.step("outbound token issued", false, json!({"error": e.code()})),
+        Err(e) => t.step("outbound token issued", false, json!({"error": e})),
     }
     let req = Request { basic: Some((OUTBOUND_CLIENT, "wrong-secret")), ..req };
-    let r = fetch::send(&client, &req).await;
+    let r = send(&client, &req).await;
     t.step(
         "wrong client secret → invalid_client",
-        matches!(&r, Err(e) if e.code() == "invalid_client"),
-        json!({"error": r.err().map(|e| e.code())}),
+        r.as_ref().is_err_and(|e| e == "invalid_client"),
+        json!({"error": r.err()}),
     );
 
     // ---- 4. Worldline / Keycloak: client_assertion ------------------------------------
@@ -224,20 +248,20 @@ async fn demo(json_out: bool) -> Result<(), Failure> {
         basic: None,
         correlation_id: None,
     };
-    match fetch::send(&client, &req).await {
+    match send(&client, &req).await {
         Ok(resp) => {
-            t.say(&format!("   response: {}", pretty(&resp.redacted)));
-            let ok =
-                resp.redacted.get("not-before-policy").is_some() && resp.scope.as_deref() == Some("VOP WERO");
-            t.step("token issued with refresh_expires_in and not-before-policy", ok, resp.redacted.clone());
+            t.say(&format!("   response: {}", pretty(&resp.body)));
+            let ok = resp.body.get("not-before-policy").is_some()
+                && resp.body["scope"].as_str() == Some("VOP WERO");
+            t.step("token issued with refresh_expires_in and not-before-policy", ok, resp.body.clone());
         }
-        Err(e) => t.step("Worldline token issued", false, json!({"error": e.code()})),
+        Err(e) => t.step("Worldline token issued", false, json!({"error": e})),
     }
-    let r = fetch::send(&client, &req).await;
+    let r = send(&client, &req).await;
     t.step(
         "the same client_assertion again (replayed jti) → invalid_client",
-        matches!(&r, Err(e) if e.code() == "invalid_client"),
-        json!({"error": r.err().map(|e| e.code())}),
+        r.as_ref().is_err_and(|e| e == "invalid_client"),
+        json!({"error": r.err()}),
     );
 
     // ---- 5. A refused request ---------------------------------------------------------
@@ -252,12 +276,12 @@ async fn demo(json_out: bool) -> Result<(), Failure> {
         basic: None,
         correlation_id: None,
     };
-    let r = fetch::send(&client, &req).await;
-    let refused = matches!(&r, Err(e) if e.code() == "invalid_grant");
+    let r = send(&client, &req).await;
+    let refused = r.as_ref().is_err_and(|e| e == "invalid_grant");
     if let Err(e) = &r {
-        t.say(&format!("   refused: {}", e.code()));
+        t.say(&format!("   refused: {e}"));
     }
-    t.step("expired assertion → 400 invalid_grant", refused, json!({"error": r.err().map(|e| e.code())}));
+    t.step("expired assertion → 400 invalid_grant", refused, json!({"error": r.err()}));
 
     server.shutdown().await;
     let total = t.steps.len();
@@ -270,9 +294,73 @@ async fn demo(json_out: bool) -> Result<(), Failure> {
     if t.failed == 0 {
         Ok(())
     } else {
-        Err(Failure::failed(
-            "demo_failed",
+        Err(Failure::new(
+            Code::DemoFailed,
             format!("{} of {total} demo steps did not behave as expected", t.failed),
         ))
+    }
+}
+
+/// One request to a token endpoint.
+struct Request<'a> {
+    url: &'a str,
+    form: Vec<(&'a str, String)>,
+    json_body: bool,
+    basic: Option<(&'a str, &'a str)>,
+    correlation_id: Option<&'a str>,
+}
+
+/// A token response as the server sent it: the HTTP status and the whole body, the
+/// access token replaced by `[redacted]`.
+struct Issued {
+    status: u16,
+    body: Value,
+}
+
+/// The demo's HTTP client: its server is plain HTTP on 127.0.0.1, so no TLS options.
+fn http_client() -> Result<reqwest::Client, Failure> {
+    bearerkit_client::install_crypto_provider();
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .user_agent(concat!("bearerkit/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| Failure::new(Code::Transport, format!("HTTP client: {e}")))
+}
+
+/// Send `req` once (no retries, no cache): a 2xx JSON object with a string `access_token`
+/// is a token response; anything else is refused with a code for the transcript: the RFC
+/// 6749 `error` the server sent, `unexpected_response`, or `transport`.
+async fn send(client: &reqwest::Client, req: &Request<'_>) -> Result<Issued, String> {
+    let unexpected = || Code::UnexpectedResponse.as_str().to_owned();
+    let mut r = client.post(req.url);
+    if let Some((id, secret)) = req.basic {
+        r = r.basic_auth(id, Some(secret));
+    }
+    if let Some(c) = req.correlation_id {
+        r = r.header("x-correlation-id", c);
+    }
+    r = if req.json_body {
+        let map: serde_json::Map<String, Value> =
+            req.form.iter().map(|(k, v)| ((*k).to_owned(), Value::String(v.clone()))).collect();
+        r.json(&map)
+    } else {
+        r.form(&req.form)
+    };
+    let transport = |_| Code::Transport.as_str().to_owned();
+    let resp = r.send().await.map_err(transport)?;
+    let status = resp.status().as_u16();
+    let body = resp.text().await.map_err(transport)?;
+    let json: Option<Value> = serde_json::from_str(&body).ok();
+    if !(200..300).contains(&status) {
+        let error = json.as_ref().and_then(|j| j.get("error")).and_then(Value::as_str);
+        return Err(error.map_or_else(unexpected, str::to_owned));
+    }
+    match json {
+        Some(Value::Object(mut obj)) if matches!(obj.get("access_token"), Some(Value::String(_))) => {
+            obj.insert("access_token".into(), Value::String("[redacted]".into()));
+            Ok(Issued { status, body: Value::Object(obj) })
+        }
+        _ => Err(unexpected()),
     }
 }

@@ -1,13 +1,9 @@
 //! `bearerkit demo`, `bearerkit serve` and `bearerkit token`, run as built binaries against
 //! each other over 127.0.0.1.
-#![allow(missing_docs, clippy::unwrap_used, clippy::panic, clippy::std_instead_of_core)]
 
-use assert_cmd::Command;
+use crate::common::bk;
+use bearerkit_testkit::Served;
 use predicates::prelude::*;
-
-fn bk() -> Command {
-    Command::cargo_bin("bearerkit").unwrap()
-}
 
 #[test]
 fn demo_walks_every_flow_and_exits_zero() {
@@ -26,10 +22,6 @@ fn demo_walks_every_flow_and_exits_zero() {
     assert_eq!(v["failed"], 0);
 }
 
-#[path = "support/serve.rs"]
-mod support;
-use support::Served;
-
 /// A plain HTTP/1.1 GET over a TcpStream (the test needs no HTTP client for this).
 fn reqwest_free_get(url: &str) -> String {
     use std::io::{Read, Write};
@@ -45,7 +37,7 @@ fn reqwest_free_get(url: &str) -> String {
 /// `bearerkit serve` with a configuration file, 600 s tokens and the test endpoints.
 fn serve(config: &std::path::Path) -> Served {
     let config = config.as_os_str().to_owned();
-    support::serve([
+    crate::common::serve([
         "--token-lifetime".into(),
         "600".into(),
         "--test-endpoints".into(),

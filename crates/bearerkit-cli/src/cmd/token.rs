@@ -2,7 +2,7 @@
 //! (retries, typed errors, mTLS) in its blocking form.
 
 use crate::cli::{Flow, SecretArg, TokenArgs};
-use crate::failure::Failure;
+use crate::failure::{Code, Failure};
 use crate::keyfile;
 use bearerkit::profile;
 use bearerkit_client::{ClientAuth, D1Grant, PrivateKeyJwt, TokenClient};
@@ -14,15 +14,7 @@ fn need<'a>(v: Option<&'a str>, what: &str, flow: &str) -> Result<&'a str, Failu
 
 fn read(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
     std::fs::read(path)
-        .map_err(|e| Failure::failed("io_error", format!("cannot read {}: {e}", path.display())))
-}
-
-/// A client error as a CLI failure: its stable code and its (secret-free) message.
-pub(crate) fn client_failure(e: &bearerkit_client::Error) -> Failure {
-    match e.kind() {
-        bearerkit_client::ErrorKind::Assertion(core) => Failure::Rejected(*core),
-        _ => Failure::failed(e.code(), e.to_string()),
-    }
+        .map_err(|e| Failure::new(Code::IoError, format!("cannot read {}: {e}", path.display())))
 }
 
 fn key_path<'a>(a: &'a TokenArgs, flow: &str) -> Result<&'a str, Failure> {
@@ -99,8 +91,8 @@ pub(crate) fn run(a: &TokenArgs, json_out: bool) -> Result<(), Failure> {
     for ca in &a.ca {
         builder = builder.root_certificate_pem(&read(ca)?);
     }
-    let client = builder.build_blocking().map_err(|e| client_failure(&e))?;
-    let token = client.token().map_err(|e| client_failure(&e))?;
+    let client = builder.build_blocking()?;
+    let token = client.token()?;
     let shown = if a.show_token { token.secret().to_owned() } else { token.access_token().preview() };
     let expires_in = token.lifetime().as_secs();
     if json_out {

@@ -1,0 +1,58 @@
+//! `bearerkit verify`: strict verification with the core's defaults; the claims when
+//! accepted, the core's code when not.
+
+use crate::cli::VerifyArgs;
+use crate::failure::Failure;
+use crate::keyfile;
+use bearerkit::Validation;
+use serde_json::{Value, json};
+
+pub(crate) fn run(a: &VerifyArgs, json_out: bool) -> Result<(), Failure> {
+    let key = keyfile::verifying_key(&a.key)?;
+    let token = keyfile::token(a.token.expose())?;
+    let typ: Vec<&str> = if a.typ.is_empty() {
+        bearerkit::DEFAULT_TYP.to_vec()
+    } else {
+        a.typ.iter().map(String::as_str).collect()
+    };
+    let require: Vec<&str> = a.require.iter().map(String::as_str).collect();
+    let auds: Vec<&str> = a.aud.iter().map(String::as_str).collect();
+    let mut policy = Validation::new(a.now.unwrap_or_else(bearerkit::now_unix))
+        .leeway(a.leeway)
+        .typ(&typ)
+        .required(&require)
+        .max_bytes(a.max_bytes)
+        .require_kid(a.require_kid);
+    if let Some(v) = a.iss.as_deref() {
+        policy = policy.issuer(v);
+    }
+    match auds.as_slice() {
+        [] if a.any_audience => policy = policy.any_audience(),
+        [] => {}
+        [one] => policy = policy.audience(one),
+        many => policy = policy.audiences(many),
+    }
+    if let Some(v) = a.sub.as_deref() {
+        policy = policy.subject(v);
+    }
+    if let Some(v) = a.kid.as_deref() {
+        policy = policy.kid(v);
+    }
+    if let Some(v) = a.max_lifetime {
+        policy = policy.max_lifetime(v);
+    }
+    if let Some(v) = a.max_expiry_ahead {
+        policy = policy.max_expiry_ahead(v);
+    }
+    let mut scratch = vec![0u8; token.len() + 16];
+    let verified = bearerkit::verify(&token, &key, &policy, &mut scratch)?;
+    let header: Value = serde_json::from_str(verified.header().as_json()).unwrap_or(Value::Null);
+    let claims: Value = serde_json::from_str(verified.claims().as_json()).unwrap_or(Value::Null);
+    if json_out {
+        println!("{}", json!({"ok": true, "valid": true, "header": header, "claims": claims}));
+    } else {
+        eprintln!("valid: signature and claims accepted");
+        println!("{}", serde_json::to_string_pretty(&claims).unwrap_or_default());
+    }
+    Ok(())
+}
