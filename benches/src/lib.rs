@@ -1,7 +1,7 @@
 //! Shared fixtures for the benchmarks (see `benches/RESULTS.md`).
 
-/// The key every benchmark uses (the seed `002` example key).
-pub const SEED_PEM: &str = "-----BEGIN EC PRIVATE KEY----- \nMHcCAQEEILlIXMnH1if8EuWykPmWw/LyXZuoNVCzMp3Yhbj9/sEUoAoGCCqGSM49 \nAwEHoUQDQgAE6swczLIRn/lPxQPpdUb2pHjCr0YeC02lkG7vMmqCNpalwIQSl+TR \nfZVDwCKJmajRgK3+n5SyAgCp4oH8qNluwQ==\n-----END EC PRIVATE KEY-----";
+/// The key every benchmark uses (the Thales D1 guide's example key).
+pub const D1_GUIDE_PEM: &str = "-----BEGIN EC PRIVATE KEY----- \nMHcCAQEEILlIXMnH1if8EuWykPmWw/LyXZuoNVCzMp3Yhbj9/sEUoAoGCCqGSM49 \nAwEHoUQDQgAE6swczLIRn/lPxQPpdUb2pHjCr0YeC02lkG7vMmqCNpalwIQSl+TR \nfZVDwCKJmajRgK3+n5SyAgCp4oH8qNluwQ==\n-----END EC PRIVATE KEY-----";
 
 /// `now` for every benchmark.
 pub const NOW: u64 = 1_700_000_000;
@@ -9,10 +9,10 @@ pub const NOW: u64 = 1_700_000_000;
 use bearerkit::{Assertion, SigningKey, Validation, VerifyingKey, profile::d1};
 use p256::ecdsa::signature::Signer;
 
-/// The inputs both benchmarks measure: a D1 assertion signed with the seed key, its policy,
+/// The inputs both benchmarks measure: a D1 assertion signed with the D1 guide key, its policy,
 /// and the same signing input and signature for raw `p256`.
 pub struct Fixture {
-    /// The seed `002` key.
+    /// The Thales D1 guide's example key.
     pub key: SigningKey,
     /// Its public key.
     pub vk: VerifyingKey,
@@ -36,11 +36,11 @@ impl Fixture {
     /// Build the fixture.
     ///
     /// # Panics
-    /// Never for the built-in seed key (a benchmark setup, not library code).
+    /// Never for the built-in D1 guide key (a benchmark setup, not library code).
     #[must_use]
     #[allow(clippy::unwrap_used, reason = "fixed, valid inputs")]
     pub fn new() -> Self {
-        let key = SigningKey::from_pem(SEED_PEM).unwrap();
+        let key = SigningKey::from_pem(D1_GUIDE_PEM).unwrap();
         let vk = key.verifying_key();
         let assertion = d1::assertion("MGW_ID", d1::Env::Production, "k1", NOW);
         let policy = d1::validation("MGW_ID", d1::Env::Production, "k1", NOW);

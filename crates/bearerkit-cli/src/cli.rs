@@ -6,36 +6,11 @@ mod serve;
 pub(crate) use serve::ServeArgs;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use core::fmt;
 use std::path::PathBuf;
 
-/// A secret from the command line or the environment (a client secret, a token):
-/// `Debug` prints `[redacted]`, so `{:?}` of the parsed arguments cannot show it.
-///
-/// Parsing never fails, so clap never quotes the value in an "invalid value" error.
-#[derive(Clone)]
-pub(crate) struct SecretArg(String);
-
-impl SecretArg {
-    /// The secret itself, for where it is used.
-    pub(crate) fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl core::str::FromStr for SecretArg {
-    type Err = core::convert::Infallible;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self(s.to_owned()))
-    }
-}
-
-impl fmt::Debug for SecretArg {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
+/// A secret command-line value (client secret, token): the core's redacting [`Secret`],
+/// whose `Debug` never shows it and whose parsing never fails (so clap never quotes it).
+pub(crate) use bearerkit::Secret as SecretArg;
 
 /// ES256 JWT assertions for OAuth 2.0 token endpoints (Thales D1, Worldline / Keycloak).
 ///
@@ -79,18 +54,18 @@ pub(crate) enum Command {
     /// keys, clients, realms and TLS to what the file has.
     #[command(after_long_help = serve::AFTER_HELP)]
     Serve(ServeArgs),
-    /// Start the server in-process and walk through every seed flow, printing a transcript.
+    /// Start the server in-process and walk through every platform flow, printing a transcript.
     Demo(DemoArgs),
 }
 
 /// Token flows.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub(crate) enum Flow {
-    /// Thales D1 inbound: JWT-bearer grant with a signed D1 assertion (seeds 000-002).
+    /// Thales D1 inbound: JWT-bearer grant with a signed D1 assertion.
     D1,
-    /// `client_credentials` with HTTP Basic client id and secret (seed 003, and Keycloak).
+    /// `client_credentials` with HTTP Basic client id and secret (and Keycloak).
     ClientCredentials,
-    /// `client_credentials` with a signed `client_assertion` (seed 004, `private_key_jwt`).
+    /// `client_credentials` with a signed `client_assertion` (`private_key_jwt`).
     ClientAssertion,
 }
 
@@ -133,7 +108,7 @@ pub(crate) struct TokenArgs {
     #[arg(long)]
     pub(crate) scope: Option<String>,
     /// Send the request body as JSON instead of form-encoded, whatever the flow (the D1
-    /// endpoint accepts JSON; RFC 6749 endpoints such as seed 003's and Keycloak's expect
+    /// endpoint accepts JSON; RFC 6749 endpoints such as the D1 outbound one and Keycloak's expect
     /// form bodies).
     #[arg(long)]
     pub(crate) json_body: bool,
@@ -355,7 +330,7 @@ mod tests {
         .unwrap();
         let Command::Token(args) = &cli.command else { panic!("{cli:?}") };
         assert_eq!(args.client_secret.as_ref().map(SecretArg::expose), Some("hunter2-secret"));
-        assert!(format!("{args:?}").contains("client_secret: Some([redacted])"), "{args:?}");
+        assert!(format!("{args:?}").contains("client_secret: Some(Secret([redacted]))"), "{args:?}");
         for text in [format!("{cli:?}"), format!("{args:?}"), format!("{args:#?}")] {
             assert!(!text.contains("hunter2") && text.contains("[redacted]"), "{text}");
         }
@@ -365,7 +340,7 @@ mod tests {
         {
             let cli = Cli::try_parse_from(["bearerkit"].iter().chain(cmd)).unwrap();
             let text = format!("{cli:?}");
-            assert!(!text.contains("secret-token") && text.contains("token: [redacted]"), "{text}");
+            assert!(!text.contains("secret-token") && text.contains("token: Secret([redacted])"), "{text}");
         }
     }
 }

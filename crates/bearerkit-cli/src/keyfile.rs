@@ -149,7 +149,7 @@ impl CertificateFile {
         };
         let cert = match self.pem() {
             Some(text) => {
-                // The seeds' PEM has trailing spaces on its lines; x509-cert's PEM reader does not.
+                // The D1 guide's PEM has trailing spaces on its lines; x509-cert's PEM reader does not.
                 let normalized: String = text.trim().lines().map(|l| format!("{}\n", l.trim())).collect();
                 x509_cert::Certificate::from_pem(normalized.as_bytes()).map_err(bad)?
             }
@@ -160,8 +160,7 @@ impl CertificateFile {
     }
 }
 
-/// The header `kid` from a certificate file (PEM or DER), as Worldline requires (seed
-/// `004`): its SHA-1 fingerprint in upper-case hex, read the way `bearerkit thumbprint
+/// The header `kid` from a certificate file (PEM or DER), as Worldline requires: its SHA-1 fingerprint in upper-case hex, read the way `bearerkit thumbprint
 /// --cert` reads it.
 ///
 /// The certificate's public key must be `key`'s: a certificate and a signing key that do

@@ -1,59 +1,17 @@
-//! Redacting newtypes for the secrets the client holds: client secrets and access tokens.
+//! Redacting types for the secrets the client holds: client secrets ([`Secret`], the core's)
+//! and access tokens.
 
 use core::fmt;
 use std::sync::Arc;
 use zeroize::Zeroizing;
 
-/// A client secret (or any secret string given to the client).
-///
-/// `Debug` prints `Secret([redacted])`; there is no `Display` and no `PartialEq`. The
-/// bytes are zeroed when the last clone is dropped.
-///
-/// ```
-/// use bearerkit_client::Secret;
-/// let s = Secret::new("password123");
-/// assert_eq!(format!("{s:?}"), "Secret([redacted])");
-/// assert_eq!(s.expose(), "password123");
-/// ```
-#[derive(Clone)]
-pub struct Secret(Arc<Zeroizing<String>>);
-
-impl Secret {
-    /// Wrap a secret.
-    #[must_use]
-    pub fn new(secret: impl Into<String>) -> Self {
-        Self(Arc::new(Zeroizing::new(secret.into())))
-    }
-
-    /// The secret itself. Call it only where it is sent, never to log it.
-    #[must_use]
-    pub fn expose(&self) -> &str {
-        self.0.as_str()
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret([redacted])")
-    }
-}
-
-impl From<&str> for Secret {
-    fn from(s: &str) -> Self {
-        Self::new(s)
-    }
-}
-
-impl From<String> for Secret {
-    fn from(s: String) -> Self {
-        Self::new(s)
-    }
-}
+/// The one redacting secret-string type of bearerkit (client secrets here), from the core.
+pub use bearerkit::Secret;
 
 /// An access token: cheap to clone (one reference count), never printed.
 ///
 /// `Debug` prints `AccessToken([redacted], N chars)`; [`AccessToken::preview`] gives the
-/// first characters for transcripts; [`AccessToken::secret`] the token itself.
+/// first characters for transcripts; [`AccessToken::expose`] the token itself.
 #[derive(Clone)]
 pub struct AccessToken(Arc<Zeroizing<String>>);
 
@@ -64,7 +22,7 @@ impl AccessToken {
 
     /// The token itself, for the `Authorization: Bearer` header. Never log it.
     #[must_use]
-    pub fn secret(&self) -> &str {
+    pub fn expose(&self) -> &str {
         self.0.as_str()
     }
 

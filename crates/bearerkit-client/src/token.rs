@@ -40,8 +40,8 @@ impl Token {
 
     /// The access token string, for `Authorization: Bearer`. Never log it.
     #[must_use]
-    pub fn secret(&self) -> &str {
-        self.0.access_token.secret()
+    pub fn expose(&self) -> &str {
+        self.0.access_token.expose()
     }
 
     /// `Authorization` header value `Bearer <token>`, marked sensitive.
@@ -50,7 +50,7 @@ impl Token {
     /// [`crate::ErrorKind::Config`] when the token has bytes not allowed in a header value
     /// (the response parser takes any non-empty string as a token).
     pub fn authorization(&self) -> Result<HeaderValue, Error> {
-        let mut v = HeaderValue::from_str(&format!("Bearer {}", self.secret()))
+        let mut v = HeaderValue::from_str(&format!("Bearer {}", self.expose()))
             .map_err(|_| Error::config("access token is not a valid header value"))?;
         v.set_sensitive(true);
         Ok(v)

@@ -198,7 +198,7 @@ async fn secrets_keys_assertions_tokens_and_header_values_never_reach_the_logs()
     let mut first = Vec::new();
     for (what, client) in &good {
         let token = client.token().await.unwrap_or_else(|e| panic!("{what}: {e}"));
-        secrets.add(format!("{what} access token"), token.secret());
+        secrets.add(format!("{what} access token"), token.expose());
         first.push(token);
     }
     // A failed refresh while the old token is still valid (every attempt 503): the old token
@@ -219,7 +219,7 @@ async fn secrets_keys_assertions_tokens_and_header_values_never_reach_the_logs()
         let e = client.token().await.unwrap_err();
         assert_eq!((e.code(), e.attempts()), ("temporarily_unavailable", 3), "{what}: {e}");
         let token = client.token().await.unwrap_or_else(|e| panic!("{what}: {e}"));
-        secrets.add(format!("{what} access token (second)"), token.secret());
+        secrets.add(format!("{what} access token (second)"), token.expose());
     }
     // OAuth errors: a wrong secret, an assertion signed by the wrong key.
     for (what, client) in clients(&f, &relay, false, &stranger) {

@@ -5,9 +5,9 @@ use core::net::{IpAddr, Ipv4Addr, SocketAddr};
 use serde::Deserialize;
 use std::collections::HashSet;
 
-/// Default lifetime of issued D1 and outbound access tokens: 15 minutes (seeds `000`, `003`).
+/// Default lifetime of issued D1 and outbound access tokens: 15 minutes.
 pub const DEFAULT_TOKEN_LIFETIME_SECS: u64 = 900;
-/// Default lifetime of Keycloak access tokens: 5 minutes (seed `004` example).
+/// Default lifetime of Keycloak access tokens: 5 minutes (Worldline's example).
 pub const DEFAULT_REALM_TOKEN_LIFETIME_SECS: u64 = 300;
 /// Default maximum lifetime of a Keycloak client assertion: one hour.
 pub const DEFAULT_ASSERTION_MAX_LIFETIME_SECS: u64 = 3600;
@@ -30,7 +30,7 @@ pub const MAX_LIFETIME_SECS: u64 = 365 * 24 * 60 * 60;
 pub const MAX_REQUEST_TIMEOUT_SECS: u64 = 3600;
 /// Longest accepted `leeway_secs`: one hour.
 pub const MAX_LEEWAY_SECS: u64 = 3600;
-/// Default D1 scope granted (seed `000` example).
+/// Default D1 scope granted (D1's example).
 pub const DEFAULT_D1_SCOPE: &str = "d1-api:account:full d1-api:consumer:read";
 
 /// Everything the server needs: bind address, limits and the registered clients.
@@ -72,8 +72,8 @@ pub struct ServerConfig {
     /// Serve `POST /_test/faults` and `GET /_test/stats`. Defaults to false.
     pub test_endpoints: bool,
     /// Also accept `application/json` bodies on the outbound and Keycloak-style endpoints
-    /// (the seeds take form bodies there; this is for testing clients' JSON encoding).
-    /// Defaults to false. The D1 endpoint always accepts both (seed `001`).
+    /// (the platforms take form bodies there; this is for testing clients' JSON encoding).
+    /// Defaults to false. The D1 endpoint always accepts both.
     pub json_bodies: bool,
     /// Serve HTTPS (and require client certificates when `client_ca` is set) instead of
     /// plain HTTP. Defaults to none.
@@ -672,7 +672,7 @@ pub(crate) struct ParsedCertificate {
     pub(crate) key: bearerkit::VerifyingKey,
 }
 
-/// Parse a `CERTIFICATE` PEM (trailing spaces on lines tolerated, as in the seeds).
+/// Parse a `CERTIFICATE` PEM (trailing spaces on lines tolerated, as in the Thales D1 guide).
 pub(crate) fn parse_certificate(pem: &str) -> Result<ParsedCertificate, String> {
     use x509_cert::der::{DecodePem, Encode};
     let normalized: String = pem.trim().lines().map(|l| format!("{}\n", l.trim())).collect();

@@ -1,4 +1,4 @@
-//! Thales D1 inbound: `POST /authz/v1/oauth2/token`, the JWT-bearer grant (seeds `000`-`002`).
+//! Thales D1 inbound: `POST /authz/v1/oauth2/token`, the JWT-bearer grant.
 
 use crate::params::{self, BodyEncoding};
 use crate::state::ReplayError;
@@ -10,7 +10,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use bearerkit::profile::d1;
 
-/// The 200 body, member order as in seed `000`.
+/// The 200 body, member order as in D1's documentation.
 #[derive(serde::Serialize)]
 struct D1Response<'a> {
     access_token: &'a str,

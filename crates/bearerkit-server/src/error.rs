@@ -24,7 +24,7 @@ use core::fmt;
 ///   `WWW-Authenticate: Basic realm="bearerkit"`.
 /// - Credentials in the body (`client_id` + `client_secret`, or `client_assertion`, on the
 ///   Keycloak endpoint): **400** without a challenge, as Worldline's Keycloak documents it
-///   (seed `004`: `400 {"error": "invalid_client" | "invalid_scope", ...}`). RFC 6749
+///   (Worldline: `400 {"error": "invalid_client" | "invalid_scope", ...}`). RFC 6749
 ///   allows it, and a challenge there would invite a client that never used HTTP Basic to
 ///   retry with it.
 #[derive(Clone, Debug, PartialEq, Eq)]

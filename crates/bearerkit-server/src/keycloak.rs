@@ -1,9 +1,9 @@
-//! Keycloak style: `POST /auth/realms/{realm}/protocol/openid-connect/token` (seed `004`).
+//! Keycloak style: `POST /auth/realms/{realm}/protocol/openid-connect/token`.
 //!
 //! A failed client authentication answers `invalid_client` with 401 +
 //! `WWW-Authenticate: Basic` only when the client used HTTP Basic (RFC 6749 §5.2 makes the
 //! 401 a MUST for the `Authorization` header only); with `client_secret` or
-//! `client_assertion` in the body it answers 400 without a challenge, as seed `004`
+//! `client_assertion` in the body it answers 400 without a challenge, as Worldline documents
 //! documents. See `OAuthError`'s documentation.
 
 use crate::params::{self, BasicCredentials, Params};
@@ -17,7 +17,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use bearerkit::profile::client_assertion;
 
-/// The 200 body of seed `004`.
+/// The 200 body of the Worldline token endpoint.
 #[derive(serde::Serialize)]
 struct KeycloakResponse<'a> {
     access_token: &'a str,
@@ -61,7 +61,7 @@ pub(crate) async fn token(
     let params = params::read(&headers, body, params::form_or_json(inner.json_bodies))?;
     let grant_type =
         params.get("grant_type").ok_or_else(|| OAuthError::request("Missing form parameter: grant_type"))?;
-    if grant_type != "client_credentials" {
+    if grant_type != bearerkit::protocol::GRANT_TYPE_CLIENT_CREDENTIALS {
         return Err(OAuthError::UnsupportedGrantType("Unsupported grant_type".to_owned()));
     }
     let (client_id, client) = authenticate(&state, &realm_name, realm, basic.as_ref(), &params)?;

@@ -81,9 +81,9 @@ use axum::routing::{get, post};
 use core::net::SocketAddr;
 use core::time::Duration;
 
-/// Path of the D1 inbound token endpoint (seed `001` server base `/authz/v1` + `/oauth2/token`).
+/// Path of the D1 inbound token endpoint (the D1 server base `/authz/v1` + `/oauth2/token`).
 pub const D1_TOKEN_PATH: &str = "/authz/v1/oauth2/token";
-/// Path of the D1-outbound-style token endpoint (seed `003`).
+/// Path of the D1-outbound-style token endpoint.
 pub const OUTBOUND_TOKEN_PATH: &str = "/oauth2/token";
 /// Path of the protected resource.
 pub const RESOURCE_PATH: &str = "/resource";
@@ -95,10 +95,10 @@ pub const RESOURCE_PATH: &str = "/resource";
 /// (refused before any of the body is read) or only found while reading a chunked body;
 /// like every other token-endpoint answer it is counted and echoes `x-correlation-id`.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
-/// The correlation header of seed `000`.
-pub const CORRELATION_HEADER: &str = "x-correlation-id";
+/// The correlation header of the D1 inbound API (`x-correlation-id`).
+pub const CORRELATION_HEADER: &str = bearerkit::protocol::CORRELATION_ID_HEADER;
 
-/// The Keycloak-style token endpoint path of `realm` (seed `004`).
+/// The Keycloak-style token endpoint path of `realm`.
 #[must_use]
 pub fn keycloak_token_path(realm: &str) -> String {
     format!("/auth/realms/{realm}/protocol/openid-connect/token")

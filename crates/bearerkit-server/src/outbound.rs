@@ -1,4 +1,4 @@
-//! D1-outbound style: `POST /oauth2/token` with HTTP Basic client credentials (seed `003`).
+//! D1-outbound style: `POST /oauth2/token` with HTTP Basic client credentials.
 
 use crate::params::{self, BasicCredentials};
 use crate::secret::secret_matches;
@@ -11,7 +11,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use std::collections::HashMap;
 
-/// The 200 body of seed `003`: `expires_in` is a string, plus `expires_at` (RFC 3339).
+/// The 200 body of the D1 outbound token endpoint: `expires_in` is a string, plus `expires_at` (RFC 3339).
 #[derive(serde::Serialize)]
 struct OutboundResponse<'a> {
     access_token: &'a str,
@@ -62,7 +62,7 @@ pub(crate) async fn token(
         return Err(OAuthError::client_basic("invalid client credentials"));
     };
     let grant_type = params.get("grant_type").ok_or_else(|| OAuthError::request("missing grant_type"))?;
-    if grant_type != "client_credentials" {
+    if grant_type != bearerkit::protocol::GRANT_TYPE_CLIENT_CREDENTIALS {
         return Err(OAuthError::UnsupportedGrantType("grant_type must be client_credentials".to_owned()));
     }
     if !client.client_credentials {
@@ -82,13 +82,12 @@ pub(crate) async fn token(
 }
 
 /// Last second RFC 3339 can write: 9999-12-31T23:59:59Z.
-const LAST_RFC3339_SECOND: u64 = 253_402_300_799;
 
-/// `secs` after the Unix epoch as an RFC 3339 UTC timestamp to the second, as seed `003`
+/// `secs` after the Unix epoch as an RFC 3339 UTC timestamp to the second, as D1's outbound documentation
 /// writes `expires_at` (`2026-11-23T20:03:05Z`). A time past the year 9999 (a clock that
 /// far off; lifetimes are at most a year) is written as the last second of 9999.
 fn rfc3339(secs: u64) -> String {
-    let at = std::time::UNIX_EPOCH + core::time::Duration::from_secs(secs.min(LAST_RFC3339_SECOND));
+    let at = std::time::UNIX_EPOCH + core::time::Duration::from_secs(secs.min(bearerkit::MAX_DATE));
     humantime::format_rfc3339_seconds(at).to_string()
 }
 

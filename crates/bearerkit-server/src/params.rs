@@ -234,9 +234,9 @@ pub(crate) fn grant_scope(requested: Option<&str>, allowed: &[String]) -> Result
     Ok(granted.join(" "))
 }
 
-/// The `x-correlation-id` rule of seed `000`: `^[A-Za-z0-9_-]{1,64}$`.
+/// The `x-correlation-id` rule, `^[A-Za-z0-9_-]{1,64}$` (the core's, defined once).
 pub(crate) fn valid_correlation_id(v: &[u8]) -> bool {
-    (1..=64).contains(&v.len()) && v.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+    bearerkit::protocol::is_valid_correlation_id(v)
 }
 
 #[cfg(test)]

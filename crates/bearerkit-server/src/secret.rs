@@ -1,61 +1,9 @@
-//! A redacting wrapper for secrets held by the server.
+//! Secrets held by the server: the core's [`Secret`] and a constant-time comparison.
 
-use core::fmt;
-
-/// A client secret (or any other secret string) from the configuration.
-///
-/// `Debug` prints `Secret([redacted])`; there is no `Display` and no `PartialEq`, so a
-/// secret can neither reach a log line by accident nor be compared in variable time.
-/// The bytes are overwritten with zeros when the value is dropped.
-///
-/// ```
-/// use bearerkit_server::Secret;
-/// let s = Secret::new("password123");
-/// assert_eq!(format!("{s:?}"), "Secret([redacted])");
-/// assert_eq!(s.expose(), "password123");
-/// ```
-#[derive(Clone, serde::Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wrap a secret.
-    #[must_use]
-    pub fn new(secret: impl Into<String>) -> Self {
-        Self(secret.into())
-    }
-
-    /// The secret itself. Call it only where the secret is used, never to log it.
-    #[must_use]
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret([redacted])")
-    }
-}
-
-impl From<&str> for Secret {
-    fn from(s: &str) -> Self {
-        Self::new(s)
-    }
-}
-
-impl From<String> for Secret {
-    fn from(s: String) -> Self {
-        Self(s)
-    }
-}
-
-impl Drop for Secret {
-    fn drop(&mut self) {
-        use zeroize::Zeroize;
-        self.0.zeroize();
-    }
-}
+/// The one redacting secret-string type of bearerkit (client secrets in the configuration),
+/// from the core: `Debug` prints `Secret([redacted])`, no `Display`, no `PartialEq`, zeroed
+/// on drop, deserialized from a TOML string.
+pub use bearerkit::Secret;
 
 /// Constant-time comparison of a presented secret with the configured one.
 ///

@@ -18,6 +18,8 @@ mod pem;
 pub mod prepared;
 pub mod profile;
 pub mod protocol;
+#[cfg(feature = "alloc")]
+mod secret;
 pub mod security;
 mod sign;
 mod thumbprint;
@@ -29,6 +31,8 @@ pub use json::JsonStr;
 pub use key::{SigningKey, VerifyingKey, jwk_thumbprint};
 #[cfg(feature = "alloc")]
 pub use prepared::{BaseTable, PreparedVerifyingKey};
+#[cfg(feature = "alloc")]
+pub use secret::Secret;
 pub use sign::{Assertion, Audience, NoClaims, der_to_raw_signature};
 pub use thumbprint::{CertificateThumbprints, Thumbprint};
 pub use validation::{

@@ -84,7 +84,7 @@ pub(crate) struct ServeArgs {
         help_heading = "Clients and keys (add to --config)"
     )]
     pub(crate) d1_scopes: Vec<D1ScopeArg>,
-    /// A D1-outbound-style client (HTTP Basic, seed 003): ID:SECRET_FILE (repeatable).
+    /// A D1-outbound-style client (HTTP Basic): ID:SECRET_FILE (repeatable).
     ///
     /// The secret is the file's text without its trailing line break; secrets are never taken
     /// on the command line. Example: --outbound-client d1-outbound:outbound-secret.txt
@@ -106,7 +106,7 @@ pub(crate) struct ServeArgs {
         help_heading = "Clients and keys (add to --config)"
     )]
     pub(crate) outbound_scopes: Vec<ClientScopesArg>,
-    /// A Keycloak-style realm client authenticated by secret (seed 004): REALM:ID:SECRET_FILE.
+    /// A Keycloak-style realm client authenticated by secret: REALM:ID:SECRET_FILE.
     ///
     /// Repeatable; the realm is created on first mention. The secret is the file's text without
     /// its trailing line break. The same REALM:ID may also get a --realm-cert-client (then both

@@ -1,5 +1,5 @@
 //! `bearerkit demo`: the local authorization server in-process on a free loopback port,
-//! and every seed flow against it, with a readable transcript. Exits 0 only if every step
+//! and every platform flow against it, with a readable transcript. Exits 0 only if every step
 //! behaved as expected.
 //!
 //! The token cache step uses `bearerkit-client`; the other token requests go through the
@@ -129,7 +129,7 @@ async fn demo(json_out: bool) -> Result<(), Failure> {
 
     // ---- 1. Thales D1 inbound: JWT-bearer grant -------------------------------------
     let d1_url = format!("{base}/authz/v1/oauth2/token");
-    t.say(&format!("1. Thales D1 inbound (seeds 000-002): POST {d1_url}"));
+    t.say(&format!("1. Thales D1 inbound: POST {d1_url}"));
     let d1_request = |jti: String, json_body: bool| -> Result<(String, Request<'_>), Failure> {
         let assertion = profile::d1::assertion(D1_ISSUER, profile::d1::Env::Production, D1_KID, now)
             .jwt_id(&jti)
@@ -152,7 +152,7 @@ async fn demo(json_out: bool) -> Result<(), Failure> {
         Err(e) => t.step("D1 token issued (form body)", false, json!({"error": e})),
     }
 
-    // The same flow with a JSON body (seed 001 allows both).
+    // The same flow with a JSON body (the D1 inbound API allows both).
     let (_, req) = d1_request("demo-jti-2".into(), true)?;
     let r = send(&client, &req).await;
     t.step(
@@ -183,7 +183,7 @@ async fn demo(json_out: bool) -> Result<(), Failure> {
 
     // Use it on the protected resource.
     if let Ok(token) = &second {
-        let resp = client.get(format!("{base}/resource")).bearer_auth(token.secret()).send().await;
+        let resp = client.get(format!("{base}/resource")).bearer_auth(token.expose()).send().await;
         let status = resp.map(|r| r.status().as_u16()).unwrap_or(0);
         t.step("GET /resource with the access token → 200", status == 200, json!({"status": status}));
     }
@@ -193,9 +193,7 @@ async fn demo(json_out: bool) -> Result<(), Failure> {
 
     // ---- 3. D1 outbound: HTTP Basic client credentials ---------------------------------
     let out_url = format!("{base}/oauth2/token");
-    t.say(&format!(
-        "\n3. Thales D1 outbound (seed 003): D1 calls the issuer's POST {out_url} with HTTP Basic"
-    ));
+    t.say(&format!("\n3. Thales D1 outbound: D1 calls the issuer's POST {out_url} with HTTP Basic"));
     let req = Request {
         url: &out_url,
         form: vec![("grant_type", "client_credentials".into()), ("scope", "issuer-api".into())],
@@ -206,7 +204,7 @@ async fn demo(json_out: bool) -> Result<(), Failure> {
     match send(&client, &req).await {
         Ok(resp) => {
             t.say(&format!("   response: {}", pretty(&resp.body)));
-            // Seed 003: `expires_in` is a string, exactly the configured lifetime.
+            // the D1 outbound API: `expires_in` is a string, exactly the configured lifetime.
             let lifetime = bearerkit_server::DEFAULT_TOKEN_LIFETIME_SECS.to_string();
             let ok = resp.status == 200
                 && resp.body["expires_in"].as_str() == Some(lifetime.as_str())
@@ -229,7 +227,7 @@ async fn demo(json_out: bool) -> Result<(), Failure> {
 
     // ---- 4. Worldline / Keycloak: client_assertion ------------------------------------
     let kc_url = format!("{base}/auth/realms/{REALM}/protocol/openid-connect/token");
-    t.say(&format!("\n4. Worldline Open Banking (seed 004): POST {kc_url}"));
+    t.say(&format!("\n4. Worldline Open Banking: POST {kc_url}"));
     t.say(&format!("   client certificate SHA-1 fingerprint (the kid): {}", keys.wl_fingerprint));
     let jti = format!("{:032x}", rand::random::<u128>());
     let ca = profile::client_assertion::assertion(WL_CLIENT, &kc_url, &jti, now)

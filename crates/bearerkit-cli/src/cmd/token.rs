@@ -93,10 +93,10 @@ pub(crate) fn run(a: &TokenArgs, json_out: bool) -> Result<(), Failure> {
     }
     let client = builder.build_blocking()?;
     let token = client.token()?;
-    let shown = if a.show_token { token.secret().to_owned() } else { token.access_token().preview() };
+    let shown = if a.show_token { token.expose().to_owned() } else { token.access_token().preview() };
     let expires_in = token.lifetime().as_secs();
     if json_out {
-        let access_token = if a.show_token { token.secret() } else { "[redacted]" };
+        let access_token = if a.show_token { token.expose() } else { "[redacted]" };
         println!(
             "{}",
             json!({"ok": true, "expires_in": expires_in, "response": {

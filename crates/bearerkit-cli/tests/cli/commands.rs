@@ -288,7 +288,7 @@ fn sign_client_assertion_and_private_claims() {
 #[test]
 fn verify_the_d1_guide_example_with_its_own_key() {
     let d = dir();
-    let key = d.path().join("seed.pem");
+    let key = d.path().join("d1-guide.pem");
     std::fs::write(&key, d1_guide::KEY_PEM).unwrap();
     bk().args(["verify", "--aud", "your_audience", "--now", "1636033200", "--key"])
         .arg(&key)
@@ -318,7 +318,7 @@ fn inspect_says_unverified_and_refuses_garbage() {
 #[test]
 fn thumbprints() {
     let d = dir();
-    let key = d.path().join("seed.pem");
+    let key = d.path().join("d1-guide.pem");
     std::fs::write(&key, d1_guide::KEY_PEM).unwrap();
     bk().args(["thumbprint", "--key"])
         .arg(&key)

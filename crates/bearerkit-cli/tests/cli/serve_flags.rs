@@ -95,7 +95,7 @@ fn flags_alone_configure_every_flow() {
     let server = serve(args);
     let d1_url = format!("{}/authz/v1/oauth2/token", server.url);
 
-    // (a) D1: an assertion made by `bearerkit sign --profile d1`, posted as the seed's form body.
+    // (a) D1: an assertion made by `bearerkit sign --profile d1`, posted as the D1 guide's form body.
     let out = bk()
         .args(["sign", "--profile", "d1", "--iss", "MGW_T", "--aud", "stg", "--kid", "k1", "--jti", "j-1"])
         .arg("--key")

@@ -73,7 +73,7 @@ async fn the_blocking_client_works_on_any_thread_and_never_panics() {
     assert!(client.as_async().token().await.unwrap().same_as(&first));
     let c = client.clone();
     let fetched = tokio::task::spawn_blocking(move || c.fetch_uncached()).await.unwrap().unwrap();
-    assert!(!fetched.access_token.secret().is_empty());
+    assert!(!fetched.access_token.expose().is_empty());
     assert_eq!(f.server.request_count(), 2);
     // Directly on a thread that drives async tasks: it blocks this worker (documented: use
     // the async client there) but answers, without starting a runtime inside a runtime.

@@ -1,4 +1,4 @@
-//! Every seed flow, in both body encodings, against the local server.
+//! Every platform flow, in both body encodings, against the local server.
 
 use crate::common::*;
 use bearerkit_client::{
@@ -11,12 +11,12 @@ async fn check(f: &Fixture, builder: impl Fn() -> TokenClientBuilder, lifetime: 
         let before = f.server.request_count();
         let client = builder().body_encoding(encoding).build().unwrap();
         let token = client.token().await.unwrap_or_else(|e| panic!("{encoding:?}: {e}"));
-        assert!(!token.secret().is_empty());
+        assert!(!token.expose().is_empty());
         assert!(token.token_type().eq_ignore_ascii_case("bearer"));
         assert_eq!(token.lifetime(), Duration::from_secs(lifetime), "{encoding:?}");
         assert_eq!(f.server.request_count(), before + 1);
         // The token works on the protected resource.
-        let status = resource_status(f, token.secret()).await;
+        let status = resource_status(f, token.expose()).await;
         assert_eq!(status, 200, "{encoding:?}");
     }
 }
@@ -43,7 +43,7 @@ async fn d1_jwt_bearer_form_and_json() {
 
 #[tokio::test]
 async fn client_credentials_secret_basic_form_and_json_with_string_expires_in() {
-    // Seed 003: `expires_in` is the string "900", plus `expires_at`.
+    // the D1 outbound API: `expires_in` is the string "900", plus `expires_at`.
     let f = start().await;
     check(&f, || f.outbound(), 900).await;
     let token = f.outbound().scope("cards").build().unwrap().token().await.unwrap();
@@ -58,7 +58,7 @@ async fn client_credentials_secret_post_form_and_json() {
 
 #[tokio::test]
 async fn client_credentials_private_key_jwt_form_and_json() {
-    // Seed 004: kid = SHA-1 fingerprint of the certificate, aud = the token endpoint, fresh jti.
+    // the Worldline API: kid = SHA-1 fingerprint of the certificate, aud = the token endpoint, fresh jti.
     let f = start().await;
     check(&f, || f.kc_private_key_jwt().scope("VOP"), 300).await;
     let client = f.kc_private_key_jwt().build().unwrap();
@@ -67,7 +67,7 @@ async fn client_credentials_private_key_jwt_form_and_json() {
     client.fetch_uncached().await.unwrap();
 }
 
-/// `^[A-Za-z0-9_-]{1,64}$` (seed `000`), written out.
+/// `^[A-Za-z0-9_-]{1,64}$`, written out.
 fn seed_000_pattern(id: &str) -> bool {
     (1..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }

@@ -23,7 +23,7 @@ async fn mtls_succeeds_with_the_client_certificate_and_fails_without() {
         .build()
         .unwrap();
     let token = with_cert.token().await.unwrap();
-    assert!(!token.secret().is_empty());
+    assert!(!token.expose().is_empty());
     assert_eq!(f.server.request_count(), 1);
 
     // The same, trusting the CA in addition to the platform roots.

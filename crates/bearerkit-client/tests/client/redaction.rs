@@ -22,7 +22,7 @@ async fn debug_display_and_errors_hold_no_secret() {
         f.server.faults().status_next(3, http::StatusCode::SERVICE_UNAVAILABLE);
         client.invalidate();
         let err = client.token().await.unwrap_err();
-        seen.push((token.secret().to_owned(), format!("{client:?} {token:?} {err:?} {err}")));
+        seen.push((token.expose().to_owned(), format!("{client:?} {token:?} {err:?} {err}")));
     }
     let bad = TokenClient::builder(
         f.server.keycloak_token_url(REALM),

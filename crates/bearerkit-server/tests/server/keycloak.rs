@@ -101,7 +101,7 @@ async fn invalid_scope_matches_the_seed() {
 
 /// RFC 6749 §5.2: 401 + `WWW-Authenticate` is a MUST only when the client authenticated
 /// with the `Authorization` header; so every failed HTTP Basic attempt on the Keycloak
-/// endpoint gets it, and failed body credentials get seed 004's 400 without it.
+/// endpoint gets it, and failed body credentials get Worldline's 400 without it.
 #[tokio::test]
 async fn failed_basic_authentication_is_401_with_a_challenge() {
     let f = start().await;

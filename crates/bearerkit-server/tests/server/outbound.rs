@@ -27,7 +27,7 @@ async fn success_matches_the_seed() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(keys(&body), ["access_token", "token_type", "expires_in", "scope", "expires_at"]);
     assert_eq!(body["token_type"], "Bearer");
-    assert_eq!(body["expires_in"], "900", "a string, as in seed 003");
+    assert_eq!(body["expires_in"], "900", "a string, as in the D1 outbound API");
     assert_eq!(body["scope"], "cards");
     let at = body["expires_at"].as_str().unwrap();
     assert_eq!(at.len(), 20, "{at}");
@@ -125,7 +125,7 @@ async fn oauth_errors() {
     assert_error(r, 400, "unsupported_grant_type").await;
     let r = f.http.post(&url).basic_auth(OUT_NO_GRANT, Some("x")).form(&cc(None)).send().await.unwrap();
     assert_error(r, 400, "unauthorized_client").await;
-    // Seed 003 takes form bodies only.
+    // the D1 outbound API takes form bodies only.
     let r = ok(f.http.post(&url))
         .json(&serde_json::json!({ "grant_type": "client_credentials" }))
         .send()
