@@ -1,7 +1,7 @@
 //! Shared fixtures for the benchmarks (see `benches/RESULTS.md`).
 
-/// The key every benchmark uses (the Thales D1 guide's example key).
-pub const D1_GUIDE_PEM: &str = "-----BEGIN EC PRIVATE KEY----- \nMHcCAQEEILlIXMnH1if8EuWykPmWw/LyXZuoNVCzMp3Yhbj9/sEUoAoGCCqGSM49 \nAwEHoUQDQgAE6swczLIRn/lPxQPpdUb2pHjCr0YeC02lkG7vMmqCNpalwIQSl+TR \nfZVDwCKJmajRgK3+n5SyAgCp4oH8qNluwQ==\n-----END EC PRIVATE KEY-----";
+/// The key every benchmark uses (the Thales D1 guide's example key, from the testkit).
+pub use bearerkit_testkit::d1_guide::KEY_PEM as D1_GUIDE_PEM;
 
 /// `now` for every benchmark.
 pub const NOW: u64 = 1_700_000_000;

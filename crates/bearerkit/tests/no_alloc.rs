@@ -43,7 +43,15 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-const PEM: &str = "-----BEGIN EC PRIVATE KEY----- \nMHcCAQEEILlIXMnH1if8EuWykPmWw/LyXZuoNVCzMp3Yhbj9/sEUoAoGCCqGSM49 \nAwEHoUQDQgAE6swczLIRn/lPxQPpdUb2pHjCr0YeC02lkG7vMmqCNpalwIQSl+TR \nfZVDwCKJmajRgK3+n5SyAgCp4oH8qNluwQ==\n-----END EC PRIVATE KEY-----";
+/// The Thales D1 guide's example key, read from its shared vector (before counting starts).
+fn guide_pem() -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/d1_guide_example.json");
+    let text = std::fs::read_to_string(path).unwrap();
+    let start = text.find("-----BEGIN EC PRIVATE KEY-----").unwrap();
+    let end = text.find("-----END EC PRIVATE KEY-----").unwrap() + "-----END EC PRIVATE KEY-----".len();
+    // The JSON string escapes its newlines.
+    text[start..end].replace("\\n", "\n")
+}
 
 #[test]
 fn sign_and_verify_allocate_nothing() {
@@ -51,11 +59,12 @@ fn sign_and_verify_allocate_nothing() {
     let mut buf = [0u8; 1024];
     let mut scratch = [0u8; 1024];
     let mut out = [0u8; 512];
+    let pem = guide_pem();
     // Warm up anything lazily initialised by the test harness itself.
     let _ = std::hint::black_box(ALLOCS.load(Ordering::SeqCst));
     COUNTING.with(|c| c.set(true));
     let before = ALLOCS.load(Ordering::SeqCst);
-    let key = bearerkit::SigningKey::from_pem(PEM).unwrap();
+    let key = bearerkit::SigningKey::from_pem(&pem).unwrap();
     let vk = key.verifying_key();
     let token =
         bearerkit::profile::d1::assertion("MGW_ID", bearerkit::profile::d1::Env::Production, "k1", now)
