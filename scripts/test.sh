@@ -141,6 +141,9 @@ run "vectors confirmed by an independent implementation (Python cryptography)" p
 # or assembly crypto in the core's dependency tree. Installs cargo-deny into a cache outside
 # the clone when it is missing.
 run "dependency policy (cargo deny; no C or assembly crypto in the core)" bash scripts/deny.sh
+# Every fuzz target for about 20 s, and its committed regression inputs once, when a nightly
+# toolchain is present (the script says plainly when it skips).
+run "fuzz smoke runs (cargo-fuzz, nightly)" bash scripts/fuzz.sh 20
 
 echo
 echo "=== summary ==="

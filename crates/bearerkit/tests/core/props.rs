@@ -296,3 +296,219 @@ fn pem_body(pem: &str) -> Vec<u8> {
     let body: String = pem.lines().filter(|l| !l.starts_with("-----")).map(str::trim).collect();
     Base64::decode_vec(&body).unwrap()
 }
+
+// ---- structured tokens: the shapes of the fuzz targets (`core/gen.rs`) --------------------
+
+use crate::shapes::{self, Aud, J, JStr, Num, Policy, model};
+
+/// Verify a validly signed token made of these header and claims bytes under `policy`;
+/// returns the result and the model's verdict.
+fn structured_verdict(h: &[u8], c: &[u8], policy: &Policy) -> (Result<(), bearerkit::Error>, model::Expect) {
+    let key = test_key();
+    let token = crate::common::forge(&key, h, c);
+    let want = model::expected(policy, token.len(), h, c);
+    let mut s = vec![0u8; token.len()];
+    let got = policy.with(|v| verify(&token, &key.verifying_key(), v, &mut s).map(|_| ()));
+    (got, want)
+}
+
+fn claims_with(members: Vec<(JStr, J)>) -> Vec<u8> {
+    let mut m = vec![(JStr::plain("exp"), J::Num(Num::int(NOW + 60)))];
+    m.extend(members);
+    J::Obj(m).text(shapes::Ws(0)).into_bytes()
+}
+
+const ES256: &[u8] = br#"{"alg":"ES256"}"#;
+
+fn lenient() -> Policy {
+    Policy { audience: Aud::Any, ..Policy::default() }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// More than 128 members in one object, at the top or nested, is `too_many_members`.
+    #[test]
+    fn member_count_is_bounded(n in 110usize..150, nested in any::<bool>()) {
+        let members: Vec<(JStr, J)> = (0..n).map(|i| (JStr::plain(&format!("m{i}")), J::Bool(true))).collect();
+        let c = if nested {
+            claims_with(vec![(JStr::plain("x"), J::Obj(members))])
+        } else {
+            // `exp` is one of the members.
+            claims_with(members.into_iter().skip(1).collect())
+        };
+        let (got, want) = structured_verdict(ES256, &c, &lenient());
+        if n > 128 {
+            prop_assert_eq!(want, Err(&["too_many_members"][..]));
+            prop_assert_eq!(got.map_err(|e| e.code()), Err("too_many_members"));
+        } else {
+            prop_assert_eq!(want, Ok(()));
+            prop_assert!(got.is_ok(), "{:?}", got);
+        }
+    }
+
+    /// The audience rules, from a model small enough to read: without an audience policy a
+    /// token carrying `aud` is `unexpected_audience`; with one, `aud` (a string or an array)
+    /// must contain an accepted value, else `audience_mismatch`; `any_audience` takes all.
+    #[test]
+    fn audience_rules(
+        aud in proptest::option::of(prop_oneof![
+            (shapes::word(), shapes::esc()).prop_map(|(w, e)| vec![(w, e)]),
+            proptest::collection::vec((shapes::word(), shapes::esc()), 0..4),
+        ]),
+        as_array in any::<bool>(),
+        accepted in prop_oneof![
+            Just(Aud::Absent),
+            Just(Aud::Any),
+            shapes::word().prop_map(|w| Aud::One(w.to_owned())),
+            proptest::collection::vec(shapes::word().prop_map(str::to_owned), 1..4).prop_map(Aud::OneOf),
+        ],
+    ) {
+        let mut members = Vec::new();
+        let values: Option<Vec<&str>> = aud.as_ref().map(|list| list.iter().map(|(w, _)| *w).collect());
+        if let Some(list) = &aud {
+            let items: Vec<J> = list.iter().map(|(w, e)| J::Str(JStr::spelt(w, *e))).collect();
+            let v = if as_array || items.len() != 1 { J::Arr(items) } else { items.into_iter().next().unwrap() };
+            members.push((JStr::plain("aud"), v));
+        }
+        let want: Result<(), &str> = match (&accepted, &values) {
+            (Aud::Any, _) | (Aud::Absent, None) => Ok(()),
+            (Aud::Absent, Some(_)) => Err("unexpected_audience"),
+            (Aud::One(a), Some(v)) if v.contains(&a.as_str()) => Ok(()),
+            (Aud::OneOf(list), Some(v)) if v.iter().any(|x| list.iter().any(|a| a == x)) => Ok(()),
+            _ => Err("audience_mismatch"),
+        };
+        let policy = Policy { audience: accepted, ..Policy::default() };
+        let (got, model_says) = structured_verdict(ES256, &claims_with(members), &policy);
+        prop_assert_eq!(got.map_err(|e| e.code()), want);
+        prop_assert_eq!(model_says.map_err(|codes| codes[0]), want);
+    }
+}
+
+/// serde_json's parser (the model's reading of JSON) recurses once per nesting level, and its
+/// frames are large in a debug build: shapes nested up to the depth limit and beyond need
+/// more than a test thread's 2 MiB. Runs the property on a 256 MiB stack with its own runner.
+fn check_on_big_stack<S, F>(cases: u32, make: fn() -> S, test: F)
+where
+    S: Strategy + 'static,
+    F: Fn(S::Value) -> Result<(), TestCaseError> + Send + 'static,
+{
+    let thread = std::thread::Builder::new().stack_size(256 << 20).spawn(move || {
+        let mut runner =
+            proptest::test_runner::TestRunner::new(ProptestConfig { cases, ..ProptestConfig::default() });
+        if let Err(e) = runner.run(&make(), test) {
+            panic!("{e}");
+        }
+    });
+    if let Err(panic) = thread.unwrap().join() {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+/// Any header and claims shape, sometimes with byte edits, validly signed: never a panic,
+/// and the verdict (error code included) is the reference model's.
+#[test]
+fn structured_tokens_verify_iff_the_model_says_so() {
+    check_on_big_stack(
+        512,
+        || (shapes::token_json(), shapes::policy()),
+        |((h, c), policy)| {
+            let (got, want) = structured_verdict(&h, &c, &policy);
+            if let Err(why) = model::agrees(&got, &want) {
+                prop_assert!(
+                    false,
+                    "{}\nheader: {:?}\nclaims: {:?}\npolicy: {:?}",
+                    why,
+                    String::from_utf8_lossy(&h),
+                    String::from_utf8_lossy(&c),
+                    policy
+                );
+            }
+            let token = crate::common::forge(&test_key(), &h, &c);
+            let mut s = vec![0u8; token.len()];
+            let _ = bearerkit::dangerous::decode_unverified(&token, &mut s);
+            Ok(())
+        },
+    );
+}
+
+/// A member name repeated in the claims (spelt the same or with escapes) is
+/// `duplicate_member`, whatever else the claims hold (unless nested too deep).
+#[test]
+fn repeated_claim_names_are_duplicate_member() {
+    let make =
+        || (shapes::claims(), any::<prop::sample::Index>(), any::<prop::sample::Index>(), shapes::esc());
+    check_on_big_stack(256, make, |(claims, which, at, e)| {
+        let J::Obj(mut m) = claims else { unreachable!() };
+        if m.is_empty() {
+            m.push((JStr::plain("a"), J::Null));
+        }
+        let name = m[which.index(m.len())].0.decoded();
+        m.insert(at.index(m.len() + 1), (JStr::spelt(&name, e), J::Bool(true)));
+        let c = J::Obj(m).text(shapes::Ws(0)).into_bytes();
+        prop_assume!(model::reference_json(&c) != Err(&["json_too_deep"][..]));
+        let (got, want) = structured_verdict(ES256, &c, &lenient());
+        prop_assert_eq!(want, Err(&["duplicate_member"][..]));
+        prop_assert_eq!(got.map_err(|e| e.code()), Err("duplicate_member"));
+        Ok(())
+    });
+}
+
+/// Private claims of any shape signed with `Assertion`: signing refuses exactly what the
+/// JSON rules refuse; what it signs verifies, and the claims read back are those signed.
+#[test]
+fn signed_structured_claims_round_trip() {
+    let make = || {
+        (proptest::collection::vec((shapes::jstr(), shapes::value()), 0..8), shapes::ws(), any::<[u8; 32]>())
+    };
+    check_on_big_stack(256, make, |(members, ws, seed)| {
+        let Ok(key) = SigningKey::from_bytes(&seed) else { return Ok(()) };
+        // Names never meet the registered claims: `x-` first.
+        let members: Vec<(JStr, J)> = members
+            .into_iter()
+            .map(|(mut n, v)| {
+                n.0.insert(0, shapes::Piece::Text("x-".into()));
+                (n, v)
+            })
+            .collect();
+        let text = J::Obj(members).text(ws);
+        let mut buf = vec![0u8; 4 * text.len() + 1024];
+        let signed = Assertion::new()
+            .issuer("iss-1")
+            .audience("prd")
+            .issued_at(NOW)
+            .expires_in(300)
+            .claims_json(&text)
+            .sign(&key, &mut buf);
+        let token = match (signed, model::reference_json(text.as_bytes())) {
+            (Ok(t), Ok(())) => t.to_owned(),
+            (Err(e), Err(codes)) => {
+                let want = if codes == ["bad_json"] { "claims_not_object" } else { codes[0] };
+                prop_assert_eq!(e.code(), want);
+                return Ok(());
+            }
+            (got, want) => {
+                prop_assert!(false, "signing {:?}: {:?}, model {:?}", text, got.map_err(|e| e.code()), want);
+                unreachable!()
+            }
+        };
+        let mut s = vec![0u8; token.len()];
+        let v = verify(
+            &token,
+            &key.verifying_key(),
+            &Validation::new(NOW).issuer("iss-1").audience("prd"),
+            &mut s,
+        );
+        let v = v.map_err(|e| e.code());
+        prop_assert!(v.is_ok(), "{:?}: {}", v, token);
+        let got: serde_json::Value = serde_json::from_str(v.unwrap().claims().as_json()).unwrap();
+        let want: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let want = want.as_object().unwrap();
+        for (name, value) in want {
+            prop_assert_eq!(got.get(name), Some(value), "private claim {:?}", name);
+        }
+        prop_assert_eq!(got.as_object().unwrap().len(), want.len() + 4);
+        prop_assert_eq!(got["exp"].as_u64(), Some(NOW + 300));
+        Ok(())
+    });
+}
