@@ -41,6 +41,7 @@ pub struct TokenClientBuilder {
     correlation: CorrelationId,
     tls: Tls,
     proxy: Option<zeroize::Zeroizing<String>>,
+    insecure_transport: bool,
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
@@ -58,6 +59,7 @@ impl fmt::Debug for TokenClientBuilder {
             .field("correlation", &self.correlation)
             .field("mtls", &self.tls.identity_pem.is_some())
             .field("proxy", &self.proxy.as_deref().map(|url| crate::transport::redact_url(url)))
+            .field("insecure_transport", &self.insecure_transport)
             .finish_non_exhaustive()
     }
 }
@@ -80,6 +82,7 @@ impl TokenClientBuilder {
             correlation: CorrelationId::Generate,
             tls: Tls::default(),
             proxy: None,
+            insecure_transport: false,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
@@ -107,7 +110,8 @@ impl TokenClientBuilder {
         self.body_encoding(BodyEncoding::Json)
     }
 
-    /// Send this `x-correlation-id` on every request (instead of a generated one). It must
+    /// Send this `x-correlation-id` on every request (instead of one generated per fetch,
+    /// see [`correlation`](Self::correlation)). It must
     /// match `^[A-Za-z0-9_-]{1,64}$`, or [`build`](Self::build) fails.
     #[must_use]
     pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
@@ -115,7 +119,9 @@ impl TokenClientBuilder {
         self
     }
 
-    /// The `x-correlation-id` policy (generated per request by default).
+    /// The `x-correlation-id` policy. By default ([`CorrelationId::Generate`]) a random id
+    /// per **fetch**: a fetch's retries send the same id (so the server's logs tie them
+    /// together), the next fetch (a refresh, [`TokenClient::fetch_uncached`]) a new one.
     #[must_use]
     pub fn correlation(mut self, policy: CorrelationId) -> Self {
         self.correlation = policy;
@@ -200,6 +206,25 @@ impl TokenClientBuilder {
         self
     }
 
+    /// Allow a plain `http://` token endpoint on a host that is not loopback.
+    ///
+    /// # The risk
+    /// Over plain HTTP, everything the client sends and receives crosses the network in
+    /// clear: the client secret (`Authorization: Basic` or `client_secret`), the signed
+    /// assertion (usable by anyone who reads it until it expires) and the access token in
+    /// the answer; anyone on the path can read them, and change the answer. So by default
+    /// `http://` is accepted only for loopback hosts (`localhost`, `127.0.0.0/8`, `::1`),
+    /// where the traffic never leaves the machine (local test servers), and
+    /// [`build`](Self::build) refuses any other `http://` endpoint with
+    /// [`crate::ErrorKind::Config`] (`invalid_config`), naming the host. Call this only for
+    /// a test endpoint on a network you control; never for a production endpoint. It
+    /// changes nothing for `https://` endpoints.
+    #[must_use]
+    pub fn insecure_transport(mut self) -> Self {
+        self.insecure_transport = true;
+        self
+    }
+
     /// Timeout of one attempt, from sending the request to the end of the answer (default
     /// [`DEFAULT_TIMEOUT`], 5 s). A timed-out attempt is retried like a transport error
     /// while the retry deadline ([`RetryPolicy::max_elapsed`], default 30 s) leaves time;
@@ -260,14 +285,19 @@ impl TokenClientBuilder {
     /// Build the client (no request is sent yet).
     ///
     /// # Errors
-    /// [`crate::ErrorKind::Config`]: a bad endpoint URL, header, correlation id, certificate
-    /// or key; an `x-correlation-id` given twice (as a header and with
+    /// [`crate::ErrorKind::Config`]: a bad endpoint URL, a plain `http://` endpoint on a
+    /// host that is not loopback (without [`insecure_transport`](Self::insecure_transport)),
+    /// a bad header, correlation id, certificate (an X.509 v1 client certificate, which
+    /// rustls refuses, included) or key; an `x-correlation-id` given twice (as a header and with
     /// [`correlation_id`](Self::correlation_id), or as two headers); a `user-agent` given
     /// twice; an extra `content-type`, `accept`, `content-length`, `transfer-encoding` or
     /// `host` header; an `Authorization` header with [`ClientAuth::SecretBasic`] (see
     /// [`header`](Self::header)); a bad [`proxy`](Self::proxy) URL.
     pub fn build(self) -> Result<TokenClient, Error> {
         let mut spec = RequestSpec::new(self.endpoint, self.flow)?;
+        if !self.insecure_transport {
+            refuse_plain_http(&spec.endpoint)?;
+        }
         spec.scope = self.scope;
         spec.encoding = self.encoding;
         let mut correlation = self.correlation;
@@ -337,6 +367,38 @@ impl TokenClientBuilder {
     }
 }
 
+/// Whether `host` (as in a URL: IPv6 in brackets) is loopback: `localhost` (any case),
+/// `127.0.0.0/8`, `::1` (or `::ffff:127.x.y.z`).
+fn is_loopback_host(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let bare = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(ip)) => ip.is_loopback(),
+        Ok(std::net::IpAddr::V6(ip)) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+        Err(_) => false,
+    }
+}
+
+/// Refuse a plain `http://` endpoint whose host is not loopback (see
+/// [`TokenClientBuilder::insecure_transport`]). The message shows the scheme, host and port
+/// only.
+fn refuse_plain_http(endpoint: &str) -> Result<(), Error> {
+    let Ok(uri) = endpoint.parse::<http::Uri>() else { return Ok(()) };
+    if uri.scheme_str() != Some("http") || uri.host().is_some_and(is_loopback_host) {
+        return Ok(());
+    }
+    Err(Error::config(format!(
+        "token endpoint {}: plain http:// is only allowed to a loopback host (localhost, \
+         127.0.0.0/8, ::1): over http the client secret or assertion and the access token cross \
+         the network in clear; use https://, or allow it explicitly with insecure_transport()",
+        crate::transport::redact_url(endpoint)
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,6 +413,27 @@ mod tests {
         assert!(worst < p.max_elapsed, "{worst:?} >= {:?}", p.max_elapsed);
         let b = TokenClient::builder("http://127.0.0.1:1/t", crate::ClientAuth::secret_basic("a", "b"));
         assert_eq!((b.timeout, b.connect_timeout, b.retry), (DEFAULT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, p));
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        for host in ["localhost", "LOCALHOST", "127.0.0.1", "127.255.255.254", "[::1]", "[::ffff:127.0.0.1]"]
+        {
+            assert!(is_loopback_host(host), "{host}");
+        }
+        for host in [
+            "localhost.",
+            "localhost.example",
+            "0.0.0.0",
+            "[::]",
+            "[::2]",
+            "10.0.0.1",
+            "128.0.0.1",
+            "127.1",
+            "",
+        ] {
+            assert!(!is_loopback_host(host), "{host}");
+        }
     }
 
     fn key() -> bearerkit::SigningKey {

@@ -87,7 +87,8 @@ impl TokenCache {
 
     /// A valid token: the cached one while fresh, else the one `fetch` gets (a response
     /// and when its request was sent), which is then cached. `fetch` runs for one caller
-    /// at a time however many wait (single flight); callers that waited share its outcome.
+    /// at a time however many wait (single flight); callers that waited share its outcome,
+    /// even a token that expired at once.
     /// A failed refresh while the cached token is still valid returns that token; see
     /// [`TokenClient::token`](crate::TokenClient::token).
     ///
@@ -123,11 +124,14 @@ impl TokenCache {
             let now = Instant::now();
             let valid = state.token.as_ref().filter(|t| t.valid_at(now));
             if state.generation != generation {
-                // A fetch completed while we waited: share its outcome.
-                match (valid, &state.last_error) {
-                    (Some(t), _) => return Ok(t.clone()),
-                    (None, Some(e)) => return Err(e.clone()),
-                    (None, None) => {}
+                // A fetch completed while we waited: share its outcome. A success is shared
+                // as it is, even a token already expired (a zero or negative lifetime):
+                // each waiter fetching again in turn would hammer the endpoint.
+                match (&state.last_error, &state.token, valid) {
+                    (None, Some(t), _) | (Some(_), _, Some(t)) => return Ok(t.clone()),
+                    (Some(e), _, None) => return Err(e.clone()),
+                    // Invalidated since: fetch.
+                    (None, None, _) => {}
                 }
             } else if let (Some(t), Some(at)) = (valid, state.refresh_at)
                 && now < at
@@ -236,12 +240,7 @@ mod tests {
             jitter: Duration::ZERO,
             ..CachePolicy::default()
         });
-        let response = |expires_in| TokenResponse {
-            access_token: AccessToken::new("t".into()),
-            token_type: "Bearer".into(),
-            expires_in,
-            scope: None,
-        };
+        let response = |expires_in| TokenResponse::new(AccessToken::new("t".into()), expires_in);
         let sent = Instant::now();
         let mut state = cache.lock();
         let t = cache.store(&mut state, response(None), sent);
@@ -307,12 +306,7 @@ mod tests {
             jitter: Duration::MAX,
             retry_interval: Duration::MAX,
         });
-        let response = TokenResponse {
-            access_token: AccessToken::new("t".into()),
-            token_type: "Bearer".into(),
-            expires_in: None,
-            scope: None,
-        };
+        let response = TokenResponse::new(AccessToken::new("t".into()), None);
         let sent = Instant::now();
         let token = cache.store(&mut cache.lock(), response, sent);
         assert_eq!(token.lifetime(), ten_years);

@@ -94,7 +94,12 @@ impl TokenClient {
         self.inner.cache.last_error()
     }
 
-    /// One token request, bypassing the cache (with retries). The result is not cached.
+    /// One token request, bypassing the cache (with retries): neither reads nor changes
+    /// the cached token. For one-shot calls, such as sending a given assertion once
+    /// ([`Flow::JwtBearerAssertion`](crate::Flow::JwtBearerAssertion),
+    /// [`ClientAuth::ClientAssertion`](crate::ClientAuth::ClientAssertion)); with
+    /// [`RetryPolicy::none`] it makes exactly one request. The answer's members are in
+    /// [`TokenResponse::members`].
     ///
     /// # Errors
     /// As [`token`](Self::token).
@@ -109,24 +114,27 @@ impl TokenClient {
     }
 
     /// Request a token, retrying per the policy within its deadline (`max_elapsed`).
-    /// Returns the response and when its request was sent.
+    /// Returns the response and when its request was sent. One generated correlation id
+    /// for the whole fetch: its retries send the same one.
     async fn fetch(&self) -> Result<(TokenResponse, Instant), Error> {
-        self.inner.retry.run(|| self.attempt()).await
+        let correlation_id = random_id()?;
+        self.inner.retry.run(|| self.attempt(&correlation_id)).await
     }
 
-    /// The request one attempt sends at `now`: a fresh random `jti` and, unless the
-    /// policy fixes or omits it, a fresh correlation id. No I/O.
+    /// The request one attempt of a new fetch sends at `now`: a fresh random `jti` and,
+    /// unless the policy fixes or omits it, a fresh correlation id. No I/O.
     ///
     /// # Errors
     /// As [`RequestSpec::build`], and [`ErrorKind::Rng`](crate::ErrorKind::Rng) when the OS
     /// generator fails.
+    #[cfg(test)]
     pub(crate) fn build_request(&self, now: u64) -> Result<http::Request<Vec<u8>>, Error> {
         self.inner.spec.build(now, &random_id()?, &random_id()?)
     }
 
-    /// Build (fresh `jti` and correlation id), send and parse one request.
-    async fn attempt(&self) -> Result<TokenResponse, Error> {
-        let request = self.build_request(bearerkit::now_unix())?;
+    /// Build (fresh `jti`, the fetch's correlation id), send and parse one request.
+    async fn attempt(&self, correlation_id: &str) -> Result<TokenResponse, Error> {
+        let request = self.inner.spec.build(bearerkit::now_unix(), &random_id()?, correlation_id)?;
         tracing::debug!(target: crate::LOG_TARGET, endpoint = %self.inner.spec.endpoint, "token request");
         let response = self.inner.transport.send(request).await?;
         parse_response(&response, bearerkit::now_unix())
@@ -192,7 +200,7 @@ mod tests {
             assert!(ja.len() >= 16 && jb.len() >= 16, "{ja} {jb}");
             let (ca, cb) = (correlation_ids(&a), correlation_ids(&b));
             assert_eq!((ca.len(), cb.len()), (1, 1), "one x-correlation-id each");
-            assert_ne!(ca, cb, "a generated correlation id per request");
+            assert_ne!(ca, cb, "a generated correlation id per new fetch");
             assert!(d1_pattern(&ca[0]) && d1_pattern(&cb[0]), "{ca:?} {cb:?}");
         }
     }

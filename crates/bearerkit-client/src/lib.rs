@@ -31,7 +31,7 @@ pub use response::{MAX_TOKEN_LIFETIME, TokenResponse, parse_response, parse_rfc3
 pub use retry::{DEFAULT_MAX_ELAPSED, RetryPolicy};
 pub use secret::{AccessToken, Secret};
 pub use token::Token;
-pub use transport::install_crypto_provider;
+pub use transport::{MAX_RESPONSE_BYTES, install_crypto_provider};
 
 /// The `tracing` target of every event the client logs (from `client`, `cache` and
 /// `retry`): one fixed name, so log filters do not depend on the module layout.

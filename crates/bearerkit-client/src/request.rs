@@ -171,6 +171,21 @@ pub enum ClientAuth {
     },
     /// `private_key_jwt`: a signed client assertion (Worldline by certificate).
     PrivateKeyJwt(PrivateKeyJwt),
+    /// A given, already-signed client assertion, sent as it is: `client_assertion_type`
+    /// (JWT bearer) and exactly this `client_assertion`, as
+    /// [`PrivateKeyJwt`](Self::PrivateKeyJwt) sends them (no `client_id` in the body).
+    /// **For tests and replays** (showing how a server refuses an expired, mis-addressed or
+    /// replayed assertion): every request, retries included, sends the same assertion, so a
+    /// server that remembers `jti`s refuses all but the first. Caching is unchanged; for a
+    /// one-shot call use [`TokenClient::fetch_uncached`](crate::TokenClient::fetch_uncached)
+    /// with [`RetryPolicy::none`](crate::RetryPolicy::none). Made by
+    /// [`ClientAuth::client_assertion`].
+    ClientAssertion {
+        /// The client the assertion is for (shown in `Debug`, not sent).
+        client_id: String,
+        /// The assertion (a compact JWS), never shown.
+        assertion: Secret,
+    },
 }
 
 impl ClientAuth {
@@ -182,6 +197,12 @@ impl ClientAuth {
     /// `client_secret_post`.
     pub fn secret_post(client_id: impl Into<String>, secret: impl Into<Secret>) -> Self {
         Self::SecretPost { client_id: client_id.into(), secret: secret.into() }
+    }
+
+    /// A given client assertion for `client_id`, sent as it is on every request: for tests
+    /// and replays; see [`ClientAuth::ClientAssertion`].
+    pub fn client_assertion(client_id: impl Into<String>, assertion: impl Into<Secret>) -> Self {
+        Self::ClientAssertion { client_id: client_id.into(), assertion: assertion.into() }
     }
 }
 
@@ -199,6 +220,22 @@ pub enum Flow {
     D1(D1Grant),
     /// The client-credentials grant with one of the client authentication methods.
     ClientCredentials(ClientAuth),
+    /// The JWT-bearer grant (RFC 7523 §2.1, `grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer`)
+    /// with this given, already-signed `assertion`, sent as it is. **For tests and
+    /// replays** (an expired or replayed D1 assertion, say): every request, retries
+    /// included, sends the same assertion, so a server that remembers `jti`s refuses all
+    /// but the first. Caching is unchanged; for a one-shot call use
+    /// [`TokenClient::fetch_uncached`](crate::TokenClient::fetch_uncached) with
+    /// [`RetryPolicy::none`](crate::RetryPolicy::none). For real use, [`D1Grant`] signs a
+    /// fresh assertion per request. Made by [`Flow::jwt_bearer_assertion`].
+    JwtBearerAssertion(Secret),
+}
+
+impl Flow {
+    /// The JWT-bearer grant with this given assertion; see [`Flow::JwtBearerAssertion`].
+    pub fn jwt_bearer_assertion(assertion: impl Into<Secret>) -> Self {
+        Self::JwtBearerAssertion(assertion.into())
+    }
 }
 
 impl From<D1Grant> for Flow {
@@ -222,7 +259,9 @@ impl From<PrivateKeyJwt> for Flow {
 /// `x-correlation-id` policy.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum CorrelationId {
-    /// A new random id (32 hex digits) for every request (the default).
+    /// A new random id (32 hex digits) for every fetch, the default: the retries of one
+    /// fetch send the same id (so the server's logs tie them together), the next fetch a
+    /// new one.
     #[default]
     Generate,
     /// This id on every request.
@@ -343,7 +382,15 @@ impl RequestSpec {
                         params.push(("client_assertion_type", client_assertion::ASSERTION_TYPE.to_owned()));
                         params.push(("client_assertion", assertion));
                     }
+                    ClientAuth::ClientAssertion { assertion, .. } => {
+                        params.push(("client_assertion_type", client_assertion::ASSERTION_TYPE.to_owned()));
+                        params.push(("client_assertion", assertion.expose().to_owned()));
+                    }
                 }
+            }
+            Flow::JwtBearerAssertion(assertion) => {
+                params.push(("grant_type", bearerkit::protocol::GRANT_TYPE_JWT_BEARER.to_owned()));
+                params.push(("assertion", assertion.expose().to_owned()));
             }
         }
         if let Some(scope) = &self.scope {

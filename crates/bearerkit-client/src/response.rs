@@ -6,7 +6,11 @@ use crate::{AccessToken, Error};
 use core::time::Duration;
 use serde_json::Value;
 
-/// A successful token response, tolerant of the platforms' quirks (D1 outbound's string `expires_in`, Keycloak's extra members).
+/// A successful token response, tolerant of the platforms' quirks (D1 outbound's string
+/// `expires_in`, Keycloak's extra members).
+///
+/// Built by [`parse_response`] (and so by [`TokenClient`](crate::TokenClient)); the
+/// answer's other members are kept as sent, secrets excepted ([`members`](Self::members)).
 #[derive(Clone, Debug)]
 pub struct TokenResponse {
     /// The access token.
@@ -15,63 +19,139 @@ pub struct TokenResponse {
     pub token_type: String,
     /// Lifetime from `expires_in` (a number or a numeric string) or, without it, from
     /// `expires_at` (RFC 3339 or seconds since the epoch) minus now, at most
-    /// [`MAX_TOKEN_LIFETIME`]; `None` when neither is present.
+    /// [`MAX_TOKEN_LIFETIME`]; `None` when neither is present (a `null` counts as absent).
     pub expires_in: Option<Duration>,
     /// `scope`, when sent.
     pub scope: Option<String>,
+    /// Every member but the secret ones, in the order received.
+    members: Vec<(String, Value)>,
+}
+
+/// Members of a token response that [`TokenResponse::members`] leaves out: credentials.
+pub(crate) const SECRET_MEMBERS: [&str; 3] = ["access_token", "refresh_token", "id_token"];
+
+impl TokenResponse {
+    /// A response with these values and no other members (for the unit tests).
+    #[cfg(test)]
+    pub(crate) fn new(access_token: AccessToken, expires_in: Option<Duration>) -> Self {
+        Self { access_token, token_type: "Bearer".to_owned(), expires_in, scope: None, members: Vec::new() }
+    }
+
+    /// The members of the JSON answer as received, in order and with their JSON types as
+    /// sent (`"expires_in": "900"` is a string, `900` a number; numbers keep their
+    /// digits), **except the secrets**: `access_token`, `refresh_token` and `id_token` are
+    /// left out, and any member of those names nested deeper reads `"[redacted]"`. So
+    /// `token_type`, `expires_in`, `expires_at`, `scope`, `refresh_expires_in`,
+    /// `not-before-policy` and any other member are all there, including the ones the
+    /// client does not use.
+    ///
+    /// ```
+    /// use bearerkit_client::parse_response;
+    /// let answer = http::Response::builder().status(200).body(
+    ///     br#"{"access_token":"t0k","expires_in":"900","refresh_expires_in":0,"not-before-policy":0}"#.to_vec(),
+    /// )?;
+    /// let response = parse_response(&answer, 0)?;
+    /// let names: Vec<&str> = response.members().map(|(name, _)| name).collect();
+    /// assert_eq!(names, ["expires_in", "refresh_expires_in", "not-before-policy"]);
+    /// assert!(response.member("expires_in").is_some_and(serde_json::Value::is_string));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn members(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.members.iter().map(|(name, value)| (name.as_str(), value))
+    }
+
+    /// The member `name` as received (see [`members`](Self::members)); `None` when absent
+    /// or secret.
+    #[must_use]
+    pub fn member(&self, name: &str) -> Option<&Value> {
+        self.members.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+}
+
+/// The non-secret members of `obj`, in order, nested secrets redacted.
+fn public_members(obj: &serde_json::Map<String, Value>) -> Vec<(String, Value)> {
+    obj.iter()
+        .filter(|(name, _)| !SECRET_MEMBERS.contains(&name.as_str()))
+        .map(|(name, value)| {
+            let mut value = value.clone();
+            redact(&mut value);
+            (name.clone(), value)
+        })
+        .collect()
 }
 
 /// Parse an answer of the token endpoint at `now` (seconds since the epoch, for
 /// `expires_at`).
 ///
 /// # Errors
-/// [`ErrorKind::OAuth`] for an RFC 6749 §5.2 error body (any status other than 2xx),
-/// [`ErrorKind::UnexpectedResponse`] for anything else that is not a token response. The
-/// error carries the `Retry-After` delay when the response had one.
+/// [`ErrorKind::RateLimited`] for a 429, [`ErrorKind::OAuth`] for an RFC 6749 §5.2 error
+/// body (any other status than 2xx), [`ErrorKind::UnexpectedResponse`] for anything else
+/// that is not a token response (with the status, `Content-Type`, a redirect's `Location`
+/// and a bounded, redacted excerpt of the body). The error carries the `Retry-After` delay
+/// when the response had one.
 pub fn parse_response(response: &http::Response<Vec<u8>>, now: u64) -> Result<TokenResponse, Error> {
     let status = response.status().as_u16();
     let body = response.body();
     let json: Option<Value> = serde_json::from_slice(body).ok();
     let retry_after = retry_after(response.headers(), now);
+    let unexpected = || unexpected(response, json.as_ref());
+    let oauth = || match &json {
+        Some(Value::Object(obj)) => match obj.get("error") {
+            Some(Value::String(error)) => {
+                let text = |k: &str| obj.get(k).and_then(Value::as_str).map(bounded);
+                Some(OAuthError {
+                    error: ErrorCode::from(bounded(error).as_str()),
+                    description: text("error_description"),
+                    uri: text("error_uri"),
+                    status,
+                })
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    if status == 429 {
+        let oauth = oauth();
+        let excerpt = if oauth.is_some() { String::new() } else { excerpt(body, json.as_ref()) };
+        let kind = ErrorKind::RateLimited {
+            retry_after,
+            time_left: None,
+            oauth,
+            content_type: content_type(response.headers()),
+            excerpt,
+        };
+        return Err(Error::new(kind).with_retry_after(retry_after));
+    }
     if !response.status().is_success() {
-        if let Some(Value::Object(obj)) = &json
-            && let Some(Value::String(error)) = obj.get("error")
-        {
-            let text = |k: &str| obj.get(k).and_then(Value::as_str).map(bounded);
-            let oauth = OAuthError {
-                error: ErrorCode::from(bounded(error).as_str()),
-                description: text("error_description"),
-                uri: text("error_uri"),
-                status,
-            };
-            return Err(Error::new(ErrorKind::OAuth(oauth)).with_retry_after(retry_after));
+        return Err(match oauth() {
+            Some(oauth) => Error::new(ErrorKind::OAuth(oauth)),
+            None => unexpected(),
         }
-        return Err(unexpected(status, body, json.as_ref()).with_retry_after(retry_after));
+        .with_retry_after(retry_after));
     }
     let Some(Value::Object(obj)) = &json else {
-        return Err(unexpected(status, body, json.as_ref()));
+        return Err(unexpected());
     };
     let access_token = match obj.get("access_token") {
         Some(Value::String(t)) if !t.is_empty() => AccessToken::new(t.clone()),
-        _ => return Err(unexpected(status, body, json.as_ref())),
+        _ => return Err(unexpected()),
     };
     let token_type = match obj.get("token_type") {
         None | Some(Value::Null) => "Bearer".to_owned(),
         Some(Value::String(t)) if t.eq_ignore_ascii_case("bearer") => t.clone(),
-        Some(_) => return Err(unexpected(status, body, json.as_ref())),
+        Some(_) => return Err(unexpected()),
     };
-    let expires_in = match obj.get("expires_in") {
-        Some(v) => Some(seconds(v).ok_or_else(|| unexpected(status, body, json.as_ref()))?),
-        None => match obj.get("expires_at") {
-            Some(v) => {
-                let at = instant(v).ok_or_else(|| unexpected(status, body, json.as_ref()))?;
-                Some(until(at, now))
-            }
+    // `null` is taken as absent: the documented default applies.
+    let present = |name: &str| obj.get(name).filter(|v| !v.is_null());
+    let expires_in = match present("expires_in") {
+        Some(v) => Some(seconds(v).ok_or_else(unexpected)?),
+        None => match present("expires_at") {
+            Some(v) => Some(until(instant(v).ok_or_else(unexpected)?, now)),
             None => None,
         },
     };
     let scope = obj.get("scope").and_then(Value::as_str).map(str::to_owned);
-    Ok(TokenResponse { access_token, token_type, expires_in, scope })
+    Ok(TokenResponse { access_token, token_type, expires_in, scope, members: public_members(obj) })
 }
 
 /// The longest token lifetime kept: 10 years (of 365 days). A larger `expires_in`, or an
@@ -177,8 +257,64 @@ fn bounded(s: &str) -> String {
     s.chars().take(512).collect()
 }
 
-fn unexpected(status: u16, body: &[u8], json: Option<&Value>) -> Error {
-    Error::new(ErrorKind::UnexpectedResponse { status, excerpt: excerpt(body, json) })
+fn unexpected(response: &http::Response<Vec<u8>>, json: Option<&Value>) -> Error {
+    let status = response.status();
+    let location = if status.is_redirection() {
+        response
+            .headers()
+            .get(http::header::LOCATION)
+            .map(|v| shown_location(&String::from_utf8_lossy(v.as_bytes())))
+    } else {
+        None
+    };
+    Error::new(ErrorKind::UnexpectedResponse {
+        status: status.as_u16(),
+        content_type: content_type(response.headers()),
+        location,
+        excerpt: excerpt(response.body(), json),
+    })
+}
+
+/// The `Content-Type` header for an error: control characters replaced, at most 128
+/// characters.
+pub(crate) fn content_type(headers: &http::HeaderMap) -> Option<String> {
+    let v = headers.get(http::header::CONTENT_TYPE)?;
+    let text = String::from_utf8_lossy(v.as_bytes());
+    Some(text.trim().chars().map(|c| if c.is_control() { ' ' } else { c }).take(128).collect())
+}
+
+/// A `Location` for an error message: user info as `[redacted]@`, the query as
+/// `?[redacted]`, no fragment, path segments that look like tokens (32 or more
+/// base64url/JWT characters) as `[redacted]`, control characters replaced, at most 512
+/// characters.
+fn shown_location(location: &str) -> String {
+    let location = location.trim();
+    let location = location.split('#').next().unwrap_or_default();
+    let (rest, query) = match location.split_once('?') {
+        Some((rest, _)) => (rest, true),
+        None => (location, false),
+    };
+    // `scheme://authority` (absolute) or nothing (a relative reference), then the path.
+    let (origin, path) = match rest.split_once("://") {
+        Some((scheme, after)) => {
+            let (authority, path) = after.find('/').map_or((after, ""), |i| after.split_at(i));
+            let authority = match authority.rsplit_once('@') {
+                Some((_, host)) => format!("[redacted]@{host}"),
+                None => authority.to_owned(),
+            };
+            (format!("{scheme}://{authority}"), path)
+        }
+        None => (String::new(), rest),
+    };
+    let token_like =
+        |s: &str| s.len() >= 32 && s.chars().all(|c| c.is_ascii_alphanumeric() || "._~+=-".contains(c));
+    let path: Vec<&str> =
+        path.split('/').map(|seg| if token_like(seg) { "[redacted]" } else { seg }).collect();
+    let mut out = origin + &path.join("/");
+    if query {
+        out.push_str("?[redacted]");
+    }
+    out.chars().map(|c| if c.is_control() { ' ' } else { c }).take(512).collect()
 }
 
 /// Members whose values are never shown.
@@ -397,5 +533,90 @@ mod tests {
             http::HeaderValue::from_static("Thu, 01 Jan 1970 00:00:10 GMT"),
         );
         assert_eq!(parse_response(&r, 4).unwrap_err().retry_after(), Some(Duration::from_secs(6)));
+    }
+
+    #[test]
+    fn null_lifetimes_are_absent() {
+        let secs = |body: &str| parse_response(&resp(200, body), 1000).unwrap().expires_in;
+        assert_eq!(secs(r#"{"access_token":"t","expires_in":null}"#), None);
+        assert_eq!(secs(r#"{"access_token":"t","expires_in":null,"expires_at":null}"#), None);
+        // A null `expires_in` leaves `expires_at` to decide.
+        assert_eq!(
+            secs(r#"{"access_token":"t","expires_in":null,"expires_at":1600}"#),
+            Some(Duration::from_secs(600))
+        );
+    }
+
+    #[test]
+    fn members_keep_order_and_types_but_never_secrets() {
+        let body = r#"{"refresh_token":"r-secret","b":1,"access_token":"a-secret","a":"900","id_token":"i-secret","c":[{"refresh_token":"n-secret"}],"d":null,"e":2.50}"#;
+        let r = parse_response(&resp(200, body), 0).unwrap();
+        let members: Vec<String> = r.members().map(|(k, v)| format!("{k}={v}")).collect();
+        assert_eq!(
+            members,
+            ["b=1", r#"a="900""#, r#"c=[{"refresh_token":"[redacted]"}]"#, "d=null", "e=2.50"]
+        );
+        assert_eq!(r.member("a"), Some(&Value::String("900".into())));
+        assert_eq!((r.member("access_token"), r.member("nope")), (None, None));
+        assert!(!format!("{r:?}").contains("secret"), "{r:?}");
+    }
+
+    #[test]
+    fn unexpected_answers_carry_content_type_location_and_excerpt() {
+        let with = |status: u16, headers: &[(&str, &str)], body: &str| {
+            let mut b = http::Response::builder().status(status);
+            for (k, v) in headers {
+                b = b.header(*k, *v);
+            }
+            parse_response(&b.body(body.as_bytes().to_vec()).unwrap(), 0).unwrap_err()
+        };
+        let e = with(200, &[("content-type", "text/html")], "<html>oops</html>");
+        assert_eq!(
+            e.to_string(),
+            r#"unexpected response: HTTP 200, content-type text/html, body "<html>oops</html>""#
+        );
+        let e = with(307, &[], "");
+        assert_eq!(e.to_string(), "unexpected response: HTTP 307, no content-type, no Location, empty body");
+        let e = with(302, &[("location", "/v2/token")], "");
+        assert_eq!(e.location(), Some("/v2/token"));
+        // A Location only for redirects.
+        let e = with(500, &[("location", "/x")], "");
+        assert_eq!((e.location(), e.status()), (None, Some(500)));
+        for (location, shown) in [
+            ("https://a.example/t", "https://a.example/t"),
+            ("https://u:p@a.example:8443/t?code=c#f", "https://[redacted]@a.example:8443/t?[redacted]"),
+            ("/cb/eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln/x", "/cb/[redacted]/x"),
+            ("?only=query", "?[redacted]"),
+            ("https://a.example", "https://a.example"),
+        ] {
+            assert_eq!(shown_location(location), shown, "{location}");
+        }
+        assert_eq!(shown_location(&"/a".repeat(400)).chars().count(), 512);
+    }
+
+    #[test]
+    fn a_429_is_rate_limited_with_its_wait() {
+        let mut r = resp(429, r#"{"error":"slow_down","error_description":"later"}"#);
+        r.headers_mut().insert(http::header::RETRY_AFTER, http::HeaderValue::from_static("3600"));
+        let e = parse_response(&r, 0).unwrap_err();
+        assert_eq!(
+            (e.code(), e.status(), e.retry_after()),
+            ("rate_limited", Some(429), Some(Duration::from_secs(3600)))
+        );
+        assert!(e.is_retryable());
+        assert_eq!(e.oauth().unwrap().error, ErrorCode::Extension("slow_down".into()));
+        assert_eq!(
+            e.to_string(),
+            "rate limited: HTTP 429 slow_down: later; the server asked to wait 3600 s (Retry-After)"
+        );
+        let e = e.with_time_left(Duration::from_millis(29_500)).with_attempts(2);
+        assert_eq!(
+            e.to_string(),
+            "rate limited: HTTP 429 slow_down: later; the server asked to wait 3600 s (Retry-After), more than \
+             the 29.5 s left of the retry budget (RetryPolicy::max_elapsed), so it was not waited for (after 2 \
+             attempts)"
+        );
+        let e = parse_response(&resp(429, ""), 0).unwrap_err();
+        assert_eq!(e.to_string(), "rate limited: HTTP 429, no content-type, empty body; no Retry-After");
     }
 }

@@ -14,7 +14,13 @@ use std::time::Instant;
 pub const DEFAULT_MAX_ELAPSED: Duration = Duration::from_secs(30);
 
 /// Retries: exponential backoff with full jitter for transport errors, timeouts, 429 and
-/// 5xx, honouring `Retry-After`; never for a 4xx OAuth error.
+/// 5xx, honouring `Retry-After`; never for a 4xx OAuth error, a permanent TLS failure
+/// ([`ErrorKind::Tls`]) or a configuration error.
+///
+/// A 429 that cannot be waited out (its `Retry-After` ends past the deadline, or no
+/// attempts are left) comes back as [`ErrorKind::RateLimited`] (code `rate_limited`),
+/// which says the wait the server asked for and, when the deadline was the reason, the
+/// time that was left.
 ///
 /// # The time bound
 /// [`max_elapsed`](Self::max_elapsed) is a deadline for the whole fetch, counted from the
@@ -102,8 +108,15 @@ impl RetryPolicy {
                 Err(e) if e.is_retryable() && attempt < self.max_attempts => {
                     let delay = e.retry_after().unwrap_or_else(|| self.backoff(attempt, random_u64()));
                     // Sleeping until (or past) the deadline would leave no time to try again.
-                    if deadline.is_some_and(|d| Instant::now().checked_add(delay).is_none_or(|end| end >= d))
+                    let now = Instant::now();
+                    if let Some(deadline) = deadline
+                        && now.checked_add(delay).is_none_or(|end| end >= deadline)
                     {
+                        let e = match e.retry_after() {
+                            // A 429's wait did not fit: say so, with what was left.
+                            Some(_) => e.with_time_left(deadline.saturating_duration_since(now)),
+                            None => e,
+                        };
                         return Err(e.with_attempts(attempt));
                     }
                     tracing::debug!(

@@ -13,9 +13,7 @@ use std::time::Instant;
 pub struct Token(Arc<TokenInner>);
 
 struct TokenInner {
-    access_token: AccessToken,
-    token_type: String,
-    scope: Option<String>,
+    response: TokenResponse,
     lifetime: Duration,
     expires_at: Instant,
 }
@@ -23,25 +21,32 @@ struct TokenInner {
 impl Token {
     /// The token of `response`, which lives `lifetime` and expires at `expires_at`.
     pub(crate) fn new(response: TokenResponse, lifetime: Duration, expires_at: Instant) -> Self {
-        Self(Arc::new(TokenInner {
-            access_token: response.access_token,
-            token_type: response.token_type,
-            scope: response.scope,
-            lifetime,
-            expires_at,
-        }))
+        Self(Arc::new(TokenInner { response, lifetime, expires_at }))
+    }
+
+    /// The token endpoint's answer this token came from: its parsed values and, with
+    /// [`TokenResponse::members`], every member as received except the secrets.
+    #[must_use]
+    pub fn response(&self) -> &TokenResponse {
+        &self.0.response
+    }
+
+    /// The members of the answer as received, in order, except `access_token`,
+    /// `refresh_token` and `id_token`; see [`TokenResponse::members`].
+    pub fn members(&self) -> impl Iterator<Item = (&str, &serde_json::Value)> {
+        self.0.response.members()
     }
 
     /// The access token.
     #[must_use]
     pub fn access_token(&self) -> &AccessToken {
-        &self.0.access_token
+        &self.0.response.access_token
     }
 
     /// The access token string, for `Authorization: Bearer`. Never log it.
     #[must_use]
     pub fn expose(&self) -> &str {
-        self.0.access_token.expose()
+        self.0.response.access_token.expose()
     }
 
     /// `Authorization` header value `Bearer <token>`, marked sensitive.
@@ -59,13 +64,13 @@ impl Token {
     /// `token_type` as the server sent it (`Bearer` when absent).
     #[must_use]
     pub fn token_type(&self) -> &str {
-        &self.0.token_type
+        &self.0.response.token_type
     }
 
     /// The granted scope, when the server said.
     #[must_use]
     pub fn scope(&self) -> Option<&str> {
-        self.0.scope.as_deref()
+        self.0.response.scope.as_deref()
     }
 
     /// The lifetime the server granted (or the configured default).
@@ -107,9 +112,9 @@ impl Token {
 impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Token")
-            .field("access_token", &self.0.access_token)
-            .field("token_type", &self.0.token_type)
-            .field("scope", &self.0.scope)
+            .field("access_token", &self.0.response.access_token)
+            .field("token_type", &self.0.response.token_type)
+            .field("scope", &self.0.response.scope)
             .field("lifetime", &self.0.lifetime)
             .field("remaining", &self.remaining())
             .finish()

@@ -16,6 +16,8 @@ mod blocking;
 #[test]
 #[ignore = "the blocking API tests need `--features blocking`: run `cargo test -p bearerkit-client --all-features`"]
 fn blocking_api_tests_need_the_blocking_feature() {}
+#[path = "client/answers.rs"]
+mod answers;
 #[path = "client/cache.rs"]
 mod cache;
 #[path = "client/faults.rs"]
@@ -28,3 +30,5 @@ mod mtls;
 mod proxy;
 #[path = "client/redaction.rs"]
 mod redaction;
+#[path = "client/transport_security.rs"]
+mod transport_security;

@@ -253,6 +253,38 @@ async fn secrets_keys_assertions_tokens_and_header_values_never_reach_the_logs()
     .await
     .unwrap_err();
     assert_eq!(transport.code(), "transport", "{transport}");
+    // Given assertions, sent as they are: a success, then the same one refused as a replay.
+    let now = bearerkit::now_unix();
+    let given_d1 = d1::assertion(ISSUER, d1::Env::Production, KID, now)
+        .jwt_id("log-given-1")
+        .sign_to_string(&d1_key())
+        .unwrap();
+    let given_client = SigningKey::from_pem(&f.cert.key_pem).unwrap();
+    let given_ca = bearerkit::profile::client_assertion::assertion(
+        KC_JWT_CLIENT,
+        &f.server.keycloak_token_url(REALM),
+        "log-given-2",
+        now,
+    )
+    .key_id(&f.cert.sha1_fingerprint)
+    .sign_to_string(&given_client)
+    .unwrap();
+    secrets.add("given D1 assertion", given_d1.as_str());
+    secrets.add("given client assertion", given_ca.as_str());
+    let given: [(&str, bearerkit_client::Flow); 2] = [
+        (&f.server.d1_token_url(), bearerkit_client::Flow::jwt_bearer_assertion(given_d1.as_str())),
+        (
+            &f.server.keycloak_token_url(REALM),
+            ClientAuth::client_assertion(KC_JWT_CLIENT, given_ca.as_str()).into(),
+        ),
+    ];
+    for (url, flow) in given {
+        let client = TokenClient::builder(url, flow).retry(RetryPolicy::none()).build().unwrap();
+        let token = client.fetch_uncached().await.unwrap_or_else(|e| panic!("{url}: {e}"));
+        secrets.add("given-assertion access token", token.access_token.expose());
+        let e = client.fetch_uncached().await.unwrap_err();
+        assert!(matches!(e.code(), "invalid_grant" | "invalid_client"), "{url}: {e}");
+    }
 
     // What went over the wire: the secrets really were sent (so the test means something),
     // and every assertion sent is a secret too.

@@ -138,6 +138,7 @@ pub(crate) fn capture_logs() -> (Captured, tracing::subscriber::DefaultGuard) {
 pub(crate) struct Relay {
     pub(crate) addr: std::net::SocketAddr,
     sent: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    connections: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Relay {
@@ -147,8 +148,11 @@ impl Relay {
         let addr = listener.local_addr().unwrap();
         let sent = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let record = sent.clone();
+        let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let accepted = connections.clone();
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
+                accepted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let record = record.clone();
                 tokio::spawn(async move {
                     let server = tokio::net::TcpStream::connect(upstream).await.unwrap();
@@ -172,7 +176,12 @@ impl Relay {
                 });
             }
         });
-        Self { addr, sent }
+        Self { addr, sent, connections }
+    }
+
+    /// How many connections the client opened to the relay.
+    pub(crate) fn connections(&self) -> usize {
+        self.connections.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// `http://127.0.0.1:PORT` + `path`.
@@ -222,5 +231,154 @@ pub(crate) async fn read_request(stream: &mut tokio::net::TcpStream) -> String {
                 return text;
             }
         }
+    }
+}
+
+/// What a hand-written [`Endpoint`] answers to one request.
+pub(crate) struct Reply {
+    /// Status line and headers, without the blank line (`Connection: close` is added).
+    pub(crate) head: String,
+    pub(crate) body: ReplyBody,
+    /// Wait this long before answering.
+    pub(crate) delay: Duration,
+}
+
+pub(crate) enum ReplyBody {
+    /// These bytes, with their `Content-Length`.
+    Bytes(Vec<u8>),
+    /// `chunk` `times` times: with a `Content-Length` of the whole, or chunked without one.
+    /// Writing stops at the first error (the client hung up).
+    Repeat { chunk: Vec<u8>, times: usize, chunked: bool },
+}
+
+impl Reply {
+    /// `status` with `content_type` (if any), extra header lines and `body`.
+    pub(crate) fn new(status: &str, content_type: Option<&str>, extra: &[&str], body: &str) -> Self {
+        let mut head = format!("HTTP/1.1 {status}");
+        if let Some(ct) = content_type {
+            head.push_str(&format!("\r\nContent-Type: {ct}"));
+        }
+        for line in extra {
+            head.push_str("\r\n");
+            head.push_str(line);
+        }
+        Self { head, body: ReplyBody::Bytes(body.as_bytes().to_vec()), delay: Duration::ZERO }
+    }
+
+    /// `200 OK`, `application/json`, this body.
+    pub(crate) fn json(body: &str) -> Self {
+        Self::new("200 OK", Some("application/json"), &[], body)
+    }
+
+    pub(crate) fn delayed(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+}
+
+/// A hand-written HTTP/1.1 endpoint on 127.0.0.1 for answers the local server never gives
+/// (HTML, redirects, huge bodies, odd members): one request per connection, answered by
+/// `answer(n, request)` (`n` counts requests from 0); it records the requests and counts
+/// connections.
+pub(crate) struct Endpoint {
+    pub(crate) addr: std::net::SocketAddr,
+    requests: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    connections: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Endpoint {
+    pub(crate) async fn start(answer: impl Fn(usize, &str) -> Reply + Send + Sync + 'static) -> Self {
+        use std::sync::atomic::Ordering::SeqCst;
+        use tokio::io::AsyncWriteExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let answer = std::sync::Arc::new(answer);
+        let (record, accepted) = (requests.clone(), connections.clone());
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                accepted.fetch_add(1, SeqCst);
+                let (record, answer) = (record.clone(), answer.clone());
+                tokio::spawn(async move {
+                    let request = read_request(&mut stream).await;
+                    let reply = {
+                        let mut all = record.lock().unwrap();
+                        all.push(request.clone());
+                        answer(all.len() - 1, &request)
+                    };
+                    tokio::time::sleep(reply.delay).await;
+                    let mut head = reply.head;
+                    match &reply.body {
+                        ReplyBody::Bytes(b) => head.push_str(&format!("\r\nContent-Length: {}", b.len())),
+                        ReplyBody::Repeat { chunk, times, chunked: false } => {
+                            head.push_str(&format!("\r\nContent-Length: {}", chunk.len() * times));
+                        }
+                        ReplyBody::Repeat { chunked: true, .. } => {
+                            head.push_str("\r\nTransfer-Encoding: chunked")
+                        }
+                    }
+                    head.push_str("\r\nConnection: close\r\n\r\n");
+                    if stream.write_all(head.as_bytes()).await.is_err() {
+                        return;
+                    }
+                    match reply.body {
+                        ReplyBody::Bytes(b) => {
+                            let _ = stream.write_all(&b).await;
+                        }
+                        ReplyBody::Repeat { chunk, times, chunked } => {
+                            for _ in 0..times {
+                                let frame = if chunked {
+                                    let mut f = format!("{:x}\r\n", chunk.len()).into_bytes();
+                                    f.extend_from_slice(&chunk);
+                                    f.extend_from_slice(b"\r\n");
+                                    f
+                                } else {
+                                    chunk.clone()
+                                };
+                                if stream.write_all(&frame).await.is_err() {
+                                    return;
+                                }
+                            }
+                            if chunked {
+                                let _ = stream.write_all(b"0\r\n\r\n").await;
+                            }
+                        }
+                    }
+                    let _ = stream.shutdown().await;
+                });
+            }
+        });
+        Self { addr, requests, connections }
+    }
+
+    /// `http://127.0.0.1:PORT/oauth2/token`.
+    pub(crate) fn url(&self) -> String {
+        format!("http://{}/oauth2/token", self.addr)
+    }
+
+    /// The requests received so far, as text.
+    pub(crate) fn requests(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    /// How many connections were accepted.
+    pub(crate) fn connections(&self) -> usize {
+        self.connections.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// The values of header `name` (case-insensitive) in each request, in order.
+    pub(crate) fn header_values(&self, name: &str) -> Vec<String> {
+        self.requests()
+            .iter()
+            .flat_map(|r| {
+                let head = r.split("\r\n\r\n").next().unwrap_or_default().to_owned();
+                head.split("\r\n")
+                    .filter_map(|line| line.split_once(':'))
+                    .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v.trim().to_owned())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
     }
 }

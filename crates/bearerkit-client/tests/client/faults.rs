@@ -65,7 +65,7 @@ async fn a_non_json_502_is_an_unexpected_response_after_bounded_attempts() {
     let client = f.d1().build().unwrap();
     let e = client.token().await.unwrap_err();
     assert_eq!(e.code(), "unexpected_response");
-    let ErrorKind::UnexpectedResponse { status, excerpt } = e.kind() else { panic!("{e:?}") };
+    let ErrorKind::UnexpectedResponse { status, excerpt, .. } = e.kind() else { panic!("{e:?}") };
     assert_eq!(*status, 502);
     assert!(excerpt.starts_with("<html>"), "{excerpt}");
     assert!(excerpt.chars().count() <= bearerkit_client::MAX_EXCERPT_CHARS + 1);
@@ -130,7 +130,9 @@ async fn retries_stop_at_the_deadline_with_the_last_error() {
     assert!(took >= Duration::from_secs(1), "the Retry-After was honoured: {took:?}");
     // Without the deadline: 49 sleeps of a second.
     assert!(took < Duration::from_secs(5), "{took:?}");
-    assert_eq!((e.code(), e.status()), ("temporarily_unavailable", Some(429)), "{e}");
+    assert_eq!((e.code(), e.status()), ("rate_limited", Some(429)), "{e}");
+    assert_eq!(e.oauth().map(|o| o.error.as_str()), Some("temporarily_unavailable"), "{e:?}");
+    assert!(e.to_string().contains("asked to wait 1 s (Retry-After)"), "{e}");
     assert_eq!((e.attempts(), f.server.request_count()), (2, 2));
 }
 
@@ -169,7 +171,8 @@ async fn retry_after_beyond_the_time_budget_gives_up_at_once() {
     assert!(took < Duration::from_secs(5), "{took:?}");
     assert_eq!((e.status(), e.retry_after()), (Some(429), Some(Duration::from_secs(60))));
     assert_eq!((e.attempts(), f.server.request_count()), (1, 1));
-    assert_eq!(e.code(), "temporarily_unavailable");
+    assert_eq!(e.code(), "rate_limited");
+    assert!(e.to_string().contains("asked to wait 60 s (Retry-After)"), "{e}");
 }
 
 #[tokio::test]

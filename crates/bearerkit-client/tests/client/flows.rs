@@ -148,14 +148,15 @@ async fn a_generated_correlation_id_matches_the_seed_pattern_and_differs_per_req
     for _ in 0..3 {
         client.fetch_uncached().await.unwrap();
     }
-    // One more through a retry: each attempt gets its own id too.
+    // One more through a retry: the retry sends its fetch's id again.
     f.server.faults().status_next(1, http::StatusCode::SERVICE_UNAVAILABLE);
     client.fetch_uncached().await.unwrap();
     let ids = relay.header_values(CORRELATION_HEADER);
     assert_eq!((ids.len(), relay.requests()), (5, 5), "one per request: {ids:?}");
     assert!(ids.iter().all(|id| seed_000_pattern(id)), "{ids:?}");
+    assert_eq!(ids[3], ids[4], "a retry keeps its fetch's id: {ids:?}");
     let distinct: std::collections::HashSet<_> = ids.iter().collect();
-    assert_eq!(distinct.len(), ids.len(), "{ids:?}");
+    assert_eq!(distinct.len(), 4, "one per fetch: {ids:?}");
     // Omit: no header at all.
     let relay = Relay::start(f.server.local_addr()).await;
     d1_via(&relay).correlation(CorrelationId::Omit).build().unwrap().token().await.unwrap();
@@ -242,4 +243,88 @@ fn d1_endpoints_from_the_seed() {
         bearerkit_client::D1_PRODUCTION_TOKEN_URL,
         format!("{}/oauth2/token", bearerkit::profile::d1::PRODUCTION_URL)
     );
+}
+
+/// The request bodies the relay saw, one per `POST`.
+fn bodies(relay: &Relay) -> Vec<String> {
+    let sent = relay.sent();
+    sent.split("POST /").skip(1).map(|r| r.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn a_given_jwt_bearer_assertion_is_sent_as_it_is_and_refused_when_replayed_or_expired() {
+    let f = start().await;
+    let relay = Relay::start(f.server.local_addr()).await;
+    let url = f.server.d1_token_url().replace(&f.server.local_addr().to_string(), &relay.addr.to_string());
+    let now = bearerkit::now_unix();
+    let sign = |at: u64, jti: &str| {
+        bearerkit::profile::d1::assertion(ISSUER, bearerkit::profile::d1::Env::Production, KID, at)
+            .jwt_id(jti)
+            .sign_to_string(&d1_key())
+            .unwrap()
+    };
+    let fresh = sign(now, "given-jti-1");
+    let one_shot = |assertion: &str| {
+        TokenClient::builder(&url, bearerkit_client::Flow::jwt_bearer_assertion(assertion))
+            .retry(bearerkit_client::RetryPolicy::none())
+            .build()
+            .unwrap()
+    };
+    let client = one_shot(&fresh);
+    assert!(!format!("{client:?}").contains(&fresh), "the assertion is never shown");
+    let response = client.fetch_uncached().await.unwrap();
+    assert!(response.member("expires_in").is_some());
+    // Exactly the given assertion went over the wire.
+    let expected = form_urlencoded::Serializer::new(String::new())
+        .append_pair("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer")
+        .append_pair("assertion", &fresh)
+        .finish();
+    assert_eq!(bodies(&relay), core::slice::from_ref(&expected));
+    // The same again: a replay.
+    let e = client.fetch_uncached().await.unwrap_err();
+    assert_eq!((e.code(), e.attempts()), ("invalid_grant", 1), "{e}");
+    assert_eq!(bodies(&relay), [expected.clone(), expected]);
+    // One that expired an hour ago.
+    let e = one_shot(&sign(now - 3600, "given-jti-2")).fetch_uncached().await.unwrap_err();
+    assert_eq!(e.code(), "invalid_grant", "{e}");
+    assert!(!format!("{e} {e:?}").contains("eyJ"), "{e:?}");
+    assert_eq!(f.server.request_count(), 3);
+}
+
+#[tokio::test]
+async fn a_given_client_assertion_is_sent_as_it_is_and_refused_when_replayed() {
+    let f = start().await;
+    let relay = Relay::start(f.server.local_addr()).await;
+    let endpoint = f.server.keycloak_token_url(REALM);
+    let url = endpoint.replace(&f.server.local_addr().to_string(), &relay.addr.to_string());
+    let key = bearerkit::SigningKey::from_pem(&f.cert.key_pem).unwrap();
+    let assertion = bearerkit::profile::client_assertion::assertion(
+        KC_JWT_CLIENT,
+        &endpoint,
+        "given-jti-3",
+        bearerkit::now_unix(),
+    )
+    .key_id(&f.cert.sha1_fingerprint)
+    .sign_to_string(&key)
+    .unwrap();
+    let client = TokenClient::builder(&url, ClientAuth::client_assertion(KC_JWT_CLIENT, assertion.as_str()))
+        .scope("VOP WERO")
+        .retry(bearerkit_client::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let printed = format!("{client:?}");
+    assert!(printed.contains(KC_JWT_CLIENT) && !printed.contains(&assertion), "{printed}");
+    // Through the cache once (caching is unchanged), then the same assertion again.
+    let token = client.token().await.unwrap();
+    assert!(token.members().any(|(name, _)| name == "not-before-policy"), "{token:?}");
+    let expected = form_urlencoded::Serializer::new(String::new())
+        .append_pair("grant_type", "client_credentials")
+        .append_pair("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+        .append_pair("client_assertion", &assertion)
+        .append_pair("scope", "VOP WERO")
+        .finish();
+    assert_eq!(bodies(&relay), [expected]);
+    let e = client.fetch_uncached().await.unwrap_err();
+    assert_eq!((e.code(), e.attempts()), ("invalid_client", 1), "{e}");
+    assert_eq!(f.server.request_count(), 2);
 }

@@ -35,7 +35,8 @@ async fn mtls_succeeds_with_the_client_certificate_and_fails_without() {
         .unwrap();
     merged.token().await.unwrap();
 
-    // No client certificate: the handshake is refused, a transport error; no request reached the app.
+    // No client certificate: the handshake is refused, a TLS error (not retried); no request
+    // reached the app.
     let without = f
         .d1()
         .root_certificate_pem(pki.ca_pem.as_bytes())
@@ -44,7 +45,7 @@ async fn mtls_succeeds_with_the_client_certificate_and_fails_without() {
         .build()
         .unwrap();
     let e = without.token().await.unwrap_err();
-    assert_eq!(e.code(), "transport", "{e}");
+    assert_eq!(e.code(), "tls", "{e}");
     // A certificate from another CA is refused the same way.
     let other = Pki::new();
     let stranger = f
@@ -55,7 +56,7 @@ async fn mtls_succeeds_with_the_client_certificate_and_fails_without() {
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
-    assert_eq!(stranger.token().await.unwrap_err().code(), "transport");
+    assert_eq!(stranger.token().await.unwrap_err().code(), "tls");
     // A client that does not trust the server's CA refuses the server.
     let untrusting = f
         .d1()
@@ -63,7 +64,7 @@ async fn mtls_succeeds_with_the_client_certificate_and_fails_without() {
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
-    assert_eq!(untrusting.token().await.unwrap_err().code(), "transport");
+    assert_eq!(untrusting.token().await.unwrap_err().code(), "tls");
     assert_eq!(f.server.request_count(), 2);
 }
 

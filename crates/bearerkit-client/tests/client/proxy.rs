@@ -38,11 +38,13 @@ async fn a_configured_proxy_is_used_with_its_credentials() {
     let endpoint =
         f.server.outbound_token_url().replace(&f.server.local_addr().to_string(), "token-endpoint.invalid");
     assert!(endpoint.starts_with("http://token-endpoint.invalid/"), "{endpoint}");
-    let client = TokenClient::builder(&endpoint, ClientAuth::secret_basic(OUT_CLIENT, OUT_SECRET))
-        .proxy(format!("http://proxy-user:{PROXY_PASSWORD}@{}", relay.addr))
-        .retry(quick_retries())
-        .build()
-        .unwrap();
+    // A plain-http endpoint that is not loopback: allowed only by name.
+    let builder = || {
+        TokenClient::builder(&endpoint, ClientAuth::secret_basic(OUT_CLIENT, OUT_SECRET))
+            .proxy(format!("http://proxy-user:{PROXY_PASSWORD}@{}", relay.addr))
+    };
+    assert_eq!(builder().build().unwrap_err().code(), "invalid_config");
+    let client = builder().insecure_transport().retry(quick_retries()).build().unwrap();
     let token = client.token().await.unwrap();
     assert!(!token.is_expired());
     assert_eq!(f.server.request_count(), 1);
