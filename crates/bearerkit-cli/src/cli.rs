@@ -30,6 +30,12 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
+/// Whether `--json` is among the arguments (before a `--`), for the errors clap raises before
+/// [`Cli::json`] exists.
+pub(crate) fn json_requested(args: impl IntoIterator<Item = std::ffi::OsString>) -> bool {
+    args.into_iter().skip(1).take_while(|a| a != "--").any(|a| a == "--json")
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Generate a P-256 private key (SEC1 PEM by default, as `openssl ecparam -genkey` makes).
@@ -98,8 +104,17 @@ pub(crate) struct TokenArgs {
     /// Client id (client-credentials and client-assertion flows).
     #[arg(long)]
     pub(crate) client_id: Option<String>,
-    /// Client secret (client-credentials flow); also read from `BEARERKIT_CLIENT_SECRET`.
-    #[arg(long, env = "BEARERKIT_CLIENT_SECRET", hide_env_values = true)]
+    /// Read the client secret (client-credentials flow) from FILE, `-` for stdin: its text
+    /// without the trailing line break.
+    ///
+    /// Without this flag or --client-secret, the secret is taken from the environment
+    /// variable BEARERKIT_CLIENT_SECRET.
+    #[arg(long, value_name = "FILE", conflicts_with = "client_secret")]
+    pub(crate) client_secret_file: Option<PathBuf>,
+    /// The client secret itself, on the command line: other local users can read it (`ps`,
+    /// /proc) and shell history keeps it, so a warning is printed. Prefer --client-secret-file
+    /// or BEARERKIT_CLIENT_SECRET.
+    #[arg(long, value_name = "SECRET")]
     pub(crate) client_secret: Option<SecretArg>,
     /// Send the client id and secret in the form body instead of HTTP Basic.
     #[arg(long)]
@@ -124,6 +139,13 @@ pub(crate) struct TokenArgs {
     /// Extra root CA certificates (PEM), repeatable.
     #[arg(long)]
     pub(crate) ca: Vec<PathBuf>,
+    /// Send credentials over plain http to a non-loopback host.
+    ///
+    /// Without it an http:// --url is refused unless its host is localhost, 127.0.0.0/8 or
+    /// ::1: the client secret, assertion and access token would cross the network
+    /// unencrypted. Only for test servers on a trusted network.
+    #[arg(long)]
+    pub(crate) insecure_transport: bool,
     /// Print the access token itself (by default only a preview is shown).
     #[arg(long)]
     pub(crate) show_token: bool,
@@ -230,7 +252,8 @@ pub(crate) struct SignArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct VerifyArgs {
-    /// Key file: public or private, PEM (SPKI, SEC1, PKCS#8) or JWK.
+    /// Key file: public or private, PEM (SPKI, SEC1, PKCS#8) or JWK; `-` for stdin (then the
+    /// token must be given as an argument).
     #[arg(long)]
     pub(crate) key: PathBuf,
     /// Expected `iss`.
@@ -276,7 +299,7 @@ pub(crate) struct VerifyArgs {
     /// Evaluate at this time, seconds since the epoch (default: the system clock).
     #[arg(long)]
     pub(crate) now: Option<u64>,
-    /// The token, or `-` to read it from stdin.
+    /// The token, or `-` to read it from stdin (not with --key -).
     pub(crate) token: SecretArg,
 }
 
@@ -312,6 +335,16 @@ pub(crate) struct ThumbprintArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_is_requested_by_the_flag_before_a_double_dash() {
+        let requested = |args: &[&str]| json_requested(args.iter().map(std::ffi::OsString::from));
+        assert!(requested(&["bearerkit", "--json", "keygen"]));
+        assert!(requested(&["bearerkit", "keygen", "--format", "pem", "--json"]));
+        assert!(!requested(&["bearerkit", "inspect", "--", "--json"]));
+        assert!(!requested(&["--json", "keygen"]), "argv[0] is not an argument");
+        assert!(!requested(&["bearerkit", "--json=true"]));
+    }
 
     #[test]
     fn secrets_are_redacted_in_debug() {

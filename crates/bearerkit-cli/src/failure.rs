@@ -117,6 +117,11 @@ impl Failure {
         Self { message, ..self }
     }
 
+    /// The same failure with its message rewritten.
+    pub(crate) fn map_message(self, f: impl FnOnce(&str) -> String) -> Self {
+        Self { message: f(&self.message), ..self }
+    }
+
     pub(crate) fn code(&self) -> &'static str {
         match self.origin {
             Origin::Cli(code) => code.as_str(),
@@ -141,6 +146,18 @@ impl Failure {
         } else {
             eprintln!("error: {} ({})", self.message, self.code());
         }
+    }
+}
+
+/// A command line clap refused: a usage error (exit 2) whose message is clap's, on one line,
+/// without its "error: " prefix, usage and "try --help" tail.
+impl From<&clap::Error> for Failure {
+    fn from(e: &clap::Error) -> Self {
+        let text = e.render().to_string();
+        let text = text.trim_start().strip_prefix("error:").unwrap_or(&text);
+        let first = text.split("\n\n").next().unwrap_or_default();
+        let message: Vec<&str> = first.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        Self::usage(message.join(" "))
     }
 }
 

@@ -54,19 +54,36 @@ fn read_sensitive(path: &Path, stdin: bool) -> Result<Zeroizing<String>, Failure
     Ok(text)
 }
 
-/// A secret (a client secret, a TLS private key) from a file: its text without the trailing
-/// line breaks (`\n`, `\r\n`). The text is read into a buffer zeroed on drop, then held as
-/// a [`Secret`] (redacted `Debug`, zeroed on drop), and no message quotes it. `-` is a file
-/// name here, not stdin.
-pub(crate) fn secret(path: &Path) -> Result<Secret, Failure> {
-    let mut text = read_sensitive(path, false)?;
+/// A secret from a file (`-` is stdin when `stdin` is true): its text without the trailing
+/// line breaks (`\n`, `\r\n`), possibly empty. The text is read into a buffer zeroed on
+/// drop, then held as a [`Secret`] (redacted `Debug`, zeroed on drop), and no message
+/// quotes it.
+fn trimmed_secret(path: &Path, stdin: bool) -> Result<Secret, Failure> {
+    let mut text = read_sensitive(path, stdin)?;
     let len = text.trim_end_matches(['\n', '\r']).len();
     text.truncate(len);
     // Moved, not copied: the `Secret` takes the buffer over (`String`'s zeroing covers its
     // whole capacity, the truncated line break included).
-    let secret = Secret::from(core::mem::take(&mut *text));
+    Ok(Secret::from(core::mem::take(&mut *text)))
+}
+
+/// A secret of the server's configuration (a client secret, a TLS private key) from a file
+/// ([`trimmed_secret`]); an empty one is `bad_config`. `-` is a file name here, not stdin.
+pub(crate) fn secret(path: &Path) -> Result<Secret, Failure> {
+    let secret = trimmed_secret(path, false)?;
     if secret.expose().is_empty() {
         return Err(Failure::new(Code::BadConfig, format!("{} is empty", path.display())));
+    }
+    Ok(secret)
+}
+
+/// A client secret to send (`token --client-secret-file`) from a file, or stdin for `-`
+/// ([`trimmed_secret`]); an empty one is a usage error.
+pub(crate) fn client_secret(path: &Path) -> Result<Secret, Failure> {
+    let secret = trimmed_secret(path, true)?;
+    if secret.expose().is_empty() {
+        let name = if path.as_os_str() == "-" { "stdin".into() } else { path.display().to_string() };
+        return Err(Failure::usage(format!("--client-secret-file: {name} is empty: no client secret")));
     }
     Ok(secret)
 }

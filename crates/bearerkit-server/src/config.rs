@@ -30,6 +30,16 @@ pub const MAX_LIFETIME_SECS: u64 = 365 * 24 * 60 * 60;
 pub const MAX_REQUEST_TIMEOUT_SECS: u64 = 3600;
 /// Longest accepted `leeway_secs`: one hour.
 pub const MAX_LEEWAY_SECS: u64 = 3600;
+/// Default header-read timeout: 10 seconds.
+pub const DEFAULT_HEADER_READ_TIMEOUT_SECS: u64 = 10;
+/// Default idle timeout: 5 seconds.
+pub const DEFAULT_IDLE_TIMEOUT_SECS: u64 = 5;
+/// Longest accepted `header_read_timeout_secs` and `idle_timeout_secs`: one hour.
+pub const MAX_CONNECTION_TIMEOUT_SECS: u64 = 3600;
+/// Default cap on open connections: 512.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+/// Largest accepted `max_connections`: 65 536.
+pub const MAX_CONNECTIONS_LIMIT: usize = 65_536;
 /// Default D1 scope granted (D1's example).
 pub const DEFAULT_D1_SCOPE: &str = "d1-api:account:full d1-api:consumer:read";
 
@@ -56,7 +66,15 @@ pub const DEFAULT_D1_SCOPE: &str = "d1-api:account:full d1-api:consumer:read";
 #[serde(deny_unknown_fields, default)]
 pub struct ServerConfig {
     /// Address to listen on. Defaults to `127.0.0.1:0` (loopback, a free port).
+    ///
+    /// An unspecified address (`0.0.0.0`, `[::]`, or `[::ffff:0.0.0.0]`), which listens on
+    /// every interface, is refused unless `allow_unspecified_bind` is true, and is never
+    /// allowed together with `test_endpoints` (see [`validate`](Self::validate)).
     pub bind: SocketAddr,
+    /// Allow an unspecified `bind` address (`0.0.0.0` or `[::]`: every interface, reachable
+    /// from other hosts); the server then logs a warning when it starts. Defaults to false.
+    /// `bearerkit serve --listen-any` sets it.
+    pub allow_unspecified_bind: bool,
     /// The server's external base URL (no trailing slash), used for the Keycloak
     /// audiences. Defaults to `http://{bound address}`.
     pub public_url: Option<String>,
@@ -69,7 +87,23 @@ pub struct ServerConfig {
     /// Per-request timeout in seconds (answers 408 `invalid_request` when exceeded), 1 to
     /// [`MAX_REQUEST_TIMEOUT_SECS`] (one hour). Defaults to 10.
     pub request_timeout_secs: u64,
-    /// Serve `POST /_test/faults` and `GET /_test/stats`. Defaults to false.
+    /// Longest wait for a complete request head, in seconds, 1 to
+    /// [`MAX_CONNECTION_TIMEOUT_SECS`] (one hour): hyper's header-read timeout, counted from
+    /// the accept on a new connection and from the end of the previous response on a
+    /// kept-alive one. A connection whose request head is not complete by then (a half-sent
+    /// head, or nothing at all) is closed without an answer. Defaults to 10.
+    pub header_read_timeout_secs: u64,
+    /// Longest a connection may stay idle, in seconds, 1 to [`MAX_CONNECTION_TIMEOUT_SECS`]:
+    /// a connection with no request being handled on which no byte has been received or
+    /// sent for this long is closed (a kept-alive connection between requests, a stalled
+    /// partial request head, a client that stopped reading its answer). Defaults to 5.
+    pub idle_timeout_secs: u64,
+    /// Most connections open at once (TLS handshakes included), 1 to
+    /// [`MAX_CONNECTIONS_LIMIT`]. When that many are open the server accepts no more: new
+    /// connections wait in the listen backlog until one closes. Defaults to 512.
+    pub max_connections: usize,
+    /// Serve `POST /_test/faults`, `DELETE /_test/faults` and `GET /_test/stats`. Defaults
+    /// to false. Never allowed with an unspecified `bind` address.
     pub test_endpoints: bool,
     /// Also accept `application/json` bodies on the outbound and Keycloak-style endpoints
     /// (the platforms take form bodies there; this is for testing clients' JSON encoding).
@@ -95,10 +129,14 @@ impl Default for ServerConfig {
     fn default() -> Self {
         Self {
             bind: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
+            allow_unspecified_bind: false,
             public_url: None,
             token_lifetime_secs: DEFAULT_TOKEN_LIFETIME_SECS,
             leeway_secs: DEFAULT_LEEWAY_SECS,
             request_timeout_secs: DEFAULT_REQUEST_TIMEOUT_SECS,
+            header_read_timeout_secs: DEFAULT_HEADER_READ_TIMEOUT_SECS,
+            idle_timeout_secs: DEFAULT_IDLE_TIMEOUT_SECS,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
             test_endpoints: false,
             json_bodies: false,
             tls: None,
@@ -379,6 +417,34 @@ impl ServerConfig {
         self
     }
 
+    /// Allow (or not) an unspecified `bind` address (`0.0.0.0`, `[::]`).
+    #[must_use]
+    pub fn with_unspecified_bind_allowed(mut self, allow: bool) -> Self {
+        self.allow_unspecified_bind = allow;
+        self
+    }
+
+    /// Set the header-read timeout, in seconds.
+    #[must_use]
+    pub fn with_header_read_timeout(mut self, secs: u64) -> Self {
+        self.header_read_timeout_secs = secs;
+        self
+    }
+
+    /// Set the idle timeout, in seconds.
+    #[must_use]
+    pub fn with_idle_timeout(mut self, secs: u64) -> Self {
+        self.idle_timeout_secs = secs;
+        self
+    }
+
+    /// Set the cap on open connections.
+    #[must_use]
+    pub fn with_max_connections(mut self, max: usize) -> Self {
+        self.max_connections = max;
+        self
+    }
+
     /// Set the D1 / outbound token lifetime.
     #[must_use]
     pub fn with_token_lifetime(mut self, secs: u64) -> Self {
@@ -430,8 +496,15 @@ impl ServerConfig {
 
     /// Check the configuration: every key and certificate parses, names are unique and
     /// non-empty, capacities are positive, lifetimes are 1 to [`MAX_LIFETIME_SECS`] (one
-    /// year), the request timeout 1 to [`MAX_REQUEST_TIMEOUT_SECS`] and the leeway at most
-    /// [`MAX_LEEWAY_SECS`].
+    /// year), the request timeout 1 to [`MAX_REQUEST_TIMEOUT_SECS`], the header-read and
+    /// idle timeouts 1 to [`MAX_CONNECTION_TIMEOUT_SECS`], `max_connections` 1 to
+    /// [`MAX_CONNECTIONS_LIMIT`] and the leeway at most [`MAX_LEEWAY_SECS`].
+    ///
+    /// The bind rule: an unspecified `bind` address (`0.0.0.0`, `[::]`, `[::ffff:0.0.0.0]`,
+    /// all treated alike) listens on every interface, so it is refused (field `bind`)
+    /// unless `allow_unspecified_bind` is true, and refused even then (field
+    /// `test_endpoints`) when `test_endpoints` is on: the fault-injection endpoints are
+    /// never reachable from other hosts.
     ///
     /// # Errors
     /// [`ConfigError::Invalid`], [`ConfigError::Duplicate`], [`ConfigError::InvalidKey`]
@@ -443,6 +516,37 @@ impl ServerConfig {
         positive("replay_cache_capacity", u64::try_from(self.replay_cache_capacity).unwrap_or(u64::MAX))?;
         positive("max_live_tokens", u64::try_from(self.max_live_tokens).unwrap_or(u64::MAX))?;
         at_most("leeway_secs", self.leeway_secs, MAX_LEEWAY_SECS, "one hour")?;
+        positive("header_read_timeout_secs", self.header_read_timeout_secs)?;
+        at_most(
+            "header_read_timeout_secs",
+            self.header_read_timeout_secs,
+            MAX_CONNECTION_TIMEOUT_SECS,
+            "one hour",
+        )?;
+        positive("idle_timeout_secs", self.idle_timeout_secs)?;
+        at_most("idle_timeout_secs", self.idle_timeout_secs, MAX_CONNECTION_TIMEOUT_SECS, "one hour")?;
+        if self.max_connections == 0 || self.max_connections > MAX_CONNECTIONS_LIMIT {
+            return Err(invalid(
+                "max_connections",
+                &format!("must be 1 to {MAX_CONNECTIONS_LIMIT}, got {}", self.max_connections),
+            ));
+        }
+        if is_unspecified(self.bind.ip()) {
+            if !self.allow_unspecified_bind {
+                return Err(invalid(
+                    "bind",
+                    "an unspecified address (0.0.0.0 or [::]) listens on every interface: set \
+                     allow_unspecified_bind = true (bearerkit serve --listen-any) to mean it",
+                ));
+            }
+            if self.test_endpoints {
+                return Err(invalid(
+                    "test_endpoints",
+                    "the /_test/* endpoints are never served on an unspecified bind address \
+                     (0.0.0.0 or [::]): bind a loopback address, or turn test_endpoints off",
+                ));
+            }
+        }
         if let Some(url) = &self.public_url
             && (!(url.starts_with("http://") || url.starts_with("https://")) || url.ends_with('/'))
         {
@@ -604,6 +708,14 @@ fn contains_token(haystack: &str, needle: &str) -> bool {
         && haystack.match_indices(needle).any(|(i, _)| {
             !word(haystack[..i].chars().next_back()) && !word(haystack[i + needle.len()..].chars().next())
         })
+}
+
+/// Whether `ip` listens on every interface: `0.0.0.0`, `::`, or `::ffff:0.0.0.0`.
+pub(crate) fn is_unspecified(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_unspecified(),
+        IpAddr::V6(v6) => v6.is_unspecified() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_unspecified()),
+    }
 }
 
 fn invalid(field: &'static str, reason: &str) -> ConfigError {

@@ -1,7 +1,8 @@
 //! Thales D1 inbound: `POST /authz/v1/oauth2/token`, the JWT-bearer grant.
 
+use crate::logfmt::Untrusted;
 use crate::params::{self, BodyEncoding};
-use crate::state::ReplayError;
+use crate::state::{ReplayError, replay_until};
 use crate::{AppState, OAuthError};
 use axum::body::Bytes;
 use axum::extract::State;
@@ -15,6 +16,8 @@ use bearerkit::profile::d1;
 struct D1Response<'a> {
     access_token: &'a str,
     expires_in: u64,
+    /// Left out when empty (an issuer configured with `scope = ""`).
+    #[serde(skip_serializing_if = "str::is_empty")]
     scope: &'a str,
     token_type: &'static str,
 }
@@ -65,20 +68,26 @@ pub(crate) async fn token(
     let kid = peeked.kid.ok_or_else(|| rejected(bearerkit::Error::MissingKeyId))?;
     let iss = peeked.iss.ok_or_else(|| rejected(bearerkit::Error::MissingClaim))?;
     let Some(issuer) = inner.d1.get(&iss) else {
-        tracing::info!(endpoint = "d1", issuer = %iss, "unknown issuer");
+        tracing::info!(endpoint = "d1", issuer = %Untrusted(&iss), "unknown issuer");
         return Err(OAuthError::InvalidGrant(
             "assertion rejected: issuer_mismatch (unknown issuer)".to_owned(),
         ));
     };
     let Some(key) = issuer.keys.get(&kid) else {
-        tracing::info!(endpoint = "d1", issuer = %iss, kid = %kid, "unknown kid");
+        tracing::info!(endpoint = "d1", issuer = %Untrusted(&iss), kid = %Untrusted(&kid), "unknown kid");
         return Err(rejected(bearerkit::Error::KeyIdMismatch));
     };
 
     let policy = d1::validation(&iss, issuer.env.profile(), &kid, now).leeway(inner.leeway);
     let mut scratch = vec![0u8; assertion.len().saturating_add(16)];
     let verified = bearerkit::verify(assertion, key.as_ref(), &policy, &mut scratch).map_err(|e| {
-        tracing::info!(endpoint = "d1", issuer = %iss, kid = %kid, error = e.code(), "assertion rejected");
+        tracing::info!(
+            endpoint = "d1",
+            issuer = %Untrusted(&iss),
+            kid = %Untrusted(&kid),
+            error = e.code(),
+            "assertion rejected"
+        );
         rejected(e)
     })?;
     // The profile also holds `exp` to at most now + 15 minutes, whatever `iat` says.
@@ -87,14 +96,14 @@ pub(crate) async fn token(
     match (claims.jti(), claims.get("jti")) {
         (Some(jti), _) => {
             let key = format!("d1\u{0}{iss}\u{0}{}", jti.to_string_unescaped());
-            state.remember_jti(key, exp.saturating_add(inner.leeway), now).map_err(replay_error)?;
+            state.remember_jti(key, replay_until(exp, inner.leeway), now).map_err(replay_error)?;
         }
         (None, Some(_)) => return Err(rejected(bearerkit::Error::ClaimType)),
         (None, None) => {}
     }
 
     let access_token = state.issue_token(&iss, &issuer.scope, inner.token_lifetime)?;
-    tracing::info!(endpoint = "d1", issuer = %iss, kid = %kid, "token issued");
+    tracing::info!(endpoint = "d1", issuer = %Untrusted(&iss), kid = %Untrusted(&kid), "token issued");
     Ok(crate::token_response(&D1Response {
         access_token: &access_token,
         expires_in: inner.token_lifetime,

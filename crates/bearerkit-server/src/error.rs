@@ -141,7 +141,11 @@ struct ErrorBody<'a> {
 
 impl IntoResponse for OAuthError {
     fn into_response(self) -> Response {
-        tracing::debug!(error = self.code(), description = self.description(), "token request refused");
+        tracing::debug!(
+            error = self.code(),
+            description = %crate::logfmt::Untrusted(self.description()),
+            "token request refused"
+        );
         let body = ErrorBody { error: self.code(), error_description: self.description() };
         let mut response = (self.status(), axum::Json(body)).into_response();
         let headers = response.headers_mut();

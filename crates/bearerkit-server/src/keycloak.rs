@@ -6,9 +6,10 @@
 //! `client_assertion` in the body it answers 400 without a challenge, as Worldline documents
 //! documents. See `OAuthError`'s documentation.
 
+use crate::logfmt::Untrusted;
 use crate::params::{self, BasicCredentials, Params};
 use crate::secret::secret_matches;
-use crate::state::{RealmClientEntry, RealmEntry, ReplayError};
+use crate::state::{RealmClientEntry, RealmEntry, ReplayError, replay_until};
 use crate::{AppState, OAuthError};
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
@@ -26,6 +27,8 @@ struct KeycloakResponse<'a> {
     token_type: &'static str,
     #[serde(rename = "not-before-policy")]
     not_before_policy: u64,
+    /// Left out when empty (a client with no configured scopes).
+    #[serde(skip_serializing_if = "str::is_empty")]
     scope: &'a str,
 }
 
@@ -72,7 +75,12 @@ pub(crate) async fn token(
     }
     let scope = params::grant_scope(params.get("scope"), &client.scopes)?;
     let access_token = state.issue_token(client_id, &scope, realm.token_lifetime)?;
-    tracing::info!(endpoint = "keycloak", realm = %realm_name, client_id = %client_id, "token issued");
+    tracing::info!(
+        endpoint = "keycloak",
+        realm = %Untrusted(&realm_name),
+        client_id = %Untrusted(client_id),
+        "token issued"
+    );
     Ok(crate::token_response(&KeycloakResponse {
         access_token: &access_token,
         expires_in: realm.token_lifetime,
@@ -105,7 +113,12 @@ fn authenticate<'r>(
         let found =
             crate::outbound::authenticate(creds, &realm.clients, |c: &RealmClientEntry| c.secret.as_ref());
         let Some((id, client)) = found else {
-            tracing::info!(endpoint = "keycloak", realm = %realm_name, client_id = %creds.client_id, "client authentication failed");
+            tracing::info!(
+                endpoint = "keycloak",
+                realm = %Untrusted(realm_name),
+                client_id = %Untrusted(&creds.client_id),
+                "client authentication failed"
+            );
             return Err(OAuthError::client_basic(BAD_CREDENTIALS));
         };
         if form_client_id.is_some_and(|f| f != id) {
@@ -129,7 +142,12 @@ fn authenticate<'r>(
         {
             return Ok((id.as_str(), client));
         }
-        tracing::info!(endpoint = "keycloak", realm = %realm_name, client_id = %id, "client authentication failed");
+        tracing::info!(
+            endpoint = "keycloak",
+            realm = %Untrusted(realm_name),
+            client_id = %Untrusted(id),
+            "client authentication failed"
+        );
         return Err(OAuthError::client(BAD_CREDENTIALS));
     }
     Err(OAuthError::client("client authentication required: client_secret or client_assertion"))
@@ -152,7 +170,12 @@ fn verify_assertion<'r>(
         return Err(OAuthError::client("client_id does not match the assertion's iss"));
     }
     let Some((client_id, client)) = realm.clients.get_key_value(&iss) else {
-        tracing::info!(endpoint = "keycloak", realm = %realm_name, client_id = %iss, "unknown client");
+        tracing::info!(
+            endpoint = "keycloak",
+            realm = %Untrusted(realm_name),
+            client_id = %Untrusted(&iss),
+            "unknown client"
+        );
         return Err(OAuthError::client("assertion rejected: issuer_mismatch (unknown client)"));
     };
     let Some((fingerprint, key)) = &client.certificate else {
@@ -170,14 +193,20 @@ fn verify_assertion<'r>(
         .leeway(inner.leeway);
     let mut scratch = vec![0u8; assertion.len().saturating_add(16)];
     let verified = bearerkit::verify(assertion, key.as_ref(), &policy, &mut scratch).map_err(|e| {
-        tracing::info!(endpoint = "keycloak", realm = %realm_name, client_id = %client_id, error = e.code(), "assertion rejected");
+        tracing::info!(
+            endpoint = "keycloak",
+            realm = %Untrusted(realm_name),
+            client_id = %Untrusted(client_id),
+            error = e.code(),
+            "assertion rejected"
+        );
         rejected(e)
     })?;
     let claims = verified.claims();
     let exp = claims.exp().ok_or_else(|| rejected(bearerkit::Error::MissingClaim))?;
     let jti = claims.jti().ok_or_else(|| rejected(bearerkit::Error::ClaimType))?;
     let key = format!("kc\u{0}{realm_name}\u{0}{client_id}\u{0}{}", jti.to_string_unescaped());
-    state.remember_jti(key, exp.saturating_add(inner.leeway), now).map_err(|e| match e {
+    state.remember_jti(key, replay_until(exp, inner.leeway), now).map_err(|e| match e {
         ReplayError::Replayed => OAuthError::client("assertion rejected: jti_replayed"),
         ReplayError::Full => OAuthError::client("assertion rejected: replay cache full, retry later"),
     })?;

@@ -2,10 +2,12 @@
 #![forbid(unsafe_code)]
 
 mod config;
+mod conn;
 mod d1;
 mod error;
 mod faults;
 mod keycloak;
+mod logfmt;
 mod merge;
 mod outbound;
 mod params;
@@ -16,13 +18,16 @@ mod tls;
 
 pub use config::{
     BasicClient, D1Env, D1Issuer, D1Key, DEFAULT_ASSERTION_MAX_LIFETIME_SECS, DEFAULT_D1_SCOPE,
-    DEFAULT_LEEWAY_SECS, DEFAULT_MAX_LIVE_TOKENS, DEFAULT_REALM_TOKEN_LIFETIME_SECS,
+    DEFAULT_HEADER_READ_TIMEOUT_SECS, DEFAULT_IDLE_TIMEOUT_SECS, DEFAULT_LEEWAY_SECS,
+    DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_LIVE_TOKENS, DEFAULT_REALM_TOKEN_LIFETIME_SECS,
     DEFAULT_REPLAY_CACHE_CAPACITY, DEFAULT_REQUEST_TIMEOUT_SECS, DEFAULT_TOKEN_LIFETIME_SECS,
-    MAX_LEEWAY_SECS, MAX_LIFETIME_SECS, MAX_REQUEST_TIMEOUT_SECS, Realm, RealmClient, ServerConfig,
+    MAX_CONNECTION_TIMEOUT_SECS, MAX_CONNECTIONS_LIMIT, MAX_LEEWAY_SECS, MAX_LIFETIME_SECS,
+    MAX_REQUEST_TIMEOUT_SECS, Realm, RealmClient, ServerConfig,
 };
 pub use error::{ConfigError, OAuthError, ServerError};
 pub use faults::{Fault, FaultBody, FaultInjector, MALFORMED_BODY};
 pub use merge::{ConfigAdditions, D1IssuerAdditions, RealmAdditions};
+pub use params::MAX_PARAMS;
 pub use secret::Secret;
 pub use state::AppState;
 pub use tls::{HANDSHAKE_TIMEOUT, TlsConfig};
@@ -74,7 +79,7 @@ pub mod fuzzing {
 
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -145,9 +150,13 @@ pub(crate) fn token_response<T: serde::Serialize>(body: &T) -> Response {
     response
 }
 
-/// Around every token endpoint: count the request, apply an injected fault, check and
-/// echo `x-correlation-id`, refuse a `Content-Length` over [`MAX_BODY_BYTES`].
+/// Around every token endpoint: refuse a method other than POST (405, `Allow: POST`, not
+/// counted), count the request, apply an injected fault, check and echo
+/// `x-correlation-id`, refuse a `Content-Length` over [`MAX_BODY_BYTES`].
 async fn token_layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.method() != Method::POST {
+        return method_not_allowed();
+    }
     let fault = state.inner.faults.on_request();
     let correlation = correlation_id(request.headers());
     let replaced = match &fault {
@@ -217,12 +226,34 @@ fn announced_too_large(request: &Request) -> bool {
         .is_some_and(|len| usize::try_from(len).map_or(true, |len| len > MAX_BODY_BYTES))
 }
 
+/// 405 for a token path asked with another method than POST: `Allow: POST` and an RFC
+/// 6749-style JSON body. Not a token request: not counted, takes no fault.
+fn method_not_allowed() -> Response {
+    let body = serde_json::json!({
+        "error": "invalid_request",
+        "error_description": "the token endpoint takes POST only",
+    });
+    let mut response = (StatusCode::METHOD_NOT_ALLOWED, axum::Json(body)).into_response();
+    response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+    response
+}
+
 async fn not_found() -> Response {
     let body = serde_json::json!({ "error": "not_found", "error_description": "no such endpoint" });
     (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
 }
 
-async fn test_faults(State(state): State<AppState>, body: axum::body::Bytes) -> Response {
+/// `POST /_test/faults`: queue a fault. The body must be sent as `application/json`
+/// (415 otherwise): a web page can post a form or `text/plain` cross-origin without asking,
+/// but not JSON.
+async fn test_faults(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    if params::content_type(&headers) != Some(params::BodyEncoding::Json) {
+        let body = serde_json::json!({
+            "error": "invalid_request",
+            "error_description": "content type must be application/json",
+        });
+        return (StatusCode::UNSUPPORTED_MEDIA_TYPE, axum::Json(body)).into_response();
+    }
     let request: Result<faults::FaultRequest, _> = serde_json::from_slice(&body);
     let result =
         request.map_err(|e| format!("bad fault request: {e}")).and_then(faults::FaultRequest::into_fault);
@@ -257,6 +288,7 @@ pub struct RunningServer {
     addr: SocketAddr,
     base_url: String,
     state: AppState,
+    drain: Duration,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -322,14 +354,20 @@ impl RunningServer {
         &self.state
     }
 
-    /// Stop accepting connections, let in-flight requests finish (at most 5 s), and wait
-    /// for the server task.
+    /// Stop: close the listener (new connections are refused), let the requests in flight
+    /// finish, close the connections, and wait for the server task.
+    ///
+    /// Requests in flight get at most `request_timeout_secs` + 1 s (each is answered by
+    /// then: at worst with the 408 of the request timeout); kept-alive connections with
+    /// nothing in flight, and connections that have not sent a whole request head, are
+    /// closed at once.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
         let task = &mut self.task;
-        if tokio::time::timeout(Duration::from_secs(5), &mut *task).await.is_err() {
+        let limit = self.drain + Duration::from_secs(2);
+        if tokio::time::timeout(limit, &mut *task).await.is_err() {
             task.abort();
         }
     }
@@ -337,6 +375,13 @@ impl RunningServer {
 
 /// Bind `config.bind` (default `127.0.0.1:0`) and serve in a tokio task. Prints nothing;
 /// logs through `tracing` (no subscriber is installed).
+///
+/// Connections are served by hyper (HTTP/1.1) with the configuration's limits: at most
+/// `max_connections` open at once (more wait in the listen backlog), `header_read_timeout_secs`
+/// for each request head, `idle_timeout_secs` without a byte moving while no request is
+/// handled. An unspecified `bind` address is refused unless `allow_unspecified_bind` (see
+/// [`ServerConfig::validate`]); when allowed, a warning is logged, and `base_url` uses the
+/// loopback address (`127.0.0.1` or `[::1]`) unless `public_url` is set.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -356,30 +401,39 @@ pub async fn spawn(config: ServerConfig) -> Result<RunningServer, ServerError> {
         .map_err(|source| ServerError::Bind { addr: config.bind, source })?;
     let addr = listener.local_addr().map_err(|source| ServerError::Bind { addr: config.bind, source })?;
     let scheme = if config.tls.is_some() { "https" } else { "http" };
-    let state = AppState::new(&config, &format!("{scheme}://{addr}"))?;
+    let local = if config::is_unspecified(addr.ip()) {
+        let loopback = match addr.ip() {
+            core::net::IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
+                core::net::IpAddr::V6(core::net::Ipv6Addr::LOCALHOST)
+            }
+            _ => core::net::IpAddr::V4(core::net::Ipv4Addr::LOCALHOST),
+        };
+        SocketAddr::new(loopback, addr.port())
+    } else {
+        addr
+    };
+    let state = AppState::new(&config, &format!("{scheme}://{local}"))?;
     let base_url = state.base_url().to_owned();
     let router = app(state.clone());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let tls = match &config.tls {
+        None => None,
+        Some(tls) => Some(tokio_rustls::TlsAcceptor::from(tls.server_config()?)),
+    };
+    let limits = conn::Limits {
+        header_read_timeout: Duration::from_secs(config.header_read_timeout_secs),
+        idle_timeout: Duration::from_secs(config.idle_timeout_secs),
+        max_connections: config.max_connections,
+        drain: Duration::from_secs(config.request_timeout_secs.saturating_add(1)),
+    };
     // A send or a dropped sender both mean "stop".
-    let shutdown = async move {
-        let _ = stopped.await;
-    };
-    let task = match &config.tls {
-        None => tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, router).with_graceful_shutdown(shutdown).await {
-                tracing::error!(error = %e, "server stopped with an error");
-            }
-        }),
-        Some(tls) => {
-            let listener = tls::TlsListener::new(listener, tls.server_config()?)
-                .map_err(|source| ServerError::Bind { addr: config.bind, source })?;
-            tokio::spawn(async move {
-                if let Err(e) = axum::serve(listener, router).with_graceful_shutdown(shutdown).await {
-                    tracing::error!(error = %e, "server stopped with an error");
-                }
-            })
-        }
-    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(conn::serve(listener, tls, router, limits, stopped));
+    if config::is_unspecified(addr.ip()) {
+        tracing::warn!(
+            %addr,
+            "listening on every interface (allow_unspecified_bind): the server is reachable from other hosts"
+        );
+    }
     tracing::info!(%addr, "bearerkit-server listening");
-    Ok(RunningServer { addr, base_url, state, stop: Some(stop), task })
+    Ok(RunningServer { addr, base_url, state, drain: limits.drain, stop: Some(stop), task })
 }

@@ -1,5 +1,6 @@
 //! D1-outbound style: `POST /oauth2/token` with HTTP Basic client credentials.
 
+use crate::logfmt::Untrusted;
 use crate::params::{self, BasicCredentials};
 use crate::secret::secret_matches;
 use crate::state::BasicClientEntry;
@@ -17,6 +18,8 @@ struct OutboundResponse<'a> {
     access_token: &'a str,
     token_type: &'static str,
     expires_in: String,
+    /// Left out when empty (a client with no configured scopes).
+    #[serde(skip_serializing_if = "str::is_empty")]
     scope: &'a str,
     expires_at: String,
 }
@@ -58,7 +61,11 @@ pub(crate) async fn token(
     let Some((client_id, client)) =
         authenticate(&creds, &inner.outbound, |c: &BasicClientEntry| Some(&c.secret))
     else {
-        tracing::info!(endpoint = "outbound", client_id = %creds.client_id, "client authentication failed");
+        tracing::info!(
+            endpoint = "outbound",
+            client_id = %Untrusted(&creds.client_id),
+            "client authentication failed"
+        );
         return Err(OAuthError::client_basic("invalid client credentials"));
     };
     let grant_type = params.get("grant_type").ok_or_else(|| OAuthError::request("missing grant_type"))?;
@@ -71,7 +78,7 @@ pub(crate) async fn token(
     let scope = params::grant_scope(params.get("scope"), &client.scopes)?;
     let lifetime = inner.token_lifetime;
     let access_token = state.issue_token(client_id, &scope, lifetime)?;
-    tracing::info!(endpoint = "outbound", client_id = %client_id, "token issued");
+    tracing::info!(endpoint = "outbound", client_id = %Untrusted(client_id), "token issued");
     Ok(crate::token_response(&OutboundResponse {
         access_token: &access_token,
         token_type: "Bearer",
@@ -80,8 +87,6 @@ pub(crate) async fn token(
         expires_at: rfc3339(bearerkit::now_unix().saturating_add(lifetime)),
     }))
 }
-
-/// Last second RFC 3339 can write: 9999-12-31T23:59:59Z.
 
 /// `secs` after the Unix epoch as an RFC 3339 UTC timestamp to the second, as D1's outbound documentation
 /// writes `expires_at` (`2026-11-23T20:03:05Z`). A time past the year 9999 (a clock that

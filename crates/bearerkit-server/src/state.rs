@@ -215,11 +215,23 @@ impl AppState {
         Some((t.subject.clone(), t.scope.clone(), t.expires.duration_since(now).as_secs()))
     }
 
-    /// Remember a `jti` until `expires_at` (Unix seconds); `Err` when it was already seen
+    /// Remember a `jti` until `expires_at` (Unix seconds: see [`replay_until`]); `Err` when it was already seen
     /// (and is still remembered) or the cache is full.
     pub(crate) fn remember_jti(&self, key: String, expires_at: u64, now: u64) -> Result<(), ReplayError> {
         lock(&self.inner.replay).insert(key, expires_at, now)
     }
+}
+
+/// Until when (Unix seconds, exclusive) the `jti` of an accepted assertion is remembered:
+/// `floor(exp) + leeway + 2`, i.e. at least `ceil(exp) + leeway + 1`.
+///
+/// The core accepts an assertion while `now < exp + leeway` with `exp` exact (a fractional
+/// NumericDate such as `N.5` is not rounded), so the last whole second in which it can be
+/// accepted is `ceil(exp) + leeway − 1`; `exp_floor` is the claim rounded down
+/// ([`bearerkit::Claims::exp`]). The entry outlives that second by at least one more, so a
+/// replay is refused for as long as the assertion itself would be accepted.
+pub(crate) fn replay_until(exp_floor: u64, leeway: u64) -> u64 {
+    exp_floor.saturating_add(leeway).saturating_add(2)
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -316,6 +328,21 @@ mod tests {
         assert_eq!(c.insert("c".into(), 100, 60), Ok(()));
         // a expired at 100: may be used again after that.
         assert_eq!(c.insert("a".into(), 300, 100), Ok(()));
+    }
+
+    /// An assertion with `exp = N.5` (leeway L) is accepted by the core up to second N + L:
+    /// its `jti` must still be remembered then, and after.
+    #[test]
+    fn replay_entries_outlive_a_fractional_exp() {
+        let (n, leeway) = (1_000u64, 60u64);
+        let until = replay_until(n, leeway);
+        assert!(until > n + leeway, "forgotten in the last second the core accepts");
+        let mut c = ReplayCache::new(4);
+        assert_eq!(c.insert("j".into(), until, n), Ok(()));
+        for now in n..=n + leeway + 1 {
+            assert_eq!(c.insert("j".into(), until, now), Err(ReplayError::Replayed), "now = {now}");
+        }
+        assert_eq!(replay_until(u64::MAX, leeway), u64::MAX);
     }
 
     #[test]

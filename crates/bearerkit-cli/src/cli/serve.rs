@@ -38,7 +38,21 @@ Example, without a file:
     --realm-cert-client example-realm:Worldline-000021:wl-cert.pem \\
     --realm-scopes example-realm:Worldline-000021:VOP,WERO
 
-Exit codes: 0 stopped with Ctrl-C; 1 bad file, key or configuration (the stable code is printed); 2 usage.";
+Limits (defaults; the flags override the file's keys): request heads must arrive complete
+within --header-read-timeout (10 s, `header_read_timeout_secs`); a connection with no request
+in flight and no byte moving for --idle-timeout (5 s, `idle_timeout_secs`) is closed; at most
+--max-connections (512, `max_connections`) are open at once, more wait to be accepted; request
+bodies are at most 64 KiB and 64 parameters; a request not answered in `request_timeout_secs`
+(10 s) gets 408.
+
+Binding every interface (--bind 0.0.0.0 or ::, or such a `bind` in the file) needs --listen-any
+(`allow_unspecified_bind = true`), logs a warning, and is refused with --test-endpoints (the
+fault endpoints are never reachable from other hosts).
+
+Stopping: Ctrl-C (SIGINT) or SIGTERM stops accepting connections, lets the requests in flight
+finish (at most `request_timeout_secs` + 1 s) and exits 0.
+
+Exit codes: 0 stopped by Ctrl-C or SIGTERM; 1 bad file, key or configuration (the stable code is printed); 2 usage.";
 
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
@@ -48,16 +62,57 @@ pub(crate) struct ServeArgs {
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long)]
     pub(crate) port: Option<u16>,
-    /// Address to bind (default 127.0.0.1).
+    /// Address to bind (default 127.0.0.1). 0.0.0.0 or :: (every interface) needs
+    /// --listen-any.
     #[arg(long)]
     pub(crate) bind: Option<std::net::IpAddr>,
+    /// Allow binding every interface (--bind 0.0.0.0 or ::, or such a `bind` in the file), as
+    /// `allow_unspecified_bind = true`: the server is then reachable from other hosts (a
+    /// warning is logged). Refused with --test-endpoints.
+    #[arg(long)]
+    pub(crate) listen_any: bool,
     /// Lifetime of issued D1 and outbound access tokens, seconds, 1 to 31536000 (one year;
     /// overrides the file). A realm's tokens: --realm-token-lifetime.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=bearerkit_server::MAX_LIFETIME_SECS))]
     pub(crate) token_lifetime: Option<u64>,
-    /// Serve the fault-injection endpoints `/_test/faults` and `/_test/stats` (tests only).
+    /// Serve the fault-injection endpoints `/_test/faults` and `/_test/stats` (tests only;
+    /// never with --listen-any).
     #[arg(long)]
     pub(crate) test_endpoints: bool,
+    /// Longest wait for a complete request head, seconds, 1 to 3600 (default 10; as
+    /// `header_read_timeout_secs`, overriding the file).
+    ///
+    /// Counted from the accept, and on a kept-alive connection from the end of the previous
+    /// response; a half-sent head is closed after it. Example: --header-read-timeout 5
+    #[arg(
+        long,
+        value_name = "SECS",
+        value_parser = clap::value_parser!(u64).range(1..=bearerkit_server::MAX_CONNECTION_TIMEOUT_SECS),
+        help_heading = "Connection limits"
+    )]
+    pub(crate) header_read_timeout: Option<u64>,
+    /// Close a connection idle this long, seconds, 1 to 3600 (default 5; as
+    /// `idle_timeout_secs`, overriding the file).
+    ///
+    /// Idle: no request in flight and no byte read or written. Example: --idle-timeout 30
+    #[arg(
+        long,
+        value_name = "SECS",
+        value_parser = clap::value_parser!(u64).range(1..=bearerkit_server::MAX_CONNECTION_TIMEOUT_SECS),
+        help_heading = "Connection limits"
+    )]
+    pub(crate) idle_timeout: Option<u64>,
+    /// Most connections open at once, 1 to 65536 (default 512; as `max_connections`,
+    /// overriding the file).
+    ///
+    /// More wait in the listen backlog until one closes. Example: --max-connections 64
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = clap::value_parser!(u64).range(1..=MAX_CONNECTIONS),
+        help_heading = "Connection limits"
+    )]
+    pub(crate) max_connections: Option<u64>,
 
     /// A D1 inbound issuer's key: ISSUER:ENV:KID:FILE (repeatable).
     ///
@@ -210,6 +265,21 @@ impl ServeArgs {
     /// given twice, an issuer given two environments, scopes for a client or lifetimes for a
     /// realm no flag defines.
     pub(crate) fn check(&self) -> Result<(), Failure> {
+        if let Some(ip) = self.bind
+            && ip.to_canonical().is_unspecified()
+            && !self.listen_any
+        {
+            return Err(Failure::usage(format!(
+                "--bind {ip} listens on every interface (reachable from other hosts): add --listen-any to \
+                 mean it"
+            )));
+        }
+        if self.listen_any && self.test_endpoints {
+            return Err(Failure::usage(
+                "--listen-any with --test-endpoints: the fault endpoints are never served on every \
+                 interface",
+            ));
+        }
         let mut envs: HashMap<&str, D1Env> = HashMap::new();
         let mut kids = HashSet::new();
         for k in &self.d1_keys {
@@ -300,6 +370,10 @@ impl ServeArgs {
         Ok(())
     }
 }
+
+/// `--max-connections`' upper bound: the server's `MAX_CONNECTIONS_LIMIT`.
+const MAX_CONNECTIONS: u64 = 65_536;
+const _: () = assert!(bearerkit_server::MAX_CONNECTIONS_LIMIT as u64 == MAX_CONNECTIONS);
 
 /// Why `-` is refused as a file: `serve` reads no file from stdin (one stdin could not feed
 /// several flags, and the secret files never could).

@@ -8,6 +8,9 @@
 //! already has). Client secrets and the TLS private key are read into a buffer zeroed on
 //! drop and then held as `Secret`s; a `--d1-key` file may be a private key, of which only
 //! the public half (SPKI PEM) is kept.
+//!
+//! Ctrl-C (SIGINT) and SIGTERM (what CI runners and container engines send) both stop it
+//! gracefully: the listener closes, the requests in flight are answered, and it exits 0.
 
 use crate::cli::ServeArgs;
 use crate::failure::{Code, Failure};
@@ -18,11 +21,17 @@ use bearerkit_server::{
 };
 use serde_json::json;
 use std::io::Write as _;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::Path;
 
-pub(crate) fn run(a: &ServeArgs, json_out: bool) -> Result<(), Failure> {
-    // Usage errors among the flags first, before any file is read.
+/// The configuration `serve` runs: the `--config` file (or the defaults) with what the flags
+/// add and override, validated.
+///
+/// # Errors
+/// Usage errors among the flags (exit 2) first, before any file is read; then the file's
+/// and the flags' files' errors, and `bad_config` for a configuration `validate` refuses
+/// (an unspecified `bind` without `--listen-any` / `allow_unspecified_bind`, say).
+fn config(a: &ServeArgs) -> Result<ServerConfig, Failure> {
     a.check()?;
     let file = match &a.config {
         Some(path) => {
@@ -38,19 +47,41 @@ pub(crate) fn run(a: &ServeArgs, json_out: bool) -> Result<(), Failure> {
             Failure::new(Code::BadConfig, format!("--tls-cert / --tls-key / --client-ca: {e}"))
         })?;
     }
-    let ip = a.bind.unwrap_or(match config.bind.ip() {
-        IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        other => other,
-    });
+    // One rule for unspecified addresses, the server's (`ServerConfig::validate`): 0.0.0.0
+    // or [::], from the file or --bind, only with --listen-any / allow_unspecified_bind.
+    let ip = a.bind.unwrap_or(config.bind.ip());
     let port = a.port.unwrap_or(config.bind.port());
     config = config.with_bind(SocketAddr::new(ip, port));
+    if a.listen_any {
+        config = config.with_unspecified_bind_allowed(true);
+    }
     if let Some(secs) = a.token_lifetime {
         config = config.with_token_lifetime(secs);
     }
     if a.test_endpoints {
         config = config.with_test_endpoints(true);
     }
-    config.validate().map_err(|e| Failure::new(Code::BadConfig, e.to_string()))?;
+    if let Some(secs) = a.header_read_timeout {
+        config = config.with_header_read_timeout(secs);
+    }
+    if let Some(secs) = a.idle_timeout {
+        config = config.with_idle_timeout(secs);
+    }
+    if let Some(max) = a.max_connections {
+        config = config.with_max_connections(usize::try_from(max).unwrap_or(usize::MAX));
+    }
+    config.validate().map_err(|e| {
+        let hint = match &e {
+            ConfigError::Invalid { field: "bind", .. } => " (or pass --listen-any)",
+            _ => "",
+        };
+        Failure::new(Code::BadConfig, format!("{e}{hint}"))
+    })?;
+    Ok(config)
+}
+
+pub(crate) fn run(a: &ServeArgs, json_out: bool) -> Result<(), Failure> {
+    let config = config(a)?;
     // Logs (never secrets) to stderr; RUST_LOG overrides the level.
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
@@ -60,6 +91,9 @@ pub(crate) fn run(a: &ServeArgs, json_out: bool) -> Result<(), Failure> {
         .build()
         .map_err(|e| Failure::new(Code::Runtime, e.to_string()))?;
     rt.block_on(async {
+        // The signal handlers are in place before the banner: a SIGTERM sent as soon as the
+        // banner is read stops the server gracefully instead of killing it.
+        let mut stop = StopSignals::new().map_err(|e| Failure::new(Code::Signal, e.to_string()))?;
         let server = bearerkit_server::spawn(config)
             .await
             .map_err(|e| Failure::new(Code::ServerError, e.to_string()))?;
@@ -70,7 +104,7 @@ pub(crate) fn run(a: &ServeArgs, json_out: bool) -> Result<(), Failure> {
             format!(
                 "bearerkit server listening on {url}\n  D1 inbound:        POST {}\n  D1 outbound-style: POST {}\n  \
                  Keycloak-style:    POST {url}/auth/realms/{{realm}}/protocol/openid-connect/token\n  \
-                 protected:         GET  {}\nCtrl-C to stop.",
+                 protected:         GET  {}\nCtrl-C or SIGTERM to stop (requests in flight are answered first).",
                 server.d1_token_url(),
                 server.outbound_token_url(),
                 server.resource_url()
@@ -79,10 +113,54 @@ pub(crate) fn run(a: &ServeArgs, json_out: bool) -> Result<(), Failure> {
         // A closed stdout (the reader went away) must not stop the server.
         let mut out = std::io::stdout();
         let _ = writeln!(out, "{banner}").and_then(|()| out.flush());
-        tokio::signal::ctrl_c().await.map_err(|e| Failure::new(Code::Signal, e.to_string()))?;
+        let signal = stop.recv().await.map_err(|e| Failure::new(Code::Signal, e.to_string()))?;
+        // On stderr, like the server's log lines; a closed stderr must not stop the drain.
+        let _ = writeln!(std::io::stderr(), "bearerkit serve: {signal}: stopping, answering the requests in flight");
         server.shutdown().await;
+        let _ = writeln!(std::io::stderr(), "bearerkit serve: stopped");
         Ok(())
     })
+}
+
+/// Ctrl-C (SIGINT) and, on Unix, SIGTERM.
+struct StopSignals {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    /// Install the handlers (inside the runtime).
+    fn new() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Self {})
+        }
+    }
+
+    /// Wait for the first stop signal; its name.
+    async fn recv(&mut self) -> std::io::Result<&'static str> {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => Ok("SIGINT"),
+                _ = self.terminate.recv() => Ok("SIGTERM"),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            tokio::signal::ctrl_c().await.map(|()| "Ctrl-C")
+        }
+    }
 }
 
 /// The entry of `list` that `is`, created by `new` (at the end) when there is none.
@@ -212,6 +290,40 @@ fn merge_failure(e: &ConfigError, file: Option<&Path>) -> Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse(args: &[&str]) -> ServeArgs {
+        use crate::cli::{Cli, Command};
+        use clap::Parser as _;
+        let cli = Cli::try_parse_from(["bearerkit", "serve"].iter().chain(args)).unwrap();
+        let Command::Serve(args) = cli.command else { panic!("{cli:?}") };
+        args
+    }
+
+    /// The allowed case of the bind rule, checked without binding anything: every
+    /// interface with --listen-any, IPv4 or IPv6, validates (and `spawn` would log a
+    /// warning); without it, or with --test-endpoints, it is refused.
+    #[test]
+    fn listen_any_allows_an_unspecified_bind() {
+        for ip in ["0.0.0.0", "::"] {
+            let c = config(&parse(&["--bind", ip, "--listen-any", "--port", "8080"])).unwrap();
+            assert!(c.allow_unspecified_bind && c.bind.ip().is_unspecified(), "{c:?}");
+            c.validate().unwrap();
+            let e = config(&parse(&["--bind", ip])).unwrap_err();
+            assert_eq!(e.code(), "usage");
+            assert!(format!("{e:?}").contains("--listen-any"), "{e:?}");
+            let e = config(&parse(&["--bind", ip, "--listen-any", "--test-endpoints"])).unwrap_err();
+            assert_eq!(e.code(), "usage");
+            assert!(format!("{e:?}").contains("--test-endpoints"), "{e:?}");
+        }
+        // The default and loopback need nothing.
+        let c = config(&parse(&[])).unwrap();
+        assert!(!c.allow_unspecified_bind && c.bind.ip().is_loopback());
+        // The limits flags override the defaults.
+        let c =
+            config(&parse(&["--header-read-timeout", "3", "--idle-timeout", "7", "--max-connections", "9"]))
+                .unwrap();
+        assert_eq!((c.header_read_timeout_secs, c.idle_timeout_secs, c.max_connections), (3, 7, 9));
+    }
 
     #[test]
     fn secrets_from_files_are_trimmed_and_never_in_debug() {

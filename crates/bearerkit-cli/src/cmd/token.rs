@@ -1,11 +1,11 @@
 //! `bearerkit token`: a token from a real token endpoint, through `bearerkit-client`
 //! (retries, typed errors, mTLS) in its blocking form.
 
-use crate::cli::{Flow, SecretArg, TokenArgs};
+use crate::cli::{Flow, TokenArgs};
 use crate::failure::{Code, Failure};
 use crate::keyfile;
 use bearerkit::profile;
-use bearerkit_client::{ClientAuth, D1Grant, PrivateKeyJwt, TokenClient};
+use bearerkit_client::{ClientAuth, D1Grant, PrivateKeyJwt, Secret, TokenClient};
 use serde_json::json;
 
 fn need<'a>(v: Option<&'a str>, what: &str, flow: &str) -> Result<&'a str, Failure> {
@@ -30,7 +30,46 @@ fn kid(a: &TokenArgs, key: &bearerkit::SigningKey) -> Result<Option<String>, Fai
     }
 }
 
+/// The environment variable that holds the client secret when no flag gives it.
+const SECRET_ENV: &str = "BEARERKIT_CLIENT_SECRET";
+
+/// The client secret of the client-credentials flow: from --client-secret-file (`-` stdin),
+/// --client-secret, or the environment.
+fn client_secret(a: &TokenArgs) -> Result<Secret, Failure> {
+    if let Some(path) = &a.client_secret_file {
+        return keyfile::client_secret(path);
+    }
+    if let Some(secret) = &a.client_secret {
+        return Ok(secret.clone());
+    }
+    match std::env::var(SECRET_ENV) {
+        Ok(secret) if !secret.is_empty() => Ok(Secret::from(secret)),
+        Ok(_) | Err(std::env::VarError::NotPresent) => Err(Failure::usage(format!(
+            "the client-credentials flow needs a client secret: --client-secret-file FILE (- for \
+             stdin) or {SECRET_ENV}"
+        ))),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(Failure::usage(format!("{SECRET_ENV} is not valid UTF-8")))
+        }
+    }
+}
+
+/// Said on stderr (as JSON with --json) whenever --client-secret is given.
+const SECRET_ON_COMMAND_LINE: &str = "--client-secret puts the client secret on the command line, \
+    where other local users can read it (ps, /proc/PID/cmdline) and shell history keeps it; use \
+    --client-secret-file FILE (- for stdin) or BEARERKIT_CLIENT_SECRET instead";
+
 pub(crate) fn run(a: &TokenArgs, json_out: bool) -> Result<(), Failure> {
+    if a.client_secret.is_some() {
+        if json_out {
+            eprintln!(
+                "{}",
+                json!({"warning": {"code": "secret_on_command_line", "message": SECRET_ON_COMMAND_LINE}})
+            );
+        } else {
+            eprintln!("warning: {SECRET_ON_COMMAND_LINE}");
+        }
+    }
     let flow: bearerkit_client::Flow = match a.flow {
         Flow::D1 => {
             let key = keyfile::signing_key(key_path(a, "d1")?.as_ref())?;
@@ -51,11 +90,7 @@ pub(crate) fn run(a: &TokenArgs, json_out: bool) -> Result<(), Failure> {
                 ));
             }
             let id = need(a.client_id.as_deref(), "--client-id", "client-credentials")?;
-            let secret = need(
-                a.client_secret.as_ref().map(SecretArg::expose),
-                "--client-secret",
-                "client-credentials",
-            )?;
+            let secret = client_secret(a)?;
             if a.secret_post {
                 ClientAuth::secret_post(id, secret).into()
             } else {
@@ -91,7 +126,19 @@ pub(crate) fn run(a: &TokenArgs, json_out: bool) -> Result<(), Failure> {
     for ca in &a.ca {
         builder = builder.root_certificate_pem(&read(ca)?);
     }
-    let client = builder.build_blocking()?;
+    if a.insecure_transport {
+        builder = builder.insecure_transport();
+    }
+    let client = builder.build_blocking().map_err(|e| {
+        // The client's refusal of plain http names its builder call: name the flag instead.
+        let config = matches!(e.kind(), bearerkit_client::ErrorKind::Config { .. });
+        let failure = Failure::from(e);
+        if config {
+            failure.map_message(|m| m.replace("insecure_transport()", "--insecure-transport"))
+        } else {
+            failure
+        }
+    })?;
     let token = client.token()?;
     let shown = if a.show_token { token.expose().to_owned() } else { token.access_token().preview() };
     let expires_in = token.lifetime().as_secs();

@@ -8,6 +8,11 @@ use bearerkit::Validation;
 use serde_json::{Value, json};
 
 pub(crate) fn run(a: &VerifyArgs, json_out: bool) -> Result<(), Failure> {
+    if a.key.as_os_str() == "-" && a.token.expose() == "-" {
+        return Err(Failure::usage(
+            "--key - and the token - both read stdin: give one of them as a file or argument",
+        ));
+    }
     let key = keyfile::verifying_key(&a.key)?;
     let token = keyfile::token(a.token.expose())?;
     let typ: Vec<&str> = if a.typ.is_empty() {

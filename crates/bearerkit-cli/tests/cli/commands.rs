@@ -779,3 +779,260 @@ fn sign_kid_from_cert() {
         .assert()
         .code(2);
 }
+
+#[cfg(unix)]
+#[test]
+fn keygen_writes_a_fresh_0600_file_and_never_follows_a_symlink() {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let d = dir();
+    let mode = |p: &Path| std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777;
+    let is_key = |p: &Path| std::fs::read_to_string(p).unwrap().starts_with("-----BEGIN EC PRIVATE KEY-----");
+    // --force over a world-readable file: the new key is 0600, not the old file's 0644.
+    let path = crate::common::write(d.path(), "k.pem", "old\n");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    bk().args(["keygen", "--force", "--out"]).arg(&path).assert().success();
+    assert_eq!(mode(&path), 0o600);
+    assert!(is_key(&path));
+    // A symlink at --out, to another file: refused without --force like an existing file...
+    let target = crate::common::write(d.path(), "precious.txt", "precious\n");
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let link = d.path().join("link.pem");
+    symlink(&target, &link).unwrap();
+    bk().args(["keygen", "--out"]).arg(&link).assert().code(1).stderr(predicate::str::contains("(io_error)"));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    // ... a dangling one too (nothing is created where it points) ...
+    let dangling = d.path().join("dangling.pem");
+    symlink(d.path().join("nowhere.pem"), &dangling).unwrap();
+    bk().args(["keygen", "--out"]).arg(&dangling).assert().code(1);
+    assert!(!d.path().join("nowhere.pem").exists());
+    // ... and with --force the link itself is replaced by a 0600 key file: the other file is
+    // unchanged, its content and its mode.
+    bk().args(["keygen", "--force", "--out"]).arg(&link).assert().success();
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious\n");
+    assert_eq!(mode(&target), 0o644);
+    assert!(!std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert_eq!(mode(&link), 0o600);
+    assert!(is_key(&link));
+    // A name in the current directory; a missing directory is io_error.
+    bk().current_dir(d.path()).args(["keygen", "--out", "here.pem"]).assert().success();
+    assert_eq!(mode(&d.path().join("here.pem")), 0o600);
+    bk().args(["keygen", "--out"])
+        .arg(d.path().join("no-dir/k.pem"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("(io_error)"));
+    // No temporary file is left behind, after the successes or the refusals.
+    for entry in std::fs::read_dir(d.path()).unwrap() {
+        let name = entry.unwrap().file_name();
+        assert!(!name.to_string_lossy().starts_with(".bearerkit-keygen-"), "{name:?} left behind");
+    }
+}
+
+/// The client-credentials flow's secret: --client-secret-file (a file, `-` stdin), the
+/// environment, or the plain flag with a warning; never printed.
+#[test]
+fn token_client_secret_from_file_stdin_env_or_flag_with_a_warning() {
+    let d = dir();
+    let secret = "s3cret-from-file-42";
+    let server_secret = crate::common::write(d.path(), "server-secret", &format!("{secret}\n"));
+    let mut flag = std::ffi::OsString::from("out:");
+    flag.push(&server_secret);
+    let server = crate::common::serve([std::ffi::OsString::from("--outbound-client"), flag]);
+    let url = format!("{}/oauth2/token", server.url);
+    let token = |extra: &[&std::ffi::OsStr]| {
+        let mut c = bk();
+        c.args(["token", "--flow", "client-credentials", "--client-id", "out", "--url", &url])
+            .args(extra)
+            .env_remove("BEARERKIT_CLIENT_SECRET")
+            .timeout(std::time::Duration::from_secs(60));
+        c
+    };
+    let no_leak = |out: &assert_cmd::assert::Assert, secret: &str| {
+        let out = out.get_output();
+        let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(!all.contains(secret), "{secret:?} printed: {all}");
+    };
+    let os = |s: &'static str| std::ffi::OsStr::new(s);
+    let file = crate::common::write(d.path(), "secret.txt", &format!("{secret}\r\n"));
+    let from_file = [os("--client-secret-file"), file.as_os_str()];
+    // From a file (the line break trimmed), without a warning.
+    let out = token(&from_file)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("token_type:   Bearer"))
+        .stderr(predicate::str::contains("warning").not());
+    no_leak(&out, secret);
+    // From stdin.
+    let out = token(&[os("--client-secret-file"), os("-")])
+        .write_stdin(format!("{secret}\n"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning").not());
+    no_leak(&out, secret);
+    // From the environment; the file wins over it.
+    token(&[]).env("BEARERKIT_CLIENT_SECRET", secret).assert().success().stderr("");
+    token(&from_file).env("BEARERKIT_CLIENT_SECRET", "not-it").assert().success();
+    // A wrong secret in a file: the server's invalid_client, the secret not quoted.
+    let wrong = crate::common::write(d.path(), "wrong.txt", "wrong-secret-99\n");
+    let out = token(&[os("--client-secret-file"), wrong.as_os_str()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("(invalid_client)"));
+    no_leak(&out, "wrong-secret-99");
+    // The plain flag still works, with a warning that names the risk (as JSON with --json).
+    let out = token(&[os("--client-secret"), os(secret)])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: --client-secret puts the client secret on the command line",
+        ))
+        .stderr(predicate::str::contains("(ps, /proc/PID/cmdline)"))
+        .stderr(predicate::str::contains("--client-secret-file"));
+    no_leak(&out, secret);
+    let out = token(&[os("--json"), os("--client-secret"), os(secret)]).assert().success();
+    let warning: serde_json::Value = serde_json::from_slice(&out.get_output().stderr).unwrap();
+    assert_eq!(warning["warning"]["code"], "secret_on_command_line");
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["ok"], true);
+    no_leak(&out, secret);
+    // Usage errors (exit 2): both flags; an empty file or stdin; no secret at all. A missing
+    // file is io_error.
+    let out = token(&[from_file[0], from_file[1], os("--client-secret"), os(secret)]).assert().code(2);
+    no_leak(&out, secret);
+    let empty = crate::common::write(d.path(), "empty.txt", "\n");
+    token(&[os("--client-secret-file"), empty.as_os_str()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is empty"));
+    token(&[os("--client-secret-file"), os("-")]).write_stdin("").assert().code(2);
+    token(&[]).assert().code(2).stderr(predicate::str::contains("--client-secret-file FILE"));
+    token(&[os("--client-secret-file")])
+        .arg(d.path().join("missing.txt"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("(io_error)"));
+}
+
+#[test]
+fn json_covers_usage_errors() {
+    let cases: [&[&str]; 7] = [
+        &["--json", "keygen", "--format", "pem"],
+        &["keygen", "--format", "pem", "--json"],
+        &["--json", "no-such-command"],
+        &["--json", "token"],
+        &["thumbprint", "--json"],
+        &["--json", "sign", "--key", "k.pem", "--no-such-flag"],
+        &["--json", "verify", "--key", "k.pem", "--aud", "a", "--any-audience", "t"],
+    ];
+    for args in cases {
+        let out = bk().args(args).assert().code(2).stdout("");
+        // One JSON document, the usual error shape, clap's message on one line.
+        let v: serde_json::Value =
+            serde_json::from_slice(&out.get_output().stderr).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+        assert_eq!(v["ok"], false, "{args:?}: {v}");
+        assert_eq!(v["error"]["code"], "usage", "{args:?}: {v}");
+        let message = v["error"]["message"].as_str().unwrap();
+        assert!(!message.is_empty() && !message.contains('\n') && !message.contains("Usage:"), "{message}");
+        assert!(!message.starts_with("error"), "{message}");
+    }
+    let out = bk().args(["--json", "keygen", "--format", "pem"]).assert().code(2);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stderr).unwrap();
+    assert!(v["error"]["message"].as_str().unwrap().contains("invalid value 'pem' for '--format"), "{v}");
+    // Without --json (or with it only after `--`, as an argument): clap's text.
+    bk().args(["keygen", "--format", "pem"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with("error: invalid value 'pem'"))
+        .stderr(predicate::str::contains("For more information, try '--help'."));
+    bk().args(["inspect", "--no-such-flag", "--", "--json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with("error: unexpected argument '--no-such-flag'"));
+    // --help and --version are not errors.
+    bk().args(["--json", "keygen", "--help"]).assert().success().stdout(predicate::str::contains("Usage:"));
+    bk().args(["--json", "--version"]).assert().success().stdout(predicate::str::starts_with("bearerkit "));
+}
+
+#[test]
+fn verify_refuses_key_and_token_both_from_stdin() {
+    let d = dir();
+    let key = keygen(d.path(), "k.pem", "sec1");
+    let token = stdout_line(
+        &bk().args(["sign", "--iss", "i", "--now", "1700000000", "--key"]).arg(&key).assert().success(),
+    );
+    let key_text = std::fs::read_to_string(&key).unwrap();
+    bk().args(["verify", "--now", "1700000100", "--key", "-", "-"])
+        .write_stdin(key_text.clone())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("both read stdin"))
+        .stderr(predicate::str::contains("(usage)"));
+    let out = bk()
+        .args(["--json", "verify", "--now", "1700000100", "--key", "-", "-"])
+        .write_stdin(key_text.clone())
+        .assert()
+        .code(2);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stderr).unwrap();
+    assert_eq!(v["error"]["code"], "usage");
+    // Either one alone from stdin is fine.
+    bk().args(["verify", "--now", "1700000100", "--key", "-", &token])
+        .write_stdin(key_text)
+        .assert()
+        .success();
+    bk().args(["verify", "--now", "1700000100", "--key"])
+        .arg(&key)
+        .arg("-")
+        .write_stdin(token)
+        .assert()
+        .success();
+}
+
+#[test]
+fn token_help_documents_the_secret_and_transport_flags() {
+    bk().args(["token", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("--client-secret-file <FILE>"))
+        .stdout(predicate::str::contains("`-` for stdin"))
+        .stdout(predicate::str::contains("BEARERKIT_CLIENT_SECRET"))
+        .stdout(predicate::str::contains("so a warning is printed"))
+        .stdout(predicate::str::contains("--insecure-transport"))
+        .stdout(predicate::str::contains("Send credentials over plain http to a non-loopback host"))
+        .stdout(predicate::str::contains("localhost, 127.0.0.0/8 or ::1"));
+}
+
+/// Plain http:// only to a loopback host, unless --insecure-transport. 0.0.0.0 is not
+/// loopback, yet connecting to it reaches the server listening on 127.0.0.1.
+#[test]
+fn token_insecure_transport_allows_plain_http_to_a_non_loopback_host() {
+    let d = dir();
+    let secret = crate::common::write(d.path(), "secret.txt", "s3cret-value\n");
+    let mut flag = std::ffi::OsString::from("out:");
+    flag.push(&secret);
+    let server = crate::common::serve([std::ffi::OsString::from("--outbound-client"), flag]);
+    let token = |url: &str| {
+        let mut c = bk();
+        c.args(["token", "--flow", "client-credentials", "--client-id", "out", "--url", url])
+            .arg("--client-secret-file")
+            .arg(&secret)
+            .timeout(std::time::Duration::from_secs(60));
+        c
+    };
+    let loopback = format!("{}/oauth2/token", server.url);
+    assert!(loopback.starts_with("http://127.0.0.1:"), "{loopback}");
+    let other = loopback.replacen("127.0.0.1", "0.0.0.0", 1);
+    // Refused before anything is sent, the message naming the flag.
+    token(&other)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("(invalid_config)"))
+        .stderr(predicate::str::contains("plain http://"))
+        .stderr(predicate::str::contains("--insecure-transport"));
+    token(&other)
+        .arg("--insecure-transport")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("token_type:"));
+    token(&loopback).assert().success();
+    token(&loopback.replacen("127.0.0.1", "localhost", 1)).assert().success();
+}

@@ -217,7 +217,7 @@ fn token_over_mutual_tls_with_a_client_assertion() {
     };
     token(true).success().stdout(predicate::str::contains("scope:        VOP"));
     // Without the client certificate the TLS handshake is refused.
-    token(false).code(1).stderr(predicate::str::contains("(transport)"));
+    token(false).code(1).stderr(predicate::str::contains("(tls)"));
 }
 
 /// The token request counter of a server started with `--test-endpoints`.
@@ -296,4 +296,120 @@ fn token_client_assertion_with_kid_from_cert() {
         .assert()
         .code(2);
     assert_eq!(token_requests(&server), 3);
+}
+
+/// One HTTP/1.1 request over a plain TcpStream (`Connection: close`); the whole response.
+fn raw_request(base: &str, head: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let host = base.strip_prefix("http://").unwrap();
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(60))).unwrap();
+    write!(s, "{head}\r\nHost: {host}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())
+        .unwrap();
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out
+}
+
+/// `bearerkit serve` as a child whose id the test knows (to signal it), killed on drop.
+struct Child {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Child {
+    fn start(args: &[std::ffi::OsString]) -> Self {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_bearerkit"))
+            .args(["serve", "--port", "0"])
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        // Keep reading the banner in the background: the server may print more.
+        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+        let url = line.trim().rsplit(' ').next().unwrap_or_default().to_owned();
+        assert!(url.starts_with("http://127.0.0.1:"), "bearerkit serve printed {line:?}");
+        Self { child, url }
+    }
+
+    /// Wait for the exit, at most `limit` (a bound for a server that does not stop).
+    fn wait(&mut self, limit: std::time::Duration) -> std::process::ExitStatus {
+        let start = std::time::Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(start.elapsed() < limit, "bearerkit serve still running {limit:?} after the signal");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// SIGTERM (what CI runners and container engines send) and Ctrl-C (SIGINT) both stop
+/// `bearerkit serve` gracefully: a token request in flight (held by an injected delay) when
+/// the signal arrives is answered 200, and the process exits 0.
+#[cfg(unix)]
+#[test]
+fn sigterm_and_ctrl_c_drain_requests_in_flight_and_exit_zero() {
+    use std::io::Read;
+    let d = tempfile::tempdir().unwrap();
+    let secret = crate::common::write(d.path(), "secret.txt", "s3cret-value\n");
+    let mut client = std::ffi::OsString::from("out:");
+    client.push(&secret);
+    for signal in ["TERM", "INT"] {
+        let mut server =
+            Child::start(&["--test-endpoints".into(), "--outbound-client".into(), client.clone()]);
+        let fault = raw_request(
+            &server.url,
+            "POST /_test/faults HTTP/1.1\r\nContent-Type: application/json",
+            r#"{"kind":"delay","millis":1500}"#,
+        );
+        assert!(fault.starts_with("HTTP/1.1 200"), "{fault}");
+        let url = server.url.clone();
+        let in_flight = std::thread::spawn(move || {
+            raw_request(
+                &url,
+                // out:s3cret-value
+                "POST /oauth2/token HTTP/1.1\r\nAuthorization: Basic b3V0OnMzY3JldC12YWx1ZQ==\r\n\
+                 Content-Type: application/x-www-form-urlencoded",
+                "grant_type=client_credentials",
+            )
+        });
+        // Signal once the request is being handled: counted by the server, held by the delay.
+        let counted = (0..1000).any(|_| {
+            let stats = raw_request(&server.url, "GET /_test/stats HTTP/1.1", "");
+            let done = stats.contains("\"token_requests\":1");
+            if !done {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            done
+        });
+        assert!(counted, "the token request never reached the server");
+        let pid = server.child.id().to_string();
+        // The shell's own `kill` (a builtin): no procps needed.
+        let sent =
+            std::process::Command::new("sh").args(["-c", &format!("kill -{signal} {pid}")]).status().unwrap();
+        assert!(sent.success());
+        let response = in_flight.join().unwrap();
+        assert!(response.starts_with("HTTP/1.1 200"), "SIG{signal}: {response}");
+        assert!(response.contains("\"access_token\""), "SIG{signal}: {response}");
+        let status = server.wait(std::time::Duration::from_secs(30));
+        assert_eq!(status.code(), Some(0), "SIG{signal}: {status:?}");
+        let mut stderr = String::new();
+        server.child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+        assert!(stderr.contains(&format!("SIG{signal}: stopping")), "{stderr}");
+    }
 }

@@ -286,9 +286,94 @@ fn help_documents_every_flag_with_an_example() {
         "--realm-token-lifetime example-realm:120",
         "--realm-assertion-max-lifetime example-realm:300",
         "secrets are never taken on the command line",
+        "--listen-any",
+        "--header-read-timeout 5",
+        "--idle-timeout 30",
+        "--max-connections 64",
+        "(default 10; as `header_read_timeout_secs`",
+        "(default 5; as `idle_timeout_secs`",
+        "(default 512; as `max_connections`",
+        "Ctrl-C (SIGINT) or SIGTERM",
     ] {
         assert!(help.contains(example), "{example}\n{help}");
     }
+}
+
+/// The bind rule, from flags and from the file: every interface (0.0.0.0 or ::) only with
+/// --listen-any / `allow_unspecified_bind`, never with the test endpoints. Only refusals
+/// here (nothing binds every interface); the allowed case is checked in `cmd::serve`'s
+/// unit tests without binding.
+#[test]
+fn unspecified_bind_needs_listen_any_and_never_test_endpoints() {
+    for ip in ["0.0.0.0", "::"] {
+        bk().args(["serve", "--bind", ip]).assert().code(2).stderr(predicate::str::contains("--listen-any"));
+        bk().args(["serve", "--bind", ip, "--listen-any", "--test-endpoints"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--test-endpoints"));
+    }
+    let d = tempfile::tempdir().unwrap();
+    for bind in ["0.0.0.0:0", "[::]:0"] {
+        let file = write(d.path(), "any.toml", &format!("bind = \"{bind}\"\n"));
+        bk().args(["serve", "--config"])
+            .arg(&file)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("bad_config"))
+            .stderr(predicate::str::contains("allow_unspecified_bind = true"))
+            .stderr(predicate::str::contains("--listen-any"));
+        let file = write(
+            d.path(),
+            "any-test.toml",
+            &format!("bind = \"{bind}\"\nallow_unspecified_bind = true\ntest_endpoints = true\n"),
+        );
+        bk().args(["serve", "--config"])
+            .arg(&file)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("invalid test_endpoints"));
+        // --listen-any allows the file's address, but not with --test-endpoints.
+        let file = write(d.path(), "any.toml", &format!("bind = \"{bind}\"\n"));
+        bk().args(["serve", "--listen-any", "--test-endpoints", "--config"]).arg(&file).assert().code(2);
+    }
+}
+
+#[test]
+fn connection_limit_flags_are_bounded() {
+    for (flag, value) in [
+        ("--header-read-timeout", "0"),
+        ("--header-read-timeout", "3601"),
+        ("--idle-timeout", "0"),
+        ("--idle-timeout", "3601"),
+        ("--max-connections", "0"),
+        ("--max-connections", "65537"),
+    ] {
+        bk().args(["serve", flag, value]).assert().code(2).stderr(predicate::str::contains(flag));
+    }
+}
+
+/// --header-read-timeout and --max-connections reach the server: with one connection
+/// allowed, a half-sent request head holds it (a second connection's request waits) until
+/// the header-read timeout closes it; then the second is answered.
+#[test]
+fn connection_limit_flags_apply() {
+    let server = serve(["--header-read-timeout", "1", "--idle-timeout", "60", "--max-connections", "1"]);
+    let host = server.url.strip_prefix("http://").unwrap().to_owned();
+    let mut slow = std::net::TcpStream::connect(&host).unwrap();
+    slow.write_all(b"GET /resource HTTP/1.1\r\nHost: x\r\nAuthoriz").unwrap();
+    let started = std::time::Instant::now();
+    let mut next = std::net::TcpStream::connect(&host).unwrap();
+    write!(next, "GET /resource HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    next.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut answer = String::new();
+    next.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    // Not before the half-sent head was closed.
+    assert!(started.elapsed() >= Duration::from_millis(900), "{:?}", started.elapsed());
+    slow.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut rest = Vec::new();
+    let _ = slow.read_to_end(&mut rest);
+    assert!(rest.is_empty(), "{}", String::from_utf8_lossy(&rest));
 }
 
 #[test]
@@ -544,7 +629,10 @@ fn tls_flags_serve_https_and_mutual_tls() {
     let mtls = serve(args);
     let url = format!("{}/oauth2/token", mtls.url);
     token(&url, true).success();
-    token(&url, false).code(1).stderr(predicate::str::contains("(transport)"));
+    // The handshake fails: the token client's `tls` code (`transport` before it had one).
+    token(&url, false)
+        .code(1)
+        .stderr(predicate::str::contains("(tls)").or(predicate::str::contains("(transport)")));
     drop(mtls);
     // A key that is not the certificate's: refused before serving.
     bk().arg("serve")

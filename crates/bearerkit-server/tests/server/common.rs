@@ -179,3 +179,16 @@ pub(crate) async fn assert_error(r: reqwest::Response, status: u16, code: &str) 
 pub(crate) fn keys(v: &Value) -> Vec<&str> {
     v.as_object().unwrap().keys().map(String::as_str).collect()
 }
+
+/// Sleep until the Unix clock reads second `t` (at once when it is past).
+pub(crate) async fn at_second(t: u64) {
+    loop {
+        let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
+        if since.as_secs() >= t {
+            return;
+        }
+        // Just past the next second boundary.
+        let to_next = core::time::Duration::from_nanos(u64::from(1_000_000_000 - since.subsec_nanos()));
+        tokio::time::sleep(to_next + core::time::Duration::from_millis(5)).await;
+    }
+}

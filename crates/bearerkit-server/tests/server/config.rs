@@ -51,6 +51,96 @@ fn defaults() {
 }
 
 #[test]
+fn connection_limit_defaults_and_bounds() {
+    use bearerkit_server::{MAX_CONNECTION_TIMEOUT_SECS, MAX_CONNECTIONS_LIMIT};
+    let c = ServerConfig::from_toml_str("").unwrap();
+    assert_eq!(
+        (c.header_read_timeout_secs, c.idle_timeout_secs, c.max_connections, c.allow_unspecified_bind),
+        (10, 5, 512, false)
+    );
+    let c = ServerConfig::from_toml_str(
+        "header_read_timeout_secs = 3\nidle_timeout_secs = 4\nmax_connections = 7\n",
+    )
+    .unwrap();
+    assert_eq!((c.header_read_timeout_secs, c.idle_timeout_secs, c.max_connections), (3, 4, 7));
+    for ok in [
+        format!("header_read_timeout_secs = {MAX_CONNECTION_TIMEOUT_SECS}"),
+        format!("idle_timeout_secs = {MAX_CONNECTION_TIMEOUT_SECS}"),
+        format!("max_connections = {MAX_CONNECTIONS_LIMIT}"),
+    ] {
+        ServerConfig::from_toml_str(&ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
+    }
+    for (toml, expected) in [
+        ("header_read_timeout_secs = 0".to_owned(), "header_read_timeout_secs"),
+        (
+            format!("header_read_timeout_secs = {}", MAX_CONNECTION_TIMEOUT_SECS + 1),
+            "header_read_timeout_secs",
+        ),
+        ("idle_timeout_secs = 0".to_owned(), "idle_timeout_secs"),
+        (format!("idle_timeout_secs = {}", MAX_CONNECTION_TIMEOUT_SECS + 1), "idle_timeout_secs"),
+        ("max_connections = 0".to_owned(), "max_connections"),
+        (format!("max_connections = {}", MAX_CONNECTIONS_LIMIT + 1), "max_connections"),
+    ] {
+        match ServerConfig::from_toml_str(&toml).unwrap_err() {
+            ConfigError::Invalid { field, .. } => assert_eq!(field, expected, "{toml}"),
+            other => panic!("{toml}: {other:?}"),
+        }
+    }
+}
+
+/// The bind rule: `0.0.0.0`, `[::]` and `[::ffff:0.0.0.0]` alike need
+/// `allow_unspecified_bind = true`, and are refused with `test_endpoints` even then. Only
+/// validation is checked: nothing is bound to every interface here.
+#[test]
+fn unspecified_bind_addresses_need_allowing_and_never_serve_test_endpoints() {
+    let field = |toml: &str| match ServerConfig::from_toml_str(toml) {
+        Ok(_) => "ok",
+        Err(ConfigError::Invalid { field, .. }) => field,
+        Err(other) => panic!("{toml}: {other:?}"),
+    };
+    for bind in ["0.0.0.0:8080", "[::]:8080", "[::ffff:0.0.0.0]:8080", "0.0.0.0:0"] {
+        let bind = format!("bind = \"{bind}\"\n");
+        assert_eq!(field(&bind), "bind", "{bind}");
+        assert_eq!(field(&format!("{bind}test_endpoints = true\n")), "bind", "{bind}");
+        assert_eq!(field(&format!("{bind}allow_unspecified_bind = true\n")), "ok", "{bind}");
+        let c = ServerConfig::from_toml_str(&format!("{bind}allow_unspecified_bind = true\n")).unwrap();
+        assert!(c.allow_unspecified_bind);
+        assert_eq!(
+            field(&format!("{bind}allow_unspecified_bind = true\ntest_endpoints = true\n")),
+            "test_endpoints",
+            "{bind}"
+        );
+    }
+    let e = ServerConfig::from_toml_str("bind = \"0.0.0.0:8080\"").unwrap_err().to_string();
+    assert!(e.contains("allow_unspecified_bind = true") && e.contains("--listen-any"), "{e}");
+    // Specific addresses need nothing, test endpoints included.
+    for bind in ["127.0.0.1:0", "[::1]:0", "192.0.2.10:8080", "[2001:db8::1]:8080"] {
+        assert_eq!(field(&format!("bind = \"{bind}\"\ntest_endpoints = true\n")), "ok", "{bind}");
+    }
+    // In code too.
+    let any: core::net::SocketAddr = "0.0.0.0:0".parse().unwrap();
+    assert!(ServerConfig::default().with_bind(any).validate().is_err());
+    ServerConfig::default().with_bind(any).with_unspecified_bind_allowed(true).validate().unwrap();
+}
+
+/// `spawn` refuses an unspecified address before binding it.
+#[tokio::test]
+async fn spawn_refuses_an_unspecified_bind_before_binding() {
+    use bearerkit_server::ServerError;
+    for bind in ["0.0.0.0:0", "[::]:0"] {
+        let config = ServerConfig::default().with_bind(bind.parse().unwrap());
+        let e = bearerkit_server::spawn(config.clone()).await.unwrap_err();
+        assert!(matches!(e, ServerError::Config(ConfigError::Invalid { field: "bind", .. })), "{e:?}");
+        let config = config.with_unspecified_bind_allowed(true).with_test_endpoints(true);
+        let e = bearerkit_server::spawn(config).await.unwrap_err();
+        assert!(
+            matches!(e, ServerError::Config(ConfigError::Invalid { field: "test_endpoints", .. })),
+            "{e:?}"
+        );
+    }
+}
+
+#[test]
 fn errors() {
     let parse = |s: &str| ServerConfig::from_toml_str(s).unwrap_err();
     assert!(matches!(parse("bogus = 1"), ConfigError::Parse(_)));

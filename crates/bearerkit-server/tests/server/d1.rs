@@ -255,9 +255,68 @@ async fn time_rules() {
     );
 }
 
+/// Any other method than POST on a token path: 405 with `Allow: POST`, not a token
+/// request (not counted, no fault taken).
 #[tokio::test]
-async fn get_is_method_not_allowed() {
+async fn other_methods_are_405_and_not_counted() {
     let f = start().await;
-    let r = f.http.get(f.server.d1_token_url()).send().await.unwrap();
-    assert_eq!(r.status(), 405);
+    f.server.faults().status_next(1, axum::http::StatusCode::SERVICE_UNAVAILABLE);
+    let urls = [f.server.d1_token_url(), f.server.outbound_token_url(), f.server.keycloak_token_url(REALM)];
+    for url in &urls {
+        for method in
+            [reqwest::Method::GET, reqwest::Method::PUT, reqwest::Method::DELETE, reqwest::Method::HEAD]
+        {
+            let r = f.http.request(method.clone(), url).send().await.unwrap();
+            assert_eq!(r.status(), 405, "{method} {url}");
+            assert_eq!(r.headers()["allow"], "POST", "{method} {url}");
+        }
+    }
+    assert_eq!(f.server.request_count(), 0);
+    assert_eq!(f.server.faults().pending(), 1);
+    // A POST is counted and takes the fault.
+    assert_eq!(post_d1_form(&f, &d1_assertion()).await.status(), 503);
+    assert_eq!(f.server.request_count(), 1);
+}
+
+/// The core accepts an assertion until `exp + leeway`, `exp` exact: with `exp = N.5` its
+/// last accepted second is `N + leeway`. The `jti` is still remembered then, so a replay in
+/// that second is refused (it used to be forgotten at `floor(exp) + leeway`).
+#[tokio::test]
+async fn a_fractional_exp_is_remembered_while_it_is_accepted() {
+    let f = start_with(|mut c| {
+        c.leeway_secs = 1;
+        c
+    })
+    .await;
+    // The replay must reach the server within one given second; a machine too slow for
+    // that gets `expired` (inconclusive) and another try.
+    for _attempt in 0..3 {
+        let n = now();
+        let jti = jti();
+        let exp = format!("{{\"exp\":{}.5}}", n + 1);
+        let a = Assertion::new()
+            .typ("JWT")
+            .key_id(KID)
+            .issuer(ISSUER)
+            .subject(ISSUER)
+            .audience("prd")
+            .issued_at(n)
+            .jwt_id(&jti)
+            .claims_json(&exp)
+            .sign_to_string(&d1_key())
+            .unwrap();
+        let (status, body) = json(post_d1_form(&f, &a).await).await;
+        if status != 200 {
+            assert_eq!(body["error_description"], "assertion rejected: expired", "{body}");
+            continue;
+        }
+        // floor(exp) + leeway: the last second the core accepts the assertion.
+        at_second(n + 2).await;
+        let d = assert_error(post_d1_form(&f, &a).await, 400, "invalid_grant").await;
+        if d == "assertion rejected: jti_replayed" {
+            return;
+        }
+        assert_eq!(d, "assertion rejected: expired");
+    }
+    panic!("no replay reached the server within the boundary second in three tries");
 }

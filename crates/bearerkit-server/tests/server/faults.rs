@@ -188,3 +188,68 @@ async fn test_endpoints_are_off_by_default() {
     assert_eq!(r.status(), 404);
     assert_eq!(f.http.get(format!("{base}/_test/stats")).send().await.unwrap().status(), 404);
 }
+
+/// `POST /_test/faults` takes `application/json` only: a form or `text/plain` body, which
+/// any web page can send cross-origin without a preflight, gets 415 and queues nothing.
+#[tokio::test]
+async fn fault_endpoint_requires_json_content_type() {
+    let f = start().await;
+    let url = format!("{}/_test/faults", f.server.base_url());
+    let body = r#"{"kind":"status","status":503,"count":1}"#;
+    for content_type in [
+        None,
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+        Some("multipart/form-data; boundary=x"),
+    ] {
+        let mut request = f.http.post(&url).body(body);
+        if let Some(ct) = content_type {
+            request = request.header("content-type", ct);
+        }
+        let r = request.send().await.unwrap();
+        let (status, v) = json(r).await;
+        assert_eq!((status, v["error"].as_str()), (415, Some("invalid_request")), "{content_type:?}: {v}");
+        assert_eq!(f.server.faults().pending(), 0, "{content_type:?}");
+    }
+    // Two Content-Type headers are refused too.
+    let r = f
+        .http
+        .post(&url)
+        .header("content-type", "application/json")
+        .header("content-type", "text/plain")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 415);
+    for ct in ["application/json", "Application/JSON; charset=utf-8"] {
+        let r = f.http.post(&url).header("content-type", ct).body(body).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{ct}");
+    }
+    assert_eq!(f.server.faults().pending(), 2);
+}
+
+/// `RunningServer::shutdown` lets a request in flight finish (here one an injected delay
+/// holds), then stops: new connections are refused.
+#[tokio::test]
+async fn shutdown_answers_the_request_in_flight() {
+    let f = start().await;
+    f.server.faults().delay_next(1, Duration::from_millis(1500));
+    let (http, url, addr) = (f.http.clone(), f.server.d1_token_url(), f.server.local_addr());
+    let a = d1_assertion();
+    let request = tokio::spawn(async move {
+        http.post(url).form(&[("grant_type", GRANT), ("assertion", a.as_str())]).send().await
+    });
+    // The request has reached the server (counted) before shutdown starts.
+    for _ in 0..1000 {
+        if f.server.request_count() == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(f.server.request_count(), 1);
+    f.server.shutdown().await;
+    let r = request.await.unwrap().unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "still accepting after shutdown");
+}

@@ -1,6 +1,8 @@
 //! Keycloak style: `POST /auth/realms/{realm}/protocol/openid-connect/token`.
 
 use crate::common::*;
+use bearerkit::Assertion;
+use bearerkit_server::{Realm, RealmClient};
 
 const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
@@ -219,6 +221,63 @@ async fn request_errors() {
 async fn assertion_rejected(f: &Fixture, assertion: &str, code: &str) {
     let d = assert_error(post(f, &jwt_form(assertion, "VOP")).await, 400, "invalid_client").await;
     assert!(d.starts_with(&format!("assertion rejected: {code}")), "expected {code}, got {d:?}");
+}
+
+/// As on the D1 endpoint: a client assertion with `exp = N.5` is accepted up to second
+/// `N + leeway`, and its `jti` is remembered through that second.
+#[tokio::test]
+async fn a_fractional_exp_is_remembered_while_it_is_accepted() {
+    let f = start_with(|mut c| {
+        c.leeway_secs = 1;
+        c
+    })
+    .await;
+    let aud = f.server.keycloak_token_url(REALM);
+    for _attempt in 0..3 {
+        let n = now();
+        let jti = jti();
+        let exp = format!("{{\"exp\":{}.5}}", n + 1);
+        let a = Assertion::new()
+            .key_id(&f.cert.sha1_fingerprint)
+            .issuer(KC_JWT_CLIENT)
+            .subject(KC_JWT_CLIENT)
+            .audience(&aud)
+            .issued_at(n)
+            .jwt_id(&jti)
+            .claims_json(&exp)
+            .sign_to_string(&f.cert.signing_key)
+            .unwrap();
+        let (status, body) = json(post(&f, &jwt_form(&a, "VOP")).await).await;
+        if status != 200 {
+            assert_eq!(body["error_description"], "assertion rejected: expired", "{body}");
+            continue;
+        }
+        at_second(n + 2).await;
+        let d = assert_error(post(&f, &jwt_form(&a, "VOP")).await, 400, "invalid_client").await;
+        if d == "assertion rejected: jti_replayed" {
+            return;
+        }
+        assert_eq!(d, "assertion rejected: expired");
+    }
+    panic!("no replay reached the server within the boundary second in three tries");
+}
+
+/// A client with no configured scopes gets a token response without `scope` (not `""`).
+#[tokio::test]
+async fn no_scope_member_when_the_client_has_no_scopes() {
+    let f = start_with(|c| c.with_realm(Realm::new("bare").client(RealmClient::new("c").secret("pw")))).await;
+    let form = [("grant_type", "client_credentials"), ("client_id", "c"), ("client_secret", "pw")];
+    let r = f.http.post(f.server.keycloak_token_url("bare")).form(&form).send().await.unwrap();
+    let (status, body) = json(r).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        keys(&body),
+        ["access_token", "expires_in", "refresh_expires_in", "token_type", "not-before-policy"]
+    );
+    let token = body["access_token"].as_str().unwrap();
+    let (status, body) =
+        json(f.http.get(f.server.resource_url()).bearer_auth(token).send().await.unwrap()).await;
+    assert_eq!((status, keys(&body)), (200, vec!["message", "subject", "expires_in"]), "{body}");
 }
 
 #[tokio::test]

@@ -1,6 +1,8 @@
 //! Body limit, concurrency, hostile input.
 
 use crate::common::*;
+use core::time::Duration;
+use std::time::Instant;
 
 #[tokio::test]
 async fn oversized_body_is_413() {
@@ -184,4 +186,211 @@ async fn hostile_input_gets_4xx_never_a_crash() {
     assert!(r.status().is_client_error());
     // Still serving.
     assert_eq!(post_d1_form(&f, &d1_assertion()).await.status(), 200);
+}
+
+/// The bodies that cost 0.26 s of CPU each before any authentication (thousands of
+/// distinct names; thousands of repeats of one): refused with `invalid_request` on every
+/// token endpoint. The work is bounded by a count, not a timer: see the parser's own test
+/// (`params::tests`), which counts the names checked (at most `MAX_PARAMS` + 1).
+#[tokio::test]
+async fn crafted_parameter_floods_are_refused() {
+    let f = start_with(|c| c.with_json_bodies(true)).await;
+    let mut distinct = String::new();
+    let mut i = 0u32;
+    while distinct.len() < bearerkit_server::MAX_BODY_BYTES - 16 {
+        distinct.push_str(&format!("{i:x}&"));
+        i += 1;
+    }
+    let repeated = "a=1&".repeat(bearerkit_server::MAX_BODY_BYTES / 4 - 1);
+    let many =
+        format!("grant_type=client_credentials&{}", (0..64).map(|i| format!("p{i}=v&")).collect::<String>());
+    let endpoints =
+        [f.server.d1_token_url(), f.server.outbound_token_url(), f.server.keycloak_token_url(REALM)];
+    for url in &endpoints {
+        for (body, expected) in [
+            (&distinct, "too many parameters (at most 64)"),
+            (&repeated, "parameter \"a\" repeated"),
+            (&many, "too many parameters (at most 64)"),
+        ] {
+            let r = f
+                .http
+                .post(url)
+                .basic_auth(OUT_CLIENT, Some(OUT_SECRET))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body.clone())
+                .send()
+                .await
+                .unwrap();
+            let d = assert_error(r, 400, "invalid_request").await;
+            assert_eq!(d, expected, "{url}");
+        }
+        let mut json = String::from("{");
+        let mut j = 0u32;
+        while json.len() < bearerkit_server::MAX_BODY_BYTES - 16 {
+            json.push_str(&format!("\"{j:x}\":\"\","));
+            j += 1;
+        }
+        json.push_str("\"end\":\"\"}");
+        let r = f
+            .http
+            .post(url)
+            .basic_auth(OUT_CLIENT, Some(OUT_SECRET))
+            .header("content-type", "application/json")
+            .body(json.into_bytes())
+            .send()
+            .await
+            .unwrap();
+        let d = assert_error(r, 400, "invalid_request").await;
+        assert_eq!(d, "too many parameters (at most 64)", "{url} (JSON)");
+    }
+    assert_eq!(f.server.request_count(), 12);
+    assert_eq!(post_d1_form(&f, &d1_assertion()).await.status(), 200);
+}
+
+/// Read one HTTP/1.1 response (its head and `Content-Length` body) from `conn`; `None` when
+/// the connection closes first.
+async fn read_response(conn: &mut tokio::net::TcpStream) -> Option<String> {
+    use tokio::io::AsyncReadExt;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let text = String::from_utf8_lossy(&buf).into_owned();
+        if let Some(end) = text.find("\r\n\r\n") {
+            let length = text[..end]
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned())
+                })
+                .and_then(|v| v.parse::<usize>().ok())
+                .unwrap_or(0);
+            if buf.len() >= end + 4 + length {
+                return Some(text);
+            }
+        }
+        match conn.read(&mut chunk).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+/// Whether the server closed `conn` (EOF or reset) without sending anything, waiting at most
+/// `limit` (a bound for a broken server, far above the timeouts under test).
+async fn closed_silently(conn: &mut tokio::net::TcpStream, limit: Duration) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut rest = Vec::new();
+    match tokio::time::timeout(limit, conn.read_to_end(&mut rest)).await {
+        Ok(Ok(_)) | Ok(Err(_)) => rest.is_empty(),
+        Err(_elapsed) => false,
+    }
+}
+
+const GET_RESOURCE: &[u8] = b"GET /resource HTTP/1.1\r\nHost: localhost\r\n\r\n";
+
+/// Slow loris: a connection that sends half a request head and stops is closed after the
+/// header-read timeout (hyper's), without an answer, while other clients are served
+/// throughout.
+#[tokio::test]
+async fn a_half_sent_request_head_is_closed_after_the_header_read_timeout() {
+    use tokio::io::AsyncWriteExt;
+    let f = start_with(|c| c.with_header_read_timeout(1).with_idle_timeout(60)).await;
+    let started = Instant::now();
+    let mut slow = tokio::net::TcpStream::connect(f.server.local_addr()).await.unwrap();
+    slow.write_all(b"POST /oauth2/token HTTP/1.1\r\nHost: localhost\r\nContent-Type: applica").await.unwrap();
+    let watcher = tokio::spawn(async move {
+        let closed = closed_silently(&mut slow, Duration::from_secs(30)).await;
+        (closed, started.elapsed())
+    });
+    // Good requests all along (a bounded number of them).
+    let mut served = 0;
+    while !watcher.is_finished() && served < 100 {
+        assert_eq!(post_d1_form(&f, &d1_assertion()).await.status(), 200);
+        served += 1;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (closed, elapsed) = watcher.await.unwrap();
+    assert!(closed, "the half-sent head still holds its connection after 30 s, or got an answer");
+    assert!(elapsed >= Duration::from_millis(900), "closed before the timeout: {elapsed:?}");
+    assert!(served >= 1);
+    assert_eq!(f.server.request_count(), served);
+    // Still serving.
+    assert_eq!(post_d1_form(&f, &d1_assertion()).await.status(), 200);
+}
+
+/// The idle timeout: a kept-alive connection with nothing to do, or one that sends nothing
+/// at all, is closed after it; a request head arriving slowly but steadily (bytes keep
+/// moving) for longer than the idle timeout is still answered.
+#[tokio::test]
+async fn idle_connections_are_closed_but_steady_ones_are_not() {
+    use tokio::io::AsyncWriteExt;
+    let f = start_with(|c| c.with_header_read_timeout(60).with_idle_timeout(2)).await;
+    let addr = f.server.local_addr();
+    // Kept alive after an answer.
+    let mut kept = tokio::net::TcpStream::connect(addr).await.unwrap();
+    kept.write_all(GET_RESOURCE).await.unwrap();
+    let answer = read_response(&mut kept).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    let after_answer = Instant::now();
+    // Silent from the start.
+    let mut silent = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let silent_start = Instant::now();
+    // Steady: one byte of the head every 100 ms, for 4 s (twice the idle timeout).
+    let mut steady = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let steady_task = tokio::spawn(async move {
+        let head = format!("GET /resource HTTP/1.1\r\nHost: localhost\r\nX-Pad: {}\r\n\r\n", "p".repeat(10));
+        let (slow, rest) = head.as_bytes().split_at(40);
+        for b in slow {
+            steady.write_all(&[*b]).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        steady.write_all(rest).await.unwrap();
+        read_response(&mut steady).await
+    });
+    assert!(closed_silently(&mut kept, Duration::from_secs(30)).await);
+    assert!(after_answer.elapsed() >= Duration::from_millis(1900), "{:?}", after_answer.elapsed());
+    assert!(closed_silently(&mut silent, Duration::from_secs(30)).await);
+    assert!(silent_start.elapsed() >= Duration::from_millis(1900), "{:?}", silent_start.elapsed());
+    let answer = steady_task.await.unwrap().expect("the steady head was cut off");
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+}
+
+/// The connection cap: with 2 connections open the server accepts no third; its request
+/// waits (not served, not counted) until one of the two closes, and is answered then.
+#[tokio::test]
+async fn the_connection_cap_holds_the_next_connection_until_one_closes() {
+    use tokio::io::AsyncWriteExt;
+    let f =
+        start_with(|c| c.with_max_connections(2).with_header_read_timeout(60).with_idle_timeout(60)).await;
+    let addr = f.server.local_addr();
+    let mut open = Vec::new();
+    for _ in 0..2 {
+        let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
+        conn.write_all(GET_RESOURCE).await.unwrap();
+        let answer = read_response(&mut conn).await.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+        open.push(conn);
+    }
+    // The third connects (the kernel's backlog) and sends a token request.
+    let mut third = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let body = "grant_type=client_credentials";
+    let request = format!(
+        "POST /oauth2/token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    third.write_all(request.as_bytes()).await.unwrap();
+    let waited = tokio::time::timeout(Duration::from_millis(1500), read_response(&mut third)).await;
+    assert!(waited.is_err(), "served past the cap: {waited:?}");
+    assert_eq!(f.server.request_count(), 0, "the third request reached a handler");
+    // The two still work.
+    open[0].write_all(GET_RESOURCE).await.unwrap();
+    assert!(read_response(&mut open[0]).await.unwrap().starts_with("HTTP/1.1 401"));
+    // One closes: the third is accepted and answered.
+    drop(open.remove(1));
+    let answer = tokio::time::timeout(Duration::from_secs(30), read_response(&mut third))
+        .await
+        .expect("not answered after a connection closed")
+        .expect("closed without an answer");
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    assert_eq!(f.server.request_count(), 1);
 }

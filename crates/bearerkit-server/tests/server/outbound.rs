@@ -10,6 +10,32 @@ fn cc(scope: Option<&str>) -> Vec<(&'static str, String)> {
     form
 }
 
+/// A client with no configured scopes (or a request for none) gets no `scope` member,
+/// rather than `"scope": ""`.
+#[tokio::test]
+async fn no_scope_member_when_nothing_is_granted() {
+    let f = start_with(|c| {
+        c.with_outbound_client(bearerkit_server::BasicClient::new("bare", "pw", Vec::<String>::new()))
+    })
+    .await;
+    let url = f.server.outbound_token_url();
+    let r = f.http.post(&url).basic_auth("bare", Some("pw")).form(&cc(None)).send().await.unwrap();
+    let (status, body) = json(r).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(keys(&body), ["access_token", "token_type", "expires_in", "expires_at"]);
+    // Only spaces requested: nothing granted, no member either.
+    let r = f
+        .http
+        .post(&url)
+        .basic_auth(OUT_CLIENT, Some(OUT_SECRET))
+        .form(&cc(Some("  ")))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json(r).await;
+    assert_eq!((status, body.get("scope")), (200, None), "{body}");
+}
+
 #[tokio::test]
 async fn success_matches_the_seed() {
     let f = start().await;

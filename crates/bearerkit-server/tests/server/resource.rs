@@ -56,26 +56,56 @@ async fn valid_token_from_each_endpoint() {
     );
 }
 
+/// 401 with a `Bearer` challenge: with `error="invalid_token"` (and that JSON error) for a
+/// token, without any error code when no credentials came (RFC 6750 §3.1).
 async fn assert_401(r: reqwest::Response, with_error: bool) {
     assert_eq!(r.status(), 401);
     let challenge = r.headers()["www-authenticate"].to_str().unwrap().to_owned();
     assert!(challenge.starts_with("Bearer realm=\"bearerkit\""), "{challenge}");
     assert_eq!(challenge.contains("error=\"invalid_token\""), with_error, "{challenge}");
+    assert_eq!(challenge.contains("error="), with_error, "{challenge}");
+    let (_, body) = json(r).await;
+    assert_eq!(body.get("error").and_then(|e| e.as_str()), with_error.then_some("invalid_token"), "{body}");
+}
+
+/// 400 `invalid_request` (RFC 6750 §3.1) for a malformed `Authorization` header.
+async fn assert_400(r: reqwest::Response) {
+    assert_eq!(r.status(), 400);
+    let challenge = r.headers()["www-authenticate"].to_str().unwrap().to_owned();
+    assert!(challenge.starts_with("Bearer realm=\"bearerkit\", error=\"invalid_request\""), "{challenge}");
+    let (_, body) = json(r).await;
+    assert_eq!(body["error"], "invalid_request", "{body}");
 }
 
 #[tokio::test]
 async fn unknown_or_missing_token() {
     let f = start().await;
     let url = f.server.resource_url();
+    // A well-formed token this server did not issue: invalid_token.
     assert_401(
         f.http.get(&url).bearer_auth("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").send().await.unwrap(),
         true,
     )
     .await;
-    assert_401(f.http.get(&url).header("authorization", "Basic Zm9vOmJhcg==").send().await.unwrap(), true)
-        .await;
-    assert_401(f.http.get(&url).header("authorization", "Bearer").send().await.unwrap(), true).await;
+    // No credentials at all, or another scheme: the challenge alone, no error code.
     assert_401(f.http.get(&url).send().await.unwrap(), false).await;
+    assert_401(f.http.get(&url).header("authorization", "Basic Zm9vOmJhcg==").send().await.unwrap(), false)
+        .await;
+    // Malformed bearer credentials: invalid_request.
+    for bad in ["Bearer", "Bearer a b", "Bearer a\"b", "Bearer ==="] {
+        let Ok(value) = reqwest::header::HeaderValue::from_str(bad) else { continue };
+        assert_400(f.http.get(&url).header("authorization", value).send().await.unwrap()).await;
+    }
+    let r = f
+        .http
+        .get(&url)
+        .header("authorization", reqwest::header::HeaderValue::from_bytes(b"Bearer \xff").unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_400(r).await;
+    let two = f.http.get(&url).header("authorization", "Bearer a").header("authorization", "Bearer b");
+    assert_400(two.send().await.unwrap()).await;
 }
 
 #[tokio::test]
