@@ -19,9 +19,6 @@ pub(crate) enum Code {
     BadCertificate,
     /// `transport`: the demo's HTTP client cannot be built or its request not sent.
     Transport,
-    /// `unexpected_response`: a token endpoint answered the demo with neither a token nor
-    /// an RFC 6749 error.
-    UnexpectedResponse,
     /// `server_error`: the server cannot start (the address cannot be bound, ...).
     ServerError,
     /// `runtime`: the async runtime cannot start.
@@ -35,13 +32,12 @@ pub(crate) enum Code {
 impl Code {
     /// Every code, for the tests.
     #[cfg(test)]
-    const ALL: [Self; 10] = [
+    const ALL: [Self; 9] = [
         Self::Usage,
         Self::IoError,
         Self::BadConfig,
         Self::BadCertificate,
         Self::Transport,
-        Self::UnexpectedResponse,
         Self::ServerError,
         Self::Runtime,
         Self::Signal,
@@ -56,7 +52,6 @@ impl Code {
             Self::BadConfig => "bad_config",
             Self::BadCertificate => "bad_certificate",
             Self::Transport => "transport",
-            Self::UnexpectedResponse => "unexpected_response",
             Self::ServerError => "server_error",
             Self::Runtime => "runtime",
             Self::Signal => "signal",

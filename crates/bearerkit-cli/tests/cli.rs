@@ -9,6 +9,8 @@ mod common;
 
 #[path = "cli/commands.rs"]
 mod commands;
+#[path = "cli/demo.rs"]
+mod demo;
 #[path = "cli/network.rs"]
 mod network;
 #[path = "cli/serve_flags.rs"]

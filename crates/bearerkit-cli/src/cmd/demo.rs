@@ -2,17 +2,22 @@
 //! and every platform flow against it, with a readable transcript. Exits 0 only if every step
 //! behaved as expected.
 //!
-//! The token cache step uses `bearerkit-client`; the other token requests go through the
-//! raw fetcher below ([`send`]), because the transcript shows and checks what the server
-//! sent and exactly what was posted: each response's body as it came (`expires_in` a number
-//! or a string, `expires_at`, `refresh_expires_in`, `not-before-policy`), the assertion with
-//! its fixed `jti`, and the same `client_assertion` posted twice (the replay step).
-//! `bearerkit-client` parses a response into its `TokenResponse` (those members gone, the
-//! lifetime a `Duration`) and signs a fresh assertion for every request.
+//! Every token request goes through `bearerkit-client`, as an application's would: the
+//! cached client for the token reuse step, and one-shot calls ([`one_shot`]:
+//! `fetch_uncached`, no retries) for the others, which send the exact assertion the
+//! transcript shows (`Flow::jwt_bearer_assertion`, `ClientAuth::client_assertion`; the
+//! replay step sends the same `client_assertion` twice). The transcript shows each answer's
+//! members as the server sent them (`TokenResponse::members`: `expires_in` a number or a
+//! string, `expires_at`, `refresh_expires_in`, `not-before-policy`), the access token as
+//! `[redacted]`. Like the client, the demo never takes a proxy from the environment: its
+//! server is on 127.0.0.1, and its credentials stay on this machine.
 
 use crate::cli::DemoArgs;
 use crate::failure::{Code, Failure};
 use bearerkit::{CertificateThumbprints, SigningKey, profile};
+use bearerkit_client::{
+    BodyEncoding, ClientAuth, CorrelationId, Flow, RetryPolicy, TokenClient, TokenResponse,
+};
 use bearerkit_server::{BasicClient, D1Env, D1Issuer, Realm, RealmClient, RunningServer, ServerConfig};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -124,46 +129,42 @@ async fn demo(json_out: bool) -> Result<(), Failure> {
     let server = start_server(&keys).await?;
     let base = server.base_url();
     t.say(&format!("bearerkit demo: local authorization server on {base} (127.0.0.1 only)\n"));
-    let client = http_client()?;
     let now = bearerkit::now_unix();
 
     // ---- 1. Thales D1 inbound: JWT-bearer grant -------------------------------------
     let d1_url = format!("{base}/authz/v1/oauth2/token");
     t.say(&format!("1. Thales D1 inbound: POST {d1_url}"));
-    let d1_request = |jti: String, json_body: bool| -> Result<(String, Request<'_>), Failure> {
+    // The assertion is signed here, with a fixed `jti`, so the transcript shows exactly
+    // what is posted.
+    let d1_client = |jti: &str, encoding: BodyEncoding| -> Result<(String, TokenClient), Failure> {
         let assertion = profile::d1::assertion(D1_ISSUER, profile::d1::Env::Production, D1_KID, now)
-            .jwt_id(&jti)
+            .jwt_id(jti)
             .sign_to_string(&keys.d1)?;
-        let form =
-            vec![("grant_type", profile::d1::GRANT_TYPE.to_string()), ("assertion", assertion.clone())];
-        Ok((
-            assertion,
-            Request { url: &d1_url, form, json_body, basic: None, correlation_id: Some("demo-corr-0001") },
-        ))
+        let client = one_shot(&d1_url, Flow::jwt_bearer_assertion(assertion.as_str()), None, |b| {
+            b.body_encoding(encoding).correlation_id("demo-corr-0001")
+        })?;
+        Ok((assertion, client))
     };
-    let (assertion, req) = d1_request("demo-jti-1".into(), false)?;
+    let (assertion, client) = d1_client("demo-jti-1", BodyEncoding::Form)?;
     t.say(&format!("   assertion (decoded, ES256, kid {D1_KID}):\n      {}", pretty(&decode(&assertion))));
-    match send(&client, &req).await {
+    match client.fetch_uncached().await {
         Ok(resp) => {
-            let ok = resp.status == 200 && resp.body["expires_in"].as_u64() == Some(900);
-            t.say(&format!("   response: {}", pretty(&resp.body)));
-            t.step("D1 token issued (form body), expires_in is the number 900", ok, resp.body.clone());
+            let body = shown(&resp);
+            let ok = resp.member("expires_in").and_then(Value::as_u64) == Some(900);
+            t.say(&format!("   response: {}", pretty(&body)));
+            t.step("D1 token issued (form body), expires_in is the number 900", ok, body);
         }
-        Err(e) => t.step("D1 token issued (form body)", false, json!({"error": e})),
+        Err(e) => t.step("D1 token issued (form body)", false, json!({"error": e.code()})),
     }
 
     // The same flow with a JSON body (the D1 inbound API allows both).
-    let (_, req) = d1_request("demo-jti-2".into(), true)?;
-    let r = send(&client, &req).await;
-    t.step(
-        "D1 token issued (JSON body)",
-        r.as_ref().is_ok_and(|r| r.status == 200),
-        json!({"ok": r.is_ok()}),
-    );
+    let (_, client) = d1_client("demo-jti-2", BodyEncoding::Json)?;
+    let r = client.fetch_uncached().await;
+    t.step("D1 token issued (JSON body)", r.is_ok(), json!({"ok": r.is_ok()}));
 
-    // ---- 2. The token cache (bearerkit-client) ---------------------------------------
+    // ---- 2. The token cache ------------------------------------------------------------
     t.say("\n2. Token reuse: D1 tokens live 15 minutes; a second call is served from the cache");
-    let cached = bearerkit_client::TokenClient::builder(
+    let cached = TokenClient::builder(
         d1_url.as_str(),
         bearerkit_client::D1Grant::new(D1_ISSUER, profile::d1::Env::Production, D1_KID, keys.d1.clone()),
     )
@@ -182,48 +183,44 @@ async fn demo(json_out: bool) -> Result<(), Failure> {
     );
 
     // Use it on the protected resource.
+    let resource = resource_client()?;
+    let resource_url = format!("{base}/resource");
     if let Ok(token) = &second {
-        let resp = client.get(format!("{base}/resource")).bearer_auth(token.expose()).send().await;
-        let status = resp.map(|r| r.status().as_u16()).unwrap_or(0);
+        let status = match token.authorization() {
+            Ok(authorization) => get_status(&resource, &resource_url, authorization).await,
+            Err(_) => 0,
+        };
         t.step("GET /resource with the access token → 200", status == 200, json!({"status": status}));
     }
-    let resp = client.get(format!("{base}/resource")).bearer_auth("not-a-token").send().await;
-    let status = resp.map(|r| r.status().as_u16()).unwrap_or(0);
+    let unknown = reqwest::header::HeaderValue::from_static("Bearer not-a-token");
+    let status = get_status(&resource, &resource_url, unknown).await;
     t.step("GET /resource with an unknown token → 401", status == 401, json!({"status": status}));
 
     // ---- 3. D1 outbound: HTTP Basic client credentials ---------------------------------
     let out_url = format!("{base}/oauth2/token");
     t.say(&format!("\n3. Thales D1 outbound: D1 calls the issuer's POST {out_url} with HTTP Basic"));
-    let req = Request {
-        url: &out_url,
-        form: vec![("grant_type", "client_credentials".into()), ("scope", "issuer-api".into())],
-        json_body: false,
-        basic: Some((OUTBOUND_CLIENT, &keys.outbound_secret)),
-        correlation_id: None,
+    let basic = |secret: &str| {
+        one_shot(&out_url, ClientAuth::secret_basic(OUTBOUND_CLIENT, secret), Some("issuer-api"), |b| b)
     };
-    match send(&client, &req).await {
+    match basic(&keys.outbound_secret)?.fetch_uncached().await {
         Ok(resp) => {
-            t.say(&format!("   response: {}", pretty(&resp.body)));
+            let body = shown(&resp);
+            t.say(&format!("   response: {}", pretty(&body)));
             // the D1 outbound API: `expires_in` is a string, exactly the configured lifetime.
             let lifetime = bearerkit_server::DEFAULT_TOKEN_LIFETIME_SECS.to_string();
-            let ok = resp.status == 200
-                && resp.body["expires_in"].as_str() == Some(lifetime.as_str())
-                && resp.body["expires_at"].is_string();
+            let ok = resp.member("expires_in").and_then(Value::as_str) == Some(lifetime.as_str())
+                && resp.member("expires_at").is_some_and(Value::is_string);
             t.step(
                 &format!("token issued; expires_in is the string \"{lifetime}\" and expires_at is set"),
                 ok,
-                resp.body.clone(),
+                body,
             );
         }
-        Err(e) => t.step("outbound token issued", false, json!({"error": e})),
+        Err(e) => t.step("outbound token issued", false, json!({"error": e.code()})),
     }
-    let req = Request { basic: Some((OUTBOUND_CLIENT, "wrong-secret")), ..req };
-    let r = send(&client, &req).await;
-    t.step(
-        "wrong client secret → invalid_client",
-        r.as_ref().is_err_and(|e| e == "invalid_client"),
-        json!({"error": r.err()}),
-    );
+    let r = basic("wrong-secret")?.fetch_uncached().await;
+    let code = refusal(&r);
+    t.step("wrong client secret → invalid_client", code == Some("invalid_client"), json!({"error": code}));
 
     // ---- 4. Worldline / Keycloak: client_assertion ------------------------------------
     let kc_url = format!("{base}/auth/realms/{REALM}/protocol/openid-connect/token");
@@ -234,32 +231,25 @@ async fn demo(json_out: bool) -> Result<(), Failure> {
         .key_id(&keys.wl_fingerprint)
         .sign_to_string(&keys.wl)?;
     t.say(&format!("   client_assertion (decoded):\n      {}", pretty(&decode(&ca))));
-    let req = Request {
-        url: &kc_url,
-        form: vec![
-            ("grant_type", "client_credentials".into()),
-            ("scope", "VOP WERO".into()),
-            ("client_assertion_type", profile::client_assertion::ASSERTION_TYPE.into()),
-            ("client_assertion", ca),
-        ],
-        json_body: false,
-        basic: None,
-        correlation_id: None,
-    };
-    match send(&client, &req).await {
+    // One client, one given assertion: its second call posts the same `client_assertion`.
+    let client = one_shot(&kc_url, ClientAuth::client_assertion(WL_CLIENT, ca), Some("VOP WERO"), |b| b)?;
+    match client.fetch_uncached().await {
         Ok(resp) => {
-            t.say(&format!("   response: {}", pretty(&resp.body)));
-            let ok = resp.body.get("not-before-policy").is_some()
-                && resp.body["scope"].as_str() == Some("VOP WERO");
-            t.step("token issued with refresh_expires_in and not-before-policy", ok, resp.body.clone());
+            let body = shown(&resp);
+            t.say(&format!("   response: {}", pretty(&body)));
+            let ok = resp.member("refresh_expires_in").is_some()
+                && resp.member("not-before-policy").is_some()
+                && resp.member("scope").and_then(Value::as_str) == Some("VOP WERO");
+            t.step("token issued with refresh_expires_in and not-before-policy", ok, body);
         }
-        Err(e) => t.step("Worldline token issued", false, json!({"error": e})),
+        Err(e) => t.step("Worldline token issued", false, json!({"error": e.code()})),
     }
-    let r = send(&client, &req).await;
+    let r = client.fetch_uncached().await;
+    let code = refusal(&r);
     t.step(
         "the same client_assertion again (replayed jti) → invalid_client",
-        r.as_ref().is_err_and(|e| e == "invalid_client"),
-        json!({"error": r.err()}),
+        code == Some("invalid_client"),
+        json!({"error": code}),
     );
 
     // ---- 5. A refused request ---------------------------------------------------------
@@ -267,19 +257,12 @@ async fn demo(json_out: bool) -> Result<(), Failure> {
     let old =
         profile::d1::assertion(D1_ISSUER, profile::d1::Env::Production, D1_KID, now.saturating_sub(3600))
             .sign_to_string(&keys.d1)?;
-    let req = Request {
-        url: &d1_url,
-        form: vec![("grant_type", profile::d1::GRANT_TYPE.into()), ("assertion", old)],
-        json_body: false,
-        basic: None,
-        correlation_id: None,
-    };
-    let r = send(&client, &req).await;
-    let refused = r.as_ref().is_err_and(|e| e == "invalid_grant");
-    if let Err(e) = &r {
-        t.say(&format!("   refused: {e}"));
+    let r = one_shot(&d1_url, Flow::jwt_bearer_assertion(old), None, |b| b)?.fetch_uncached().await;
+    let code = refusal(&r);
+    if let Some(code) = code {
+        t.say(&format!("   refused: {code}"));
     }
-    t.step("expired assertion → 400 invalid_grant", refused, json!({"error": r.err()}));
+    t.step("expired assertion → 400 invalid_grant", code == Some("invalid_grant"), json!({"error": code}));
 
     server.shutdown().await;
     let total = t.steps.len();
@@ -299,26 +282,49 @@ async fn demo(json_out: bool) -> Result<(), Failure> {
     }
 }
 
-/// One request to a token endpoint.
-struct Request<'a> {
-    url: &'a str,
-    form: Vec<(&'a str, String)>,
-    json_body: bool,
-    basic: Option<(&'a str, &'a str)>,
-    correlation_id: Option<&'a str>,
+/// A `bearerkit-client` for one-shot calls ([`TokenClient::fetch_uncached`]) of `flow` to
+/// `url`: no retries (each call is exactly one request), no correlation id unless
+/// `configure` sets one, `scope` when given. The client takes no proxy from the
+/// environment, and allows plain `http://` because the demo's server is on loopback.
+fn one_shot(
+    url: &str,
+    flow: impl Into<Flow>,
+    scope: Option<&str>,
+    configure: impl FnOnce(bearerkit_client::TokenClientBuilder) -> bearerkit_client::TokenClientBuilder,
+) -> Result<TokenClient, Failure> {
+    let mut b = TokenClient::builder(url, flow).retry(RetryPolicy::none()).correlation(CorrelationId::Omit);
+    if let Some(scope) = scope {
+        b = b.scope(scope);
+    }
+    Ok(configure(b).build()?)
 }
 
-/// A token response as the server sent it: the HTTP status and the whole body, the
-/// access token replaced by `[redacted]`.
-struct Issued {
-    status: u16,
-    body: Value,
+/// A token response as the transcript shows it: `"access_token": "[redacted]"`, then every
+/// other member as the server sent it, in order (the client keeps none of the secrets).
+fn shown(resp: &TokenResponse) -> Value {
+    let mut body = serde_json::Map::new();
+    body.insert("access_token".into(), Value::String("[redacted]".into()));
+    body.extend(resp.members().map(|(name, value)| (name.to_owned(), value.clone())));
+    Value::Object(body)
 }
 
-/// The demo's HTTP client: its server is plain HTTP on 127.0.0.1, so no TLS options.
-fn http_client() -> Result<reqwest::Client, Failure> {
+/// The code of a refused request, for the transcript: the RFC 6749 `error` the server sent
+/// (`invalid_client`, `invalid_grant`, ...), or the client's code for any other failure
+/// (`transport`, `unexpected_response`, ...); `None` when a token was issued.
+fn refusal(r: &Result<TokenResponse, bearerkit_client::Error>) -> Option<&str> {
+    match r {
+        Ok(_) => None,
+        Err(e) => Some(e.oauth().map_or_else(|| e.code(), |o| o.error.as_str())),
+    }
+}
+
+/// The HTTP client of the two `GET /resource` steps (the client crate makes token requests
+/// only): plain HTTP to 127.0.0.1, explicitly no proxy (none from the environment), no
+/// redirects.
+fn resource_client() -> Result<reqwest::Client, Failure> {
     bearerkit_client::install_crypto_provider();
     reqwest::Client::builder()
+        .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(30))
         .user_agent(concat!("bearerkit/", env!("CARGO_PKG_VERSION")))
@@ -326,39 +332,8 @@ fn http_client() -> Result<reqwest::Client, Failure> {
         .map_err(|e| Failure::new(Code::Transport, format!("HTTP client: {e}")))
 }
 
-/// Send `req` once (no retries, no cache): a 2xx JSON object with a string `access_token`
-/// is a token response; anything else is refused with a code for the transcript: the RFC
-/// 6749 `error` the server sent, `unexpected_response`, or `transport`.
-async fn send(client: &reqwest::Client, req: &Request<'_>) -> Result<Issued, String> {
-    let unexpected = || Code::UnexpectedResponse.as_str().to_owned();
-    let mut r = client.post(req.url);
-    if let Some((id, secret)) = req.basic {
-        r = r.basic_auth(id, Some(secret));
-    }
-    if let Some(c) = req.correlation_id {
-        r = r.header("x-correlation-id", c);
-    }
-    r = if req.json_body {
-        let map: serde_json::Map<String, Value> =
-            req.form.iter().map(|(k, v)| ((*k).to_owned(), Value::String(v.clone()))).collect();
-        r.json(&map)
-    } else {
-        r.form(&req.form)
-    };
-    let transport = |_| Code::Transport.as_str().to_owned();
-    let resp = r.send().await.map_err(transport)?;
-    let status = resp.status().as_u16();
-    let body = resp.text().await.map_err(transport)?;
-    let json: Option<Value> = serde_json::from_str(&body).ok();
-    if !(200..300).contains(&status) {
-        let error = json.as_ref().and_then(|j| j.get("error")).and_then(Value::as_str);
-        return Err(error.map_or_else(unexpected, str::to_owned));
-    }
-    match json {
-        Some(Value::Object(mut obj)) if matches!(obj.get("access_token"), Some(Value::String(_))) => {
-            obj.insert("access_token".into(), Value::String("[redacted]".into()));
-            Ok(Issued { status, body: Value::Object(obj) })
-        }
-        _ => Err(unexpected()),
-    }
+/// The status of `GET url` with this `Authorization` header; 0 when the request failed.
+async fn get_status(client: &reqwest::Client, url: &str, authorization: reqwest::header::HeaderValue) -> u16 {
+    let resp = client.get(url).header(reqwest::header::AUTHORIZATION, authorization).send().await;
+    resp.map(|r| r.status().as_u16()).unwrap_or(0)
 }
