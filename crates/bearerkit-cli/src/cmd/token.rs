@@ -129,17 +129,14 @@ pub(crate) fn run(a: &TokenArgs, json_out: bool) -> Result<(), Failure> {
     if a.insecure_transport {
         builder = builder.insecure_transport();
     }
-    let client = builder.build_blocking().map_err(|e| {
-        // The client's refusal of plain http names its builder call: name the flag instead.
-        let config = matches!(e.kind(), bearerkit_client::ErrorKind::Config { .. });
-        let failure = Failure::from(e);
-        if config {
-            failure.map_message(|m| m.replace("insecure_transport()", "--insecure-transport"))
-        } else {
-            failure
-        }
-    })?;
-    let token = client.token()?;
+    // The client's messages name its builder calls: name the flags instead.
+    let cli_words = |m: &str| {
+        m.replace("insecure_transport()", "--insecure-transport")
+            .replace("set identity_pem", "give --cert and --cert-key")
+            .replace("(identity_pem)", "(--cert)")
+    };
+    let client = builder.build_blocking().map_err(|e| Failure::from(e).map_message(cli_words))?;
+    let token = client.token().map_err(|e| Failure::from(e).map_message(cli_words))?;
     let shown = if a.show_token { token.expose().to_owned() } else { token.access_token().preview() };
     let expires_in = token.lifetime().as_secs();
     if json_out {

@@ -217,7 +217,10 @@ fn token_over_mutual_tls_with_a_client_assertion() {
     };
     token(true).success().stdout(predicate::str::contains("scope:        VOP"));
     // Without the client certificate the TLS handshake is refused.
-    token(false).code(1).stderr(predicate::str::contains("(tls)"));
+    token(false)
+        .code(1)
+        .stderr(predicate::str::contains("(tls)"))
+        .stderr(predicate::str::contains("--cert and --cert-key"));
 }
 
 /// The token request counter of a server started with `--test-endpoints`.
