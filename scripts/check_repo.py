@@ -19,7 +19,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Built from pieces so that this file does not match itself.
 OUTSIDE = [re.compile(p) for p in (r"\.\./" + "shared", r"\bDESIGN" + r"\.md\b", r"shared/" + "seeds",
                                     # source documents named by an internal number only
-                                    r"(?i)\bseeds? `?0\d\d\b")]
+                                    r"(?i)(?<![a-z])seeds?[ _-]?`?0\d\d(?!\d)", r"(?i)\bseed flows?\b",
+                                    r"(?i)(?:matches|from)_the_seed\b", r"(?i)\bthe seed's\b")]
 
 
 def tracked_files():

@@ -120,14 +120,14 @@ run "rustdoc (every public item documented)" env RUSTDOCFLAGS="-D warnings -D mi
 run "rustdoc of the client and server (every public item documented)" env RUSTDOCFLAGS="-D warnings -D missing_docs" \
   cargo doc -p bearerkit-client -p bearerkit-server --no-deps --all-features
 core_examples() {
-  # The runnable example of each seed flow, from the core crate alone.
+  # The runnable example of each platform flow, from the core crate alone.
   local ex
   for ex in d1_assertion worldline_client_assertion verify_d1_guide_token; do
     echo "--- example $ex"
     cargo run -q -p bearerkit --features std --example "$ex" || return 1
   done
 }
-run "core examples (one per seed flow) run" core_examples
+run "core examples (one per platform flow) run" core_examples
 
 pytest_run() {
   local rc=0

@@ -17,9 +17,9 @@ macro_rules! error_table {
         /// Why a token, key, claim or policy was rejected.
         ///
         /// `Copy`, holds no heap data and never any secret. Each variant has a stable
-        /// snake_case [`Error::code`] that every runtime (Rust, Python, Node,
-        /// WebAssembly) exposes unchanged and that the shared vectors in
-        /// `tests/vectors/` test against.
+        /// snake_case [`Error::code`] that the shared vectors in `tests/vectors/` test
+        /// against, and that every binding (Python, Node and WebAssembly, when they land)
+        /// must expose unchanged.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum Error {

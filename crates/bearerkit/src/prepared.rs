@@ -142,15 +142,18 @@ fn window_bits(limbs: &[u64; 4], start: usize, w: usize) -> u64 {
 }
 
 /// Signed radix-`2^w` recoding into `out`; returns the number of digits written.
-fn recode(k: &Scalar, layout: &Layout, out: &mut [i16; MAX_POSITIONS]) -> usize {
+///
+/// `None` if a window's bits do not fit a digit, which cannot happen for the supported
+/// windows (at most 8 bits): the caller then refuses, rather than dropping the digit.
+fn recode(k: &Scalar, layout: &Layout, out: &mut [i16; MAX_POSITIONS]) -> Option<usize> {
     let limbs = scalar_limbs(k);
     let w = layout.window;
     // `stride = 2^(w−1)` and `2^w` are ≤ 256 for the supported windows, so they fit in i16.
-    let half = i16::try_from(layout.stride).unwrap_or(i16::MAX);
-    let full = half.saturating_mul(2);
+    let half = i16::try_from(layout.stride).ok()?;
+    let full = half.checked_mul(2)?;
     let mut carry = 0i16;
     for (i, digit) in out.iter_mut().take(layout.positions).enumerate() {
-        let raw = i16::try_from(window_bits(&limbs, i * w, w)).unwrap_or(0);
+        let raw = i16::try_from(window_bits(&limbs, i * w, w)).ok()?;
         let mut v = raw + carry;
         if v > half {
             v -= full;
@@ -161,8 +164,7 @@ fn recode(k: &Scalar, layout: &Layout, out: &mut [i16; MAX_POSITIONS]) -> usize 
         *digit = v;
     }
     // The last position has at least one spare bit, so the final carry is always 0.
-    debug_assert_eq!(carry, 0);
-    layout.positions
+    (carry == 0).then_some(layout.positions)
 }
 
 /// A fixed-base comb: `points[i·stride + j] = (j+1)·2^(w·i)·P`.
@@ -205,7 +207,7 @@ impl Comb {
     /// is an error (and the signature is refused), never a sum with a digit left out.
     fn mul_add(&self, acc: &mut Option<ProjectivePoint>, k: &Scalar) -> Result<(), Error> {
         let mut digits = [0i16; MAX_POSITIONS];
-        let len = recode(k, &self.layout, &mut digits);
+        let len = recode(k, &self.layout, &mut digits).ok_or(Error::BadSignature)?;
         let stride = self.layout.stride;
         for (i, &d) in digits.iter().take(len).enumerate() {
             if d == 0 {
@@ -465,8 +467,6 @@ impl crate::verify::Es256Verifier for PreparedVerifyingKey {
     }
 }
 
-/// Variable-time scalar multiplications with the prepared tables, for tests and benchmarks.
-///
 /// <div class="warning">
 ///
 /// **Hazardous: never call these with a secret scalar.** They run in variable time: which
@@ -476,6 +476,9 @@ impl crate::verify::Es256Verifier for PreparedVerifyingKey {
 /// Signing never uses them.
 ///
 /// </div>
+///
+/// Variable-time scalar multiplications with the prepared tables, exposed for tests and
+/// benchmarks.
 pub mod hazmat {
     use super::{
         BaseTable, Error, Layout, MAX_POSITIONS, PreparedVerifyingKey, ProjectivePoint, Scalar, Vec, recode,
@@ -492,7 +495,7 @@ pub mod hazmat {
     pub fn signed_digits(k: &Scalar, window: u8) -> Result<Vec<i16>, Error> {
         let layout = Layout::new(window)?;
         let mut digits = [0i16; MAX_POSITIONS];
-        let len = recode(k, &layout, &mut digits);
+        let len = recode(k, &layout, &mut digits).ok_or(Error::InvalidPolicy)?;
         Ok(digits.get(..len).unwrap_or(&[]).to_vec())
     }
 
@@ -512,5 +515,23 @@ pub mod hazmat {
     /// As [`base_mul`].
     pub fn key_mul(key: &PreparedVerifyingKey, k: &Scalar) -> Result<ProjectivePoint, Error> {
         key.table.mul(k)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Comb, Layout, ProjectivePoint, Scalar};
+
+    /// A table that lacks a point a digit needs is an error, never a sum without that digit.
+    #[test]
+    fn a_missing_table_point_is_an_error() {
+        let layout = Layout::of(4);
+        let mut comb = Comb::new(ProjectivePoint::GENERATOR, layout);
+        let full = comb.mul(&Scalar::from(0x0f0f_u64));
+        assert!(full.is_ok());
+        comb.points = comb.points.get(..3).unwrap_or_default().into();
+        let mut acc = None;
+        assert_eq!(comb.mul_add(&mut acc, &Scalar::from(0x0f0f_u64)), Err(crate::Error::BadSignature));
+        assert!(comb.mul(&Scalar::from(0x0f0f_u64)).is_err());
     }
 }

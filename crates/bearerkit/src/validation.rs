@@ -15,8 +15,9 @@ pub const DEFAULT_TYP: &[&str] = &["JWT"];
 /// [`crate::dangerous::allow_missing_exp`] removes it.
 pub const DEFAULT_REQUIRED: &[&str] = &["exp"];
 
-/// Which audiences a token may carry.
+/// Which audiences a token may carry (see [`Validation::audience_policy`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AudiencePolicy<'a> {
     /// No audience is expected: a token that carries `aud` is refused with
     /// [`Error::UnexpectedAudience`]. The default, so that forgetting
@@ -113,6 +114,25 @@ impl<'a> Validation<'a> {
     #[must_use]
     pub const fn now(&self) -> u64 {
         self.now
+    }
+
+    /// The audience rule in force ([`AudiencePolicy::Absent`] unless set), so that a binding
+    /// or a caller can show what the policy checks.
+    #[must_use]
+    pub const fn audience_policy(&self) -> AudiencePolicy<'a> {
+        self.audience
+    }
+
+    /// Whether `exp` is required (always, unless [`crate::dangerous::allow_missing_exp`]).
+    #[must_use]
+    pub const fn requires_exp(&self) -> bool {
+        self.require_exp
+    }
+
+    /// The leeway in seconds.
+    #[must_use]
+    pub const fn leeway_secs(&self) -> u64 {
+        self.leeway
     }
 
     /// Change the evaluation time.

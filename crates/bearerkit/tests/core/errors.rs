@@ -129,6 +129,13 @@ fn claim_errors() {
     let mut scratch = vec![0u8; 512];
     let no_aud = f(format!(r#"{{"iss":"i","exp":{}}}"#, NOW + 60));
     assert!(verify(&no_aud, &key.verifying_key(), &Validation::new(NOW), &mut scratch).is_ok());
+    // The defaults as a binding would read them.
+    assert_eq!(Validation::new(NOW).audience_policy(), bearerkit::AudiencePolicy::Absent);
+    assert!(
+        Validation::new(NOW).requires_exp() && !bearerkit::dangerous::allow_missing_exp(p).requires_exp()
+    );
+    assert_eq!(Validation::new(NOW).leeway_secs(), bearerkit::DEFAULT_LEEWAY);
+    assert_eq!(p.audience_policy(), bearerkit::AudiencePolicy::Any);
     // `exp` stays required whatever `required` lists, and `max_lifetime` requires `iat`.
     let no_exp = f(r#"{"iss":"i","jti":"j"}"#.into());
     check(&no_exp, &p.required(&["jti"]), Error::MissingClaim);
