@@ -385,11 +385,18 @@ fn is_loopback_host(host: &str) -> bool {
 
 /// Refuse a plain `http://` endpoint whose host is not loopback (see
 /// [`TokenClientBuilder::insecure_transport`]). The message shows the scheme, host and port
-/// only.
+/// only. Fails closed on its own: only an absolute `https://` URL, or an `http://` one to a
+/// loopback host, passes; a URL that does not parse, or has another scheme or no host, is
+/// an [`crate::ErrorKind::Config`] error (as [`RequestSpec::new`] also refuses it).
 fn refuse_plain_http(endpoint: &str) -> Result<(), Error> {
-    let Ok(uri) = endpoint.parse::<http::Uri>() else { return Ok(()) };
-    if uri.scheme_str() != Some("http") || uri.host().is_some_and(is_loopback_host) {
-        return Ok(());
+    let uri =
+        endpoint.parse::<http::Uri>().map_err(|_| Error::config("token endpoint is not a valid URL"))?;
+    let host = uri.host().filter(|h| !h.is_empty());
+    match (uri.scheme_str(), host) {
+        (Some("https"), Some(_)) => return Ok(()),
+        (Some("http"), Some(host)) if is_loopback_host(host) => return Ok(()),
+        (Some("http"), Some(_)) => {}
+        _ => return Err(Error::config("token endpoint must be an absolute http:// or https:// URL")),
     }
     Err(Error::config(format!(
         "token endpoint {}: plain http:// is only allowed to a loopback host (localhost, \
@@ -433,6 +440,31 @@ mod tests {
             "",
         ] {
             assert!(!is_loopback_host(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn the_plain_http_check_fails_closed_on_its_own() {
+        for allowed in
+            ["https://idp.example/t", "HTTPS://idp.example:8443/t", "http://127.0.0.1:1/t", "http://[::1]/t"]
+        {
+            refuse_plain_http(allowed).unwrap();
+        }
+        // Refused without relying on RequestSpec::new: does not parse, relative, no host,
+        // another scheme, plain http to a remote host.
+        for refused in [
+            "",
+            "http://exa mple/t",
+            "http://[::1/t",
+            "/oauth2/token",
+            "idp.example/t",
+            "idp.example:443",
+            "ftp://idp.example/t",
+            "http://idp.example/t",
+            "http://10.0.0.1/t",
+        ] {
+            let e = refuse_plain_http(refused).unwrap_err();
+            assert_eq!(e.code(), "invalid_config", "{refused:?}: {e}");
         }
     }
 

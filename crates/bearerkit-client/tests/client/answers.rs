@@ -64,13 +64,21 @@ async fn a_307_names_its_location_without_query_or_credentials_and_is_not_follow
 
 #[tokio::test]
 async fn a_50_mib_body_is_refused_from_its_content_length_before_reading() {
+    // The head declares 50 MiB, then 1 KiB of body comes and the endpoint stalls: a client
+    // that read any of the body (even up to the limit) before checking the length would
+    // wait here until its (long) timeout, not answer response_too_large at once.
     let endpoint = Endpoint::start(|_, _| Reply {
         head: "HTTP/1.1 200 OK\r\nContent-Type: application/json".into(),
-        body: ReplyBody::Repeat { chunk: vec![b' '; 64 * 1024], times: 800, chunked: false },
+        body: ReplyBody::Stall { declared: 50 * 1024 * 1024, first: vec![b' '; 1024] },
         delay: Duration::ZERO,
     })
     .await;
-    let e = client(&endpoint).build().unwrap().token().await.unwrap_err();
+    let token_client = client(&endpoint).timeout(Duration::from_secs(120)).build().unwrap();
+    // Well inside the retry budget (30 s), which would otherwise end a waiting attempt.
+    let e = tokio::time::timeout(Duration::from_secs(20), token_client.token())
+        .await
+        .expect("the client waited for the body instead of refusing the declared length")
+        .unwrap_err();
     assert_eq!((e.code(), e.status(), e.attempts()), ("response_too_large", Some(200), 1), "{e}");
     assert_eq!(e.content_type(), Some("application/json"));
     let ErrorKind::ResponseTooLarge { declared, limit, .. } = e.kind() else { panic!("{e:?}") };
@@ -79,6 +87,13 @@ async fn a_50_mib_body_is_refused_from_its_content_length_before_reading() {
     assert!(e.to_string().contains("Content-Length 52428800 exceeds the 262144-byte limit"), "{e}");
     assert!(!e.is_retryable());
     assert_eq!(endpoint.connections(), 1);
+    // The client hung up (at the latest when dropped) rather than keep the stalled body.
+    drop(token_client);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while endpoint.hangups() == 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!((endpoint.hangups(), endpoint.connections()), (1, 1));
 }
 
 #[tokio::test]

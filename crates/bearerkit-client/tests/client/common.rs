@@ -249,7 +249,14 @@ pub(crate) enum ReplyBody {
     /// `chunk` `times` times: with a `Content-Length` of the whole, or chunked without one.
     /// Writing stops at the first error (the client hung up).
     Repeat { chunk: Vec<u8>, times: usize, chunked: bool },
+    /// A `Content-Length` of `declared`, then only `first`, then nothing: the connection is
+    /// held open until the client closes it (counted by [`Endpoint::hangups`]) or
+    /// [`STALL_LIMIT`] passes. A client that reads the body before checking the length waits.
+    Stall { declared: usize, first: Vec<u8> },
 }
+
+/// How long a [`ReplyBody::Stall`] holds the connection at most.
+pub(crate) const STALL_LIMIT: Duration = Duration::from_secs(300);
 
 impl Reply {
     /// `status` with `content_type` (if any), extra header lines and `body`.
@@ -284,22 +291,24 @@ pub(crate) struct Endpoint {
     pub(crate) addr: std::net::SocketAddr,
     requests: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
     connections: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    hangups: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Endpoint {
     pub(crate) async fn start(answer: impl Fn(usize, &str) -> Reply + Send + Sync + 'static) -> Self {
         use std::sync::atomic::Ordering::SeqCst;
-        use tokio::io::AsyncWriteExt;
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let hangups = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let answer = std::sync::Arc::new(answer);
-        let (record, accepted) = (requests.clone(), connections.clone());
+        let (record, accepted, hung_up) = (requests.clone(), connections.clone(), hangups.clone());
         tokio::spawn(async move {
             while let Ok((mut stream, _)) = listener.accept().await {
                 accepted.fetch_add(1, SeqCst);
-                let (record, answer) = (record.clone(), answer.clone());
+                let (record, answer, hung_up) = (record.clone(), answer.clone(), hung_up.clone());
                 tokio::spawn(async move {
                     let request = read_request(&mut stream).await;
                     let reply = {
@@ -316,6 +325,9 @@ impl Endpoint {
                         }
                         ReplyBody::Repeat { chunked: true, .. } => {
                             head.push_str("\r\nTransfer-Encoding: chunked")
+                        }
+                        ReplyBody::Stall { declared, .. } => {
+                            head.push_str(&format!("\r\nContent-Length: {declared}"));
                         }
                     }
                     head.push_str("\r\nConnection: close\r\n\r\n");
@@ -344,12 +356,26 @@ impl Endpoint {
                                 let _ = stream.write_all(b"0\r\n\r\n").await;
                             }
                         }
+                        ReplyBody::Stall { first, .. } => {
+                            if stream.write_all(&first).await.is_err() {
+                                return;
+                            }
+                            // Nothing more is sent; wait for the client to hang up.
+                            let mut buf = [0u8; 1024];
+                            let closed = tokio::time::timeout(STALL_LIMIT, async {
+                                while let Ok(1..) = stream.read(&mut buf).await {}
+                            });
+                            if closed.await.is_ok() {
+                                hung_up.fetch_add(1, SeqCst);
+                            }
+                            return;
+                        }
                     }
                     let _ = stream.shutdown().await;
                 });
             }
         });
-        Self { addr, requests, connections }
+        Self { addr, requests, connections, hangups }
     }
 
     /// `http://127.0.0.1:PORT/oauth2/token`.
@@ -365,6 +391,11 @@ impl Endpoint {
     /// How many connections were accepted.
     pub(crate) fn connections(&self) -> usize {
         self.connections.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// How many [`ReplyBody::Stall`] connections the client closed.
+    pub(crate) fn hangups(&self) -> usize {
+        self.hangups.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// The values of header `name` (case-insensitive) in each request, in order.

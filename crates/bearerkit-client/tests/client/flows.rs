@@ -68,7 +68,7 @@ async fn client_credentials_private_key_jwt_form_and_json() {
 }
 
 /// `^[A-Za-z0-9_-]{1,64}$`, written out.
-fn seed_000_pattern(id: &str) -> bool {
+fn d1_correlation_pattern(id: &str) -> bool {
     (1..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
@@ -141,7 +141,7 @@ async fn a_user_agent_header_replaces_the_default_and_no_header_goes_twice() {
 }
 
 #[tokio::test]
-async fn a_generated_correlation_id_matches_the_seed_pattern_and_differs_per_request() {
+async fn a_generated_correlation_id_matches_the_d1_pattern_and_differs_per_request() {
     let f = start().await;
     let relay = Relay::start(f.server.local_addr()).await;
     let client = d1_via(&relay).build().unwrap();
@@ -153,7 +153,7 @@ async fn a_generated_correlation_id_matches_the_seed_pattern_and_differs_per_req
     client.fetch_uncached().await.unwrap();
     let ids = relay.header_values(CORRELATION_HEADER);
     assert_eq!((ids.len(), relay.requests()), (5, 5), "one per request: {ids:?}");
-    assert!(ids.iter().all(|id| seed_000_pattern(id)), "{ids:?}");
+    assert!(ids.iter().all(|id| d1_correlation_pattern(id)), "{ids:?}");
     assert_eq!(ids[3], ids[4], "a retry keeps its fetch's id: {ids:?}");
     let distinct: std::collections::HashSet<_> = ids.iter().collect();
     assert_eq!(distinct.len(), 4, "one per fetch: {ids:?}");
@@ -229,7 +229,7 @@ async fn invalid_scope_is_an_oauth_error_with_description() {
 }
 
 #[test]
-fn d1_endpoints_from_the_seed() {
+fn d1_endpoints_are_the_documented_urls() {
     use bearerkit::profile::d1::Env;
     assert_eq!(
         bearerkit_client::d1_token_url(Env::Production),
