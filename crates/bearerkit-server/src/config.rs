@@ -68,8 +68,8 @@ pub struct ServerConfig {
     /// Address to listen on. Defaults to `127.0.0.1:0` (loopback, a free port).
     ///
     /// An unspecified address (`0.0.0.0`, `[::]`, or `[::ffff:0.0.0.0]`), which listens on
-    /// every interface, is refused unless `allow_unspecified_bind` is true, and is never
-    /// allowed together with `test_endpoints` (see [`validate`](Self::validate)).
+    /// every interface, is refused unless `allow_unspecified_bind` is true; with
+    /// `test_endpoints` only a loopback address is allowed (see [`validate`](Self::validate)).
     pub bind: SocketAddr,
     /// Allow an unspecified `bind` address (`0.0.0.0` or `[::]`: every interface, reachable
     /// from other hosts); the server then logs a warning when it starts. Defaults to false.
@@ -91,7 +91,9 @@ pub struct ServerConfig {
     /// [`MAX_CONNECTION_TIMEOUT_SECS`] (one hour): hyper's header-read timeout, counted from
     /// the accept on a new connection and from the end of the previous response on a
     /// kept-alive one. A connection whose request head is not complete by then (a half-sent
-    /// head, or nothing at all) is closed without an answer. Defaults to 10.
+    /// head, or nothing at all) is closed without an answer. It is a deadline, not reset by
+    /// each byte received. With [`tls`](Self::tls) it also bounds the TLS handshake (the
+    /// first head's timeout then starts when the handshake ends). Defaults to 10.
     pub header_read_timeout_secs: u64,
     /// Longest a connection may stay idle, in seconds, 1 to [`MAX_CONNECTION_TIMEOUT_SECS`]:
     /// a connection with no request being handled on which no byte has been received or
@@ -103,7 +105,8 @@ pub struct ServerConfig {
     /// connections wait in the listen backlog until one closes. Defaults to 512.
     pub max_connections: usize,
     /// Serve `POST /_test/faults`, `DELETE /_test/faults` and `GET /_test/stats`. Defaults
-    /// to false. Never allowed with an unspecified `bind` address.
+    /// to false. Only allowed with a loopback `bind` address (`127.0.0.0/8` or `[::1]`):
+    /// never on an unspecified one nor on a specific address of another interface.
     pub test_endpoints: bool,
     /// Also accept `application/json` bodies on the outbound and Keycloak-style endpoints
     /// (the platforms take form bodies there; this is for testing clients' JSON encoding).
@@ -502,9 +505,11 @@ impl ServerConfig {
     ///
     /// The bind rule: an unspecified `bind` address (`0.0.0.0`, `[::]`, `[::ffff:0.0.0.0]`,
     /// all treated alike) listens on every interface, so it is refused (field `bind`)
-    /// unless `allow_unspecified_bind` is true, and refused even then (field
-    /// `test_endpoints`) when `test_endpoints` is on: the fault-injection endpoints are
-    /// never reachable from other hosts.
+    /// unless `allow_unspecified_bind` is true. With `test_endpoints` on, `bind` must be a
+    /// loopback address (`127.0.0.0/8`, `[::1]`, or an IPv4-mapped `[::ffff:127.x.y.z]`),
+    /// otherwise the configuration is refused (field `test_endpoints`): an unspecified
+    /// address even when allowed, and a specific address such as `192.0.2.10` alike. The
+    /// fault-injection endpoints are never reachable from other hosts.
     ///
     /// # Errors
     /// [`ConfigError::Invalid`], [`ConfigError::Duplicate`], [`ConfigError::InvalidKey`]
@@ -531,21 +536,23 @@ impl ServerConfig {
                 &format!("must be 1 to {MAX_CONNECTIONS_LIMIT}, got {}", self.max_connections),
             ));
         }
-        if is_unspecified(self.bind.ip()) {
-            if !self.allow_unspecified_bind {
-                return Err(invalid(
-                    "bind",
-                    "an unspecified address (0.0.0.0 or [::]) listens on every interface: set \
-                     allow_unspecified_bind = true (bearerkit serve --listen-any) to mean it",
-                ));
-            }
-            if self.test_endpoints {
-                return Err(invalid(
-                    "test_endpoints",
-                    "the /_test/* endpoints are never served on an unspecified bind address \
-                     (0.0.0.0 or [::]): bind a loopback address, or turn test_endpoints off",
-                ));
-            }
+        if is_unspecified(self.bind.ip()) && !self.allow_unspecified_bind {
+            return Err(invalid(
+                "bind",
+                "an unspecified address (0.0.0.0 or [::]) listens on every interface: set \
+                 allow_unspecified_bind = true (bearerkit serve --listen-any) to mean it",
+            ));
+        }
+        if self.test_endpoints && !is_loopback(self.bind.ip()) {
+            return Err(ConfigError::Invalid {
+                field: "test_endpoints",
+                reason: format!(
+                    "the /_test/* endpoints are served only on a loopback bind address \
+                     (127.0.0.0/8 or [::1]), not on {}: bind a loopback address, or turn \
+                     test_endpoints off",
+                    self.bind.ip()
+                ),
+            });
         }
         if let Some(url) = &self.public_url
             && (!(url.starts_with("http://") || url.starts_with("https://")) || url.ends_with('/'))
@@ -708,6 +715,15 @@ fn contains_token(haystack: &str, needle: &str) -> bool {
         && haystack.match_indices(needle).any(|(i, _)| {
             !word(haystack[..i].chars().next_back()) && !word(haystack[i + needle.len()..].chars().next())
         })
+}
+
+/// Whether `ip` is a loopback address: `127.0.0.0/8`, `::1`, or `::ffff:127.0.0.0/104`
+/// (an IPv4-mapped `127.x.y.z`, the same loopback address).
+pub(crate) fn is_loopback(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_loopback(),
+        IpAddr::V6(v6) => v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
+    }
 }
 
 /// Whether `ip` listens on every interface: `0.0.0.0`, `::`, or `::ffff:0.0.0.0`.

@@ -1,5 +1,5 @@
 //! The accept loop: a connection cap, HTTP/1.1 connections served by hyper with its
-//! header-read timeout, an idle timeout, and graceful shutdown.
+//! header-read timeout, a TLS handshake deadline, an idle timeout, and graceful shutdown.
 //!
 //! - **Connection cap**: a semaphore of `max_connections` permits; a permit is taken
 //!   *before* `accept`, so when all are in use the server accepts nothing and new
@@ -7,8 +7,14 @@
 //!   included) holds its permit until it closes.
 //! - **Header-read timeout**: hyper's own (`http1::Builder::header_read_timeout`, with
 //!   hyper-util's tokio timer): a request head not complete within it closes the
-//!   connection. hyper starts it when it begins waiting for a head: at the accept, and after
-//!   each response on a kept-alive connection.
+//!   connection. hyper starts it when it begins waiting for a head: at the accept (after the
+//!   TLS handshake with TLS), and after each response on a kept-alive connection. It is a
+//!   deadline, not reset by each byte received: a head dripped a byte at a time is cut off
+//!   too.
+//! - **TLS handshake**: bounded by the same `header_read_timeout` (no setting of its own):
+//!   a client that connects and stalls or drips its handshake is dropped after it. The
+//!   first request head then has a header-read timeout of its own, so a TLS connection
+//!   holds its permit at most twice that before sending a whole request.
 //! - **Idle timeout**: hyper has none for HTTP/1, so this module keeps one: a connection
 //!   with no request being handled on which no byte moved (read or written) for
 //!   `idle_timeout` is closed.
@@ -16,6 +22,30 @@
 //!   (hyper's `graceful_shutdown`: the request in flight is answered, then the connection
 //!   closes), a connection with nothing in flight is closed, and after the drain limit
 //!   whatever is left is dropped.
+//!
+//! # Why a semaphore, and why draining by hand
+//!
+//! The accept loop is driven by hand (hyper's `http1` connection on a `TcpListener`, not
+//! `axum::serve`, which has neither a header-read timeout nor a cap), and none of hyper,
+//! hyper-util or tower offers a limit on *connections* for such a loop: hyper and
+//! hyper-util serve one connection at a time and leave accepting to the caller, and tower's
+//! `ConcurrencyLimit` (`limit::concurrency`) counts *requests* in flight in a `Service`, not
+//! open connections: an idle kept-alive connection, or one still sending its head or its
+//! TLS handshake, holds no request and would not count. A `tokio::sync::Semaphore` whose
+//! permit is taken before `accept` and moved into the connection's task counts exactly the
+//! open connections, and stops accepting (rather than accepting and closing) at the cap.
+//! Taking back every permit (`acquire_many`) is also how shutdown knows that every
+//! connection is closed.
+//!
+//! Draining is done here rather than with hyper-util's `server::graceful::GracefulShutdown`
+//! (which only calls hyper's `graceful_shutdown` on each watched connection and waits for
+//! all of them, with no limit): hyper's graceful shutdown leaves open a connection that has
+//! not completed a request head (a fresh one, or a slow-loris partial head: hyper counts it
+//! as busy until the header-read timeout), and a connection in its TLS handshake is not a
+//! hyper connection yet. Each connection's task already watches its own activity (for the
+//! idle timeout), so it can close itself at once when nothing is in flight, and the drain
+//! limit is enforced by a phase (`Serving`, `Draining`, `Closing`) the tasks watch, with
+//! the semaphore telling when they are all gone.
 
 use axum::Router;
 use axum::body::Body;
@@ -128,7 +158,7 @@ async fn connection(
         return http(tcp, peer, router, limits, phase).await;
     };
     let mut draining = phase.clone();
-    let handshake = tokio::time::timeout(crate::HANDSHAKE_TIMEOUT, acceptor.accept(tcp));
+    let handshake = tokio::time::timeout(limits.header_read_timeout, acceptor.accept(tcp));
     let stream = tokio::select! {
         result = handshake => match result {
             Ok(Ok(stream)) => stream,
@@ -137,7 +167,7 @@ async fn connection(
                 return;
             }
             Err(_) => {
-                tracing::info!(%peer, "TLS handshake timed out");
+                tracing::info!(%peer, timeout = ?limits.header_read_timeout, "TLS handshake timed out");
                 return;
             }
         },

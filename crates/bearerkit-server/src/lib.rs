@@ -30,7 +30,7 @@ pub use merge::{ConfigAdditions, D1IssuerAdditions, RealmAdditions};
 pub use params::MAX_PARAMS;
 pub use secret::Secret;
 pub use state::AppState;
-pub use tls::{HANDSHAKE_TIMEOUT, TlsConfig};
+pub use tls::TlsConfig;
 
 /// The request-parameter parser, exposed for the fuzz targets in `fuzz/` only (feature
 /// `fuzzing`); not part of the API.
@@ -373,13 +373,27 @@ impl RunningServer {
     }
 }
 
+/// The start-up warning of an unspecified bind: logged (`WARN`) when the bound `addr`
+/// listens on every interface, which a validated `config` allows only with
+/// `allow_unspecified_bind`. Apart from [`spawn`] so a test can check it without binding
+/// every interface.
+fn warn_if_unspecified(config: &ServerConfig, addr: SocketAddr) {
+    if config::is_unspecified(addr.ip()) {
+        tracing::warn!(
+            %addr,
+            allow_unspecified_bind = config.allow_unspecified_bind,
+            "listening on every interface (allow_unspecified_bind): the server is reachable from other hosts"
+        );
+    }
+}
+
 /// Bind `config.bind` (default `127.0.0.1:0`) and serve in a tokio task. Prints nothing;
 /// logs through `tracing` (no subscriber is installed).
 ///
 /// Connections are served by hyper (HTTP/1.1) with the configuration's limits: at most
 /// `max_connections` open at once (more wait in the listen backlog), `header_read_timeout_secs`
-/// for each request head, `idle_timeout_secs` without a byte moving while no request is
-/// handled. An unspecified `bind` address is refused unless `allow_unspecified_bind` (see
+/// for each request head (and for the TLS handshake), `idle_timeout_secs` without a byte
+/// moving while no request is handled. An unspecified `bind` address is refused unless `allow_unspecified_bind` (see
 /// [`ServerConfig::validate`]); when allowed, a warning is logged, and `base_url` uses the
 /// loopback address (`127.0.0.1` or `[::1]`) unless `public_url` is set.
 ///
@@ -428,12 +442,67 @@ pub async fn spawn(config: ServerConfig) -> Result<RunningServer, ServerError> {
     // A send or a dropped sender both mean "stop".
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(conn::serve(listener, tls, router, limits, stopped));
-    if config::is_unspecified(addr.ip()) {
-        tracing::warn!(
-            %addr,
-            "listening on every interface (allow_unspecified_bind): the server is reachable from other hosts"
-        );
-    }
+    warn_if_unspecified(&config, addr);
     tracing::info!(%addr, "bearerkit-server listening");
     Ok(RunningServer { addr, base_url, state, drain: limits.drain, stop: Some(stop), task })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    /// A `tracing` writer into a shared buffer.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if let Ok(mut v) = self.0.lock() {
+                v.extend_from_slice(buf);
+            }
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// What `warn_if_unspecified` logs for `bind`, with a validated configuration (nothing
+    /// is bound: the address is only passed to the function, as `spawn` passes the bound one).
+    fn warning_for(bind: &str) -> String {
+        let addr: SocketAddr = bind.parse().unwrap();
+        let config = ServerConfig::default()
+            .with_bind(addr)
+            .with_unspecified_bind_allowed(config::is_unspecified(addr.ip()));
+        config.validate().unwrap();
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::with_default(subscriber, || warn_if_unspecified(&config, addr));
+        let logs = captured.0.lock().unwrap().clone();
+        String::from_utf8(logs).unwrap()
+    }
+
+    #[test]
+    fn an_allowed_unspecified_bind_logs_a_warning() {
+        for bind in ["0.0.0.0:8080", "[::]:8080", "[::ffff:0.0.0.0]:8080"] {
+            let logs = warning_for(bind);
+            assert_eq!(logs.lines().count(), 1, "{bind}: {logs}");
+            assert!(logs.contains("WARN"), "{bind}: {logs}");
+            assert!(logs.contains("listening on every interface"), "{bind}: {logs}");
+            assert!(logs.contains("reachable from other hosts"), "{bind}: {logs}");
+            assert!(logs.contains("allow_unspecified_bind=true"), "{bind}: {logs}");
+            let addr: SocketAddr = bind.parse().unwrap();
+            assert!(logs.contains(&format!("addr={addr}")), "{bind}: {logs}");
+        }
+        // A specific address: no warning.
+        for bind in ["127.0.0.1:8080", "[::1]:8080", "192.0.2.10:8080"] {
+            assert_eq!(warning_for(bind), "", "{bind}");
+        }
+    }
 }

@@ -1,14 +1,10 @@
 //! HTTPS and mutual TLS (rustls with the ring provider).
 
 use crate::{ConfigError, Secret};
-use core::time::Duration;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use serde::Deserialize;
 use std::sync::Arc;
-
-/// Longest a TLS handshake may take before the connection is dropped.
-pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Serve HTTPS: the server certificate chain and key, and optionally the CAs whose client
 /// certificates are required (mutual TLS, as the D1 documents require).
@@ -16,6 +12,9 @@ pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// In TOML, under `[tls]`: `certificate_chain` (PEM text), `private_key` (PEM text:
 /// PKCS#8, SEC1 or PKCS#1), `client_ca` (PEM text; when set, every connection must present
 /// a client certificate issued by one of these CAs).
+///
+/// A handshake not finished within the configuration's `header_read_timeout_secs` (default
+/// 10 s) drops the connection.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TlsConfig {

@@ -73,6 +73,9 @@ fn config(a: &ServeArgs) -> Result<ServerConfig, Failure> {
     config.validate().map_err(|e| {
         let hint = match &e {
             ConfigError::Invalid { field: "bind", .. } => " (or pass --listen-any)",
+            ConfigError::Invalid { field: "test_endpoints", .. } => {
+                " (--test-endpoints is served on a loopback --bind only: 127.0.0.1 or ::1)"
+            }
             _ => "",
         };
         Failure::new(Code::BadConfig, format!("{e}{hint}"))
@@ -315,6 +318,11 @@ mod tests {
             assert_eq!(e.code(), "usage");
             assert!(format!("{e:?}").contains("--test-endpoints"), "{e:?}");
         }
+        // The test endpoints only on a loopback bind, whatever the address.
+        let e = config(&parse(&["--bind", "192.0.2.10", "--test-endpoints"])).unwrap_err();
+        assert_eq!(e.code(), "bad_config");
+        assert!(format!("{e:?}").contains("loopback"), "{e:?}");
+        config(&parse(&["--bind", "127.0.0.1", "--test-endpoints"])).unwrap();
         // The default and loopback need nothing.
         let c = config(&parse(&[])).unwrap();
         assert!(!c.allow_unspecified_bind && c.bind.ip().is_loopback());

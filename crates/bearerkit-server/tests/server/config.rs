@@ -89,8 +89,8 @@ fn connection_limit_defaults_and_bounds() {
 }
 
 /// The bind rule: `0.0.0.0`, `[::]` and `[::ffff:0.0.0.0]` alike need
-/// `allow_unspecified_bind = true`, and are refused with `test_endpoints` even then. Only
-/// validation is checked: nothing is bound to every interface here.
+/// `allow_unspecified_bind = true`, and are refused with `test_endpoints` even then (not
+/// loopback). Only validation is checked: nothing is bound to every interface here.
 #[test]
 fn unspecified_bind_addresses_need_allowing_and_never_serve_test_endpoints() {
     let field = |toml: &str| match ServerConfig::from_toml_str(toml) {
@@ -113,14 +113,63 @@ fn unspecified_bind_addresses_need_allowing_and_never_serve_test_endpoints() {
     }
     let e = ServerConfig::from_toml_str("bind = \"0.0.0.0:8080\"").unwrap_err().to_string();
     assert!(e.contains("allow_unspecified_bind = true") && e.contains("--listen-any"), "{e}");
-    // Specific addresses need nothing, test endpoints included.
-    for bind in ["127.0.0.1:0", "[::1]:0", "192.0.2.10:8080", "[2001:db8::1]:8080"] {
-        assert_eq!(field(&format!("bind = \"{bind}\"\ntest_endpoints = true\n")), "ok", "{bind}");
+    // Specific addresses need nothing.
+    for bind in ["127.0.0.1:0", "[::1]:0", "192.0.2.10:8080", "[2001:db8::1]:8080", "10.1.2.3:0"] {
+        assert_eq!(field(&format!("bind = \"{bind}\"\n")), "ok", "{bind}");
     }
     // In code too.
     let any: core::net::SocketAddr = "0.0.0.0:0".parse().unwrap();
     assert!(ServerConfig::default().with_bind(any).validate().is_err());
     ServerConfig::default().with_bind(any).with_unspecified_bind_allowed(true).validate().unwrap();
+}
+
+/// The test endpoints are served only on a loopback bind address: `127.0.0.0/8`, `[::1]`
+/// (and an IPv4-mapped `[::ffff:127.x.y.z]`, the same address). A specific address of
+/// another interface is refused like an unspecified one, with a message naming the rule.
+/// Only validation is checked: nothing is bound to a non-loopback address here.
+#[test]
+fn test_endpoints_need_a_loopback_bind() {
+    let field = |toml: &str| match ServerConfig::from_toml_str(toml) {
+        Ok(_) => "ok",
+        Err(ConfigError::Invalid { field, .. }) => field,
+        Err(other) => panic!("{toml}: {other:?}"),
+    };
+    for bind in ["127.0.0.1:0", "127.0.0.1:8080", "127.1.2.3:8080", "[::1]:0", "[::ffff:127.0.0.1]:8080"] {
+        assert_eq!(field(&format!("bind = \"{bind}\"\ntest_endpoints = true\n")), "ok", "{bind}");
+    }
+    for bind in [
+        "192.0.2.10:8080",
+        "[2001:db8::1]:8080",
+        "10.0.0.1:0",
+        "192.168.1.1:8080",
+        "172.16.0.1:8080",
+        "[fe80::1]:8080",
+        "[fd00::1]:8080",
+        "[::ffff:192.0.2.10]:8080",
+        "169.254.1.1:8080",
+        "128.0.0.1:8080",
+        "126.255.255.255:8080",
+    ] {
+        let toml = format!("bind = \"{bind}\"\ntest_endpoints = true\n");
+        assert_eq!(field(&toml), "test_endpoints", "{bind}");
+        // Allowing unspecified binds changes nothing for a specific address.
+        assert_eq!(field(&format!("{toml}allow_unspecified_bind = true\n")), "test_endpoints", "{bind}");
+        // Without the test endpoints the address is fine.
+        assert_eq!(field(&format!("bind = \"{bind}\"\ntest_endpoints = false\n")), "ok", "{bind}");
+    }
+    let e = ServerConfig::from_toml_str("bind = \"192.0.2.10:8080\"\ntest_endpoints = true\n")
+        .unwrap_err()
+        .to_string();
+    for part in ["test_endpoints", "loopback", "127.0.0.0/8", "[::1]", "192.0.2.10"] {
+        assert!(e.contains(part), "{part:?} not in {e}");
+    }
+    // In code too.
+    let specific: core::net::SocketAddr = "192.0.2.10:8080".parse().unwrap();
+    let e = ServerConfig::default().with_bind(specific).with_test_endpoints(true).validate().unwrap_err();
+    assert!(matches!(e, ConfigError::Invalid { field: "test_endpoints", .. }), "{e:?}");
+    ServerConfig::default().with_bind(specific).validate().unwrap();
+    let loopback: core::net::SocketAddr = "[::1]:0".parse().unwrap();
+    ServerConfig::default().with_bind(loopback).with_test_endpoints(true).validate().unwrap();
 }
 
 /// `spawn` refuses an unspecified address before binding it.

@@ -4,7 +4,7 @@ use crate::common::*;
 use bearerkit::Assertion;
 
 #[tokio::test]
-async fn form_success_matches_the_seed() {
+async fn form_success_matches_the_documented_response() {
     let f = start().await;
     let r = post_d1_form(&f, &d1_assertion()).await;
     assert_eq!(r.headers()["cache-control"], "no-store");
@@ -319,4 +319,38 @@ async fn a_fractional_exp_is_remembered_while_it_is_accepted() {
         assert_eq!(d, "assertion rejected: expired");
     }
     panic!("no replay reached the server within the boundary second in three tries");
+}
+
+/// An issuer configured with an empty scope (`scope = ""`) gets a token response without
+/// `scope` (not `""`), and so does the resource's answer for that token.
+#[tokio::test]
+async fn no_scope_member_when_the_issuer_has_an_empty_scope() {
+    use bearerkit_server::{D1Env, D1Issuer, ServerConfig};
+    const BARE: &str = "BARE_MGW";
+    let pem = d1_key().verifying_key().to_spki_pem_string();
+    // From TOML as from code: the empty string is kept, not replaced by the default scope.
+    let toml = format!(
+        "[[d1_issuers]]\nissuer_id = \"{BARE}\"\nenv = \"prd\"\nscope = \"\"\n\
+         [[d1_issuers.keys]]\nkid = \"{KID}\"\npublic_key = '''\n{pem}'''\n"
+    );
+    let from_toml = ServerConfig::from_toml_str(&toml).unwrap();
+    assert_eq!(from_toml.d1_issuers[0].scope, "");
+    let f = start_with(|c| c.with_d1_issuer(D1Issuer::new(BARE, D1Env::Prd).key(KID, pem.clone()).scope("")))
+        .await;
+    let jti = jti();
+    let a = bearerkit::profile::d1::assertion(BARE, bearerkit::profile::d1::Env::Production, KID, now())
+        .jwt_id(&jti)
+        .sign_to_string(&d1_key())
+        .unwrap();
+    let (status, body) = json(post_d1_form(&f, &a).await).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(keys(&body), ["access_token", "expires_in", "token_type"], "{body}");
+    let token = body["access_token"].as_str().unwrap();
+    let (status, body) =
+        json(f.http.get(f.server.resource_url()).bearer_auth(token).send().await.unwrap()).await;
+    assert_eq!((status, keys(&body)), (200, vec!["message", "subject", "expires_in"]), "{body}");
+    assert_eq!(body["subject"], BARE);
+    // The configured issuer with a scope still gets its member.
+    let (status, body) = json(post_d1_form(&f, &d1_assertion()).await).await;
+    assert_eq!((status, &body["scope"]), (200, &serde_json::json!(D1_SCOPE)), "{body}");
 }

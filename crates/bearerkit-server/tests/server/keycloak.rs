@@ -29,7 +29,7 @@ async fn post(f: &Fixture, form: &[(&'static str, String)]) -> reqwest::Response
 }
 
 #[tokio::test]
-async fn client_secret_success_matches_the_seed() {
+async fn client_secret_success_matches_the_documented_response() {
     let f = start().await;
     let r = post(&f, &secret_form("VOP WERO")).await;
     assert_eq!(r.headers()["cache-control"], "no-store");
@@ -95,7 +95,7 @@ async fn client_assertion_success_with_either_audience() {
 }
 
 #[tokio::test]
-async fn invalid_scope_matches_the_seed() {
+async fn invalid_scope_matches_the_documented_error() {
     let f = start().await;
     let r = post(&f, &secret_form("VOP IDEAL")).await;
     assert_eq!(assert_error(r, 400, "invalid_scope").await, "Invalid scopes: IDEAL");

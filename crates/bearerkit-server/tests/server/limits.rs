@@ -276,7 +276,7 @@ async fn read_response(conn: &mut tokio::net::TcpStream) -> Option<String> {
 
 /// Whether the server closed `conn` (EOF or reset) without sending anything, waiting at most
 /// `limit` (a bound for a broken server, far above the timeouts under test).
-async fn closed_silently(conn: &mut tokio::net::TcpStream, limit: Duration) -> bool {
+async fn closed_silently<R: tokio::io::AsyncRead + Unpin>(conn: &mut R, limit: Duration) -> bool {
     use tokio::io::AsyncReadExt;
     let mut rest = Vec::new();
     match tokio::time::timeout(limit, conn.read_to_end(&mut rest)).await {
@@ -311,6 +311,56 @@ async fn a_half_sent_request_head_is_closed_after_the_header_read_timeout() {
     let (closed, elapsed) = watcher.await.unwrap();
     assert!(closed, "the half-sent head still holds its connection after 30 s, or got an answer");
     assert!(elapsed >= Duration::from_millis(900), "closed before the timeout: {elapsed:?}");
+    assert!(served >= 1);
+    assert_eq!(f.server.request_count(), served);
+    // Still serving.
+    assert_eq!(post_d1_form(&f, &d1_assertion()).await.status(), 200);
+}
+
+/// Slow loris, dripping: a request head sent one byte every 300 ms keeps bytes moving, so
+/// the idle timeout (60 s) never fires, but the header-read timeout (2 s) is a deadline,
+/// not reset by each byte: the connection is closed by it, without an answer, long before
+/// the 40 bytes are sent, while other clients are served throughout.
+#[tokio::test]
+async fn a_dripped_request_head_is_closed_by_the_header_read_deadline() {
+    use tokio::io::AsyncWriteExt;
+    let f = start_with(|c| c.with_header_read_timeout(2).with_idle_timeout(60)).await;
+    // 40 bytes, none of them ending the head.
+    const DRIP: &[u8; 40] = b"POST /oauth2/token HTTP/1.1\r\nHost: local";
+    let started = Instant::now();
+    let (mut read, mut write) =
+        tokio::net::TcpStream::connect(f.server.local_addr()).await.unwrap().into_split();
+    let dripper = tokio::spawn(async move {
+        let mut sent = 0;
+        for b in DRIP {
+            if write.write_all(&[*b]).await.is_err() {
+                break;
+            }
+            sent += 1;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        // The write half is handed back, not dropped: dropping it would send a FIN, and the
+        // server would close the connection for that rather than for the deadline.
+        (sent, write)
+    });
+    let watcher = tokio::spawn(async move {
+        let closed = closed_silently(&mut read, Duration::from_secs(30)).await;
+        (closed, started.elapsed())
+    });
+    // Good requests meanwhile (a bounded number of them).
+    let mut served = 0;
+    while !watcher.is_finished() && served < 200 {
+        assert_eq!(post_d1_form(&f, &d1_assertion()).await.status(), 200);
+        served += 1;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (closed, elapsed) = watcher.await.unwrap();
+    let (sent, _write) = dripper.await.unwrap();
+    assert!(closed, "the dripped head still holds its connection after 30 s, or got an answer");
+    assert!(elapsed >= Duration::from_millis(1500), "closed before the deadline: {elapsed:?}");
+    assert!(elapsed <= Duration::from_secs(20), "closed long after the deadline: {elapsed:?}");
+    // Bytes were moving when it was closed, and the drip had not ended.
+    assert!((2..DRIP.len()).contains(&sent), "{sent} bytes sent");
     assert!(served >= 1);
     assert_eq!(f.server.request_count(), served);
     // Still serving.

@@ -37,7 +37,7 @@ async fn no_scope_member_when_nothing_is_granted() {
 }
 
 #[tokio::test]
-async fn success_matches_the_seed() {
+async fn success_matches_the_documented_response() {
     let f = start().await;
     let url = f.server.outbound_token_url();
     let r = f
