@@ -37,7 +37,7 @@ MAX_NUMERIC_DATE = 253402300799
 MAX_LEEWAY = 3600
 POLICY_DEFAULTS = {"leeway": 60, "max_lifetime": None, "require_kid": False, "iss_equals_sub": False, "typ": ["JWT"],
                    "require": [], "any_audience": False, "dangerous_no_exp": False, "max_bytes": 8192,
-                   "max_expiry_ahead": None}
+                   "max_expiry_ahead": None, "sole_audience": False, "audience_as_string": False}
 
 
 def load(name):
@@ -317,6 +317,9 @@ def ref_verify(token, public_key, policy, skip=frozenset()):
         if pol["iss_equals_sub"] and (not isinstance(claims.get("iss"), str) or claims.get("iss") != claims.get("sub")):
             raise Reject("subject_mismatch")
     if "aud" not in skip:
+        aud_shape = claims.get("aud")
+        if isinstance(aud_shape, list) and (pol["audience_as_string"] or (pol["sole_audience"] and len(aud_shape) > 1)):
+            raise Reject("audience_not_sole")
         if pol.get("aud") is not None:
             aud = claims.get("aud")
             if not ((isinstance(aud, str) and aud == pol["aud"]) or (isinstance(aud, list) and pol["aud"] in aud)):
@@ -606,7 +609,7 @@ RULE_CODES = {
     "expiry_ahead": {"lifetime_too_long"},
     "iss": {"issuer_mismatch"},
     "sub": {"subject_mismatch"},
-    "aud": {"audience_mismatch", "unexpected_audience"},
+    "aud": {"audience_mismatch", "unexpected_audience", "audience_not_sole"},
     "required": {"missing_claim"},
 }
 

@@ -757,6 +757,12 @@ def valid_cases():
         mk(KA, base_header(), base_claims(aud="https://evil.example")), policy(aud=DROP, any_audience=True))
     add("any_audience_array", "aud [https://evil.example, https://other.example] with any_audience: aud is not checked.",
         mk(KA, base_header(), base_claims(aud=["https://evil.example", "https://other.example"])), policy(aud=DROP, any_audience=True))
+    add("sole_audience_one_element_array", "aud [prd] under sole_audience: one audience, accepted.",
+        mk(KA, base_header(), base_claims(aud=["prd"])), policy(sole_audience=True))
+    add("sole_audience_string", "aud prd under sole_audience: accepted.",
+        mk(KA, base_header(), base_claims(aud="prd")), policy(sole_audience=True))
+    add("audience_as_string_string", "aud prd under audience_as_string: accepted.",
+        mk(KA, base_header(), base_claims(aud="prd")), policy(audience_as_string=True))
     add("any_audience_no_aud", "No aud claim with any_audience: accepted.",
         mk(KA, base_header(), base_claims(aud=DROP)), policy(aud=DROP, any_audience=True))
     add("same_member_names_in_different_objects", "The same member name in different (nested) objects is not a duplicate.",
@@ -810,6 +816,7 @@ CODE_ORDER = [
     "lifetime_too_long",
     "issuer_mismatch",
     "subject_mismatch",
+    "audience_not_sole",
     "audience_mismatch",
     "unexpected_audience",
     "missing_claim",
@@ -817,7 +824,7 @@ CODE_ORDER = [
 
 POLICY_DEFAULTS = {"leeway": 60, "max_lifetime": None, "require_kid": False, "iss_equals_sub": False, "typ": ["JWT"],
                    "require": [], "any_audience": False, "dangerous_no_exp": False, "max_bytes": 8192,
-                   "max_expiry_ahead": None}
+                   "max_expiry_ahead": None, "sole_audience": False, "audience_as_string": False}
 MAX_LEEWAY = 3600
 
 
@@ -1238,6 +1245,9 @@ def negative_cases():
     ccase("iss_equals_sub_sub_missing", "sub", "subject_mismatch", "iss_equals_sub policy with no sub claim at all.",
           base_claims(sub=DROP), policy(iss=DROP, sub=DROP, iss_equals_sub=True))
 
+    ccase("aud_two_with_sole_audience", "aud", "audience_not_sole", "aud [prd, https://other.example] (the expected one included) while the policy wants a sole audience (client assertions).", base_claims(aud=["prd", "https://other.example"]), policy(sole_audience=True))
+    ccase("aud_one_element_array_as_string", "aud", "audience_not_sole", "aud [prd] (one element) while the policy wants aud as a string (FAPI 2.0).", base_claims(aud=["prd"]), policy(audience_as_string=True))
+    ccase("aud_two_as_string", "aud", "audience_not_sole", "aud [prd, stg] while the policy wants aud as a string.", base_claims(aud=["prd", "stg"]), policy(audience_as_string=True))
     ccase("aud_other", "aud", "audience_mismatch", "aud stg, policy expects prd.", base_claims(aud="stg"))
     ccase("aud_absent", "aud", "audience_mismatch", "No aud claim while the policy expects prd (aud not in require).", base_claims(aud=DROP))
     ccase("aud_array_without", "aud", "audience_mismatch", "aud array without the expected value.", base_claims(aud=["stg", "dev"]))

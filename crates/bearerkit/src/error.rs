@@ -132,6 +132,9 @@ error_table! {
     /// The token carries `aud` but the policy names no audience (see
     /// [`crate::Validation::any_audience`] for the explicit opt-out).
     UnexpectedAudience => "unexpected_audience", "token has aud but the policy expects no audience";
+    /// `aud` holds more than one audience, or is an array, where the policy wants a sole
+    /// audience ([`crate::Validation::sole_audience`], [`crate::Validation::audience_as_string`]).
+    AudienceNotSole => "audience_not_sole", "aud must be a single audience";
     /// A required claim is missing or `null`.
     MissingClaim => "missing_claim", "required claim missing";
     // ---- keys ---------------------------------------------------------

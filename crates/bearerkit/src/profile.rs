@@ -147,8 +147,9 @@ pub mod client_assertion {
     }
 
     /// What the token endpoint checks: `iss` = `sub` = `client_id`, `aud` = `token_endpoint`
-    /// (use [`Validation::audiences`] to also accept the realm issuer URL), `jti` and `iat`
-    /// present, lifetime `exp − iat` ≤ one hour. Replay of `jti` is the server's job (it
+    /// (use [`Validation::audiences`] to also accept the realm issuer URL) as the sole
+    /// audience (an `aud` array of several is refused, [`Validation::sole_audience`]), `jti`
+    /// and `iat` present, lifetime `exp − iat` ≤ one hour. Replay of `jti` is the server's job (it
     /// keeps the seen ids).
     pub const fn validation<'a>(client_id: &'a str, token_endpoint: &'a str, now: u64) -> Validation<'a> {
         Validation::new(now)
@@ -156,6 +157,7 @@ pub mod client_assertion {
             .subject(client_id)
             .issuer_equals_subject(true)
             .audience(token_endpoint)
+            .sole_audience(true)
             .required(REQUIRED)
             .typ(TYP)
             .max_lifetime(DEFAULT_MAX_LIFETIME)

@@ -53,6 +53,7 @@ impl AudiencePolicy<'_> {
 /// | `exp` | required; expired when `now ≥ exp + leeway` | only [`crate::dangerous::allow_missing_exp`] drops the requirement |
 /// | required claims | `exp` | [`Validation::required`] adds claims, never removes `exp` |
 /// | `aud` | a token carrying `aud` is refused (`unexpected_audience`) | [`Validation::audience`] / [`Validation::audiences`] name the accepted ones; [`Validation::any_audience`] turns the check off |
+/// | `aud` shape | a string or an array | [`Validation::sole_audience`] (one audience), [`Validation::audience_as_string`] (a string only) |
 /// | leeway | 60 s for `exp`, `nbf`, `iat` | [`Validation::leeway`], at most [`MAX_LEEWAY`] (one hour) |
 /// | lifetime | not limited | [`Validation::max_lifetime`] (also makes `iat` required), [`Validation::max_expiry_ahead`] |
 /// | `iss`, `sub`, `kid` | not checked | [`Validation::issuer`], [`Validation::subject`], [`Validation::kid`], [`Validation::require_kid`] |
@@ -86,6 +87,8 @@ pub struct Validation<'a> {
     pub(crate) typ: &'a [&'a str],
     pub(crate) required: &'a [&'a str],
     pub(crate) require_exp: bool,
+    /// 0: any `aud` shape; 1: at most one audience; 2: a JSON string only.
+    pub(crate) aud_shape: u8,
     pub(crate) max_bytes: usize,
 }
 
@@ -106,6 +109,7 @@ impl<'a> Validation<'a> {
             typ: DEFAULT_TYP,
             required: &[],
             require_exp: true,
+            aud_shape: 0,
             max_bytes: DEFAULT_MAX_BYTES,
         }
     }
@@ -195,6 +199,23 @@ impl<'a> Validation<'a> {
     /// [`Error::InvalidPolicy`].
     pub const fn audiences(mut self, auds: &'a [&'a str]) -> Self {
         self.audience = AudiencePolicy::OneOf(auds);
+        self
+    }
+
+    /// Require a sole audience: an `aud` array with more than one member is refused with
+    /// [`Error::AudienceNotSole`] (a string, or an array of one, passes to the audience check).
+    /// The client-assertion profile turns it on, as OpenID Connect, FAPI 2.0 and Keycloak
+    /// 26.2 do for client assertions (several audiences invite audience injection). Off by
+    /// default for other grants.
+    pub const fn sole_audience(mut self, on: bool) -> Self {
+        self.aud_shape = if on { 1 } else { 0 };
+        self
+    }
+
+    /// Require `aud` to be a JSON string (FAPI 2.0 for client assertions): any array, even of
+    /// one member, is refused with [`Error::AudienceNotSole`]. Implies [`Self::sole_audience`].
+    pub const fn audience_as_string(mut self, on: bool) -> Self {
+        self.aud_shape = if on { 2 } else { 0 };
         self
     }
 

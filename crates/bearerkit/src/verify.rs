@@ -367,6 +367,13 @@ fn check_claims(obj: &Object<'_>, p: &Validation<'_>) -> Result<(), Error> {
             _ => return Err(Error::SubjectMismatch),
         }
     }
+    if let Some(aud) = aud
+        && aud.kind() == Kind::Array
+        && (p.aud_shape == 2
+            || (p.aud_shape == 1 && aud.array_items().is_some_and(|mut i| i.nth(1).is_some())))
+    {
+        return Err(Error::AudienceNotSole);
+    }
     match (p.audience, aud) {
         (AudiencePolicy::Any, _) => {}
         (AudiencePolicy::Absent, Some(_)) => return Err(Error::UnexpectedAudience),

@@ -316,6 +316,15 @@ async fn assertion_rules() {
         "audience_mismatch",
     )
     .await;
+    // Several audiences, the realm's own among them, are refused (as Keycloak 26.2 does, and
+    // OpenID Connect and FAPI 2.0 want since the 2025 audience-injection findings); one
+    // audience in an array is still accepted.
+    let issuer = f.server.keycloak_issuer_url(REALM);
+    let auds = [issuer.as_str(), "https://other.example"];
+    assertion_rejected(&f, &client_assertion_with(&f, |a| a.audiences(&auds)), "audience_not_sole").await;
+    let one = [issuer.as_str()];
+    let a = client_assertion_with(&f, |a| a.audiences(&one));
+    assert_eq!(post(&f, &jwt_form(&a, "VOP")).await.status(), 200);
     assertion_rejected(
         &f,
         &client_assertion_with(&f, |a| a.issued_at(n - 7200).expires_at(n - 3700)),

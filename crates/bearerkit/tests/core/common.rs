@@ -47,6 +47,12 @@ pub fn with_policy<R>(p: &Value, f: impl FnOnce(&Validation<'_>) -> R) -> R {
     if p.get("any_audience").and_then(Value::as_bool) == Some(true) {
         v = v.any_audience();
     }
+    if p.get("sole_audience").and_then(Value::as_bool) == Some(true) {
+        v = v.sole_audience(true);
+    }
+    if p.get("audience_as_string").and_then(Value::as_bool) == Some(true) {
+        v = v.audience_as_string(true);
+    }
     if p.get("dangerous_no_exp").and_then(Value::as_bool) == Some(true) {
         v = bearerkit::dangerous::allow_missing_exp(v);
     }

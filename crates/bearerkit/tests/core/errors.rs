@@ -129,6 +129,20 @@ fn claim_errors() {
     let mut scratch = vec![0u8; 512];
     let no_aud = f(format!(r#"{{"iss":"i","exp":{}}}"#, NOW + 60));
     assert!(verify(&no_aud, &key.verifying_key(), &Validation::new(NOW), &mut scratch).is_ok());
+    // A sole audience (client assertions), and `aud` as a string only (FAPI 2.0).
+    let two = f(r#"{"aud":["a","b"],"exp":1800000000}"#.into());
+    check(&two, &Validation::new(NOW).audience("a").sole_audience(true), Error::AudienceNotSole);
+    let one = f(r#"{"aud":["a"],"exp":1800000000}"#.into());
+    assert!(
+        verify(
+            &one,
+            &key.verifying_key(),
+            &Validation::new(NOW).audience("a").sole_audience(true),
+            &mut scratch
+        )
+        .is_ok()
+    );
+    check(&one, &Validation::new(NOW).audience("a").audience_as_string(true), Error::AudienceNotSole);
     // The defaults as a binding would read them.
     assert_eq!(Validation::new(NOW).audience_policy(), bearerkit::AudiencePolicy::Absent);
     assert!(

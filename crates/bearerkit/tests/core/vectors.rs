@@ -214,6 +214,7 @@ fn negative_vectors() {
         "subject_mismatch",
         "audience_mismatch",
         "unexpected_audience",
+        "audience_not_sole",
         "missing_claim",
         "invalid_policy",
     ] {
