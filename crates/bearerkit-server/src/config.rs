@@ -283,6 +283,13 @@ pub struct Realm {
     /// seconds, 1 to [`MAX_LIFETIME_SECS`]. Defaults to 3600.
     #[serde(default = "default_assertion_max_lifetime")]
     pub assertion_max_lifetime_secs: u64,
+    /// Accept only the realm issuer (`{base}/auth/realms/{realm}`), as a JSON string, as a
+    /// client assertion's `aud` (FAPI 2.0): the token endpoint URL is then refused
+    /// (`audience_mismatch`), and so is any array, even `["issuer"]` (`audience_not_sole`).
+    /// Off by default: the issuer or the token endpoint URL, alone (a string or an array of
+    /// one), as Keycloak 26.2 accepts; several audiences are refused either way.
+    #[serde(default)]
+    pub issuer_only_audience: bool,
     /// The realm's clients.
     #[serde(default)]
     pub clients: Vec<RealmClient>,
@@ -304,6 +311,7 @@ impl Realm {
             name: name.into(),
             token_lifetime_secs: DEFAULT_REALM_TOKEN_LIFETIME_SECS,
             assertion_max_lifetime_secs: DEFAULT_ASSERTION_MAX_LIFETIME_SECS,
+            issuer_only_audience: false,
             clients: Vec::new(),
         }
     }
@@ -326,6 +334,14 @@ impl Realm {
     #[must_use]
     pub fn assertion_max_lifetime(mut self, secs: u64) -> Self {
         self.assertion_max_lifetime_secs = secs;
+        self
+    }
+
+    /// Accept only the realm issuer, as a JSON string, as a client assertion's `aud` (FAPI
+    /// 2.0); see the field of the same name.
+    #[must_use]
+    pub fn issuer_only_audience(mut self, on: bool) -> Self {
+        self.issuer_only_audience = on;
         self
     }
 }

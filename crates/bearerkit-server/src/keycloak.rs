@@ -15,7 +15,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use bearerkit::profile::client_assertion;
 
 /// The 200 body of the Worldline token endpoint.
@@ -47,6 +47,29 @@ pub(crate) fn token_endpoint(base_url: &str, realm: &str) -> String {
 /// The issuer URL of a realm.
 pub(crate) fn issuer(base_url: &str, realm: &str) -> String {
     format!("{base_url}/auth/realms/{realm}")
+}
+
+/// The realm's discovery document (`GET /auth/realms/{realm}/.well-known/openid-configuration`,
+/// OpenID Connect Discovery 1.0 §4, RFC 8414 §3): its `issuer` is exactly the URL the
+/// document is fetched under, without the `/.well-known/…` suffix (RFC 8414 §3.3). 404 for
+/// an unknown realm. Not a token request: not counted, takes no fault.
+pub(crate) async fn discovery(
+    State(state): State<AppState>,
+    realm: Result<Path<String>, PathRejection>,
+) -> Result<Response, OAuthError> {
+    let Path(realm_name) = realm.map_err(|_| OAuthError::request("bad realm in path"))?;
+    let inner = &state.inner;
+    if !inner.realms.contains_key(&realm_name) {
+        return Err(OAuthError::NotFound("Realm does not exist".to_owned()));
+    }
+    let body = serde_json::json!({
+        "issuer": issuer(&inner.base_url, &realm_name),
+        "token_endpoint": token_endpoint(&inner.base_url, &realm_name),
+        "grant_types_supported": [bearerkit::protocol::GRANT_TYPE_CLIENT_CREDENTIALS],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt"],
+        "token_endpoint_auth_signing_alg_values_supported": ["ES256"],
+    });
+    Ok(axum::Json(body).into_response())
 }
 
 pub(crate) async fn token(
@@ -154,7 +177,7 @@ fn authenticate<'r>(
 }
 
 /// `private_key_jwt` (RFC 7523 §2.2): `iss` = `sub` = client id, `aud` the token endpoint
-/// or the realm issuer, `kid` = certificate SHA-1 fingerprint, single-use `jti`.
+/// or the realm issuer alone (only the issuer, as a string, with `issuer_only_audience`), `kid` = certificate SHA-1 fingerprint, single-use `jti`.
 fn verify_assertion<'r>(
     state: &AppState,
     realm_name: &str,
@@ -184,8 +207,14 @@ fn verify_assertion<'r>(
     let endpoint = token_endpoint(&inner.base_url, realm_name);
     let realm_issuer = issuer(&inner.base_url, realm_name);
     let audiences = [endpoint.as_str(), realm_issuer.as_str()];
-    let policy = client_assertion::validation(client_id, &endpoint, now)
-        .audiences(&audiences)
+    let policy = client_assertion::validation(client_id, &endpoint, now);
+    // The profile refuses several audiences already (`sole_audience`).
+    let policy = if realm.issuer_only_audience {
+        policy.audience(&realm_issuer).audience_as_string(true)
+    } else {
+        policy.audiences(&audiences)
+    };
+    let policy = policy
         .require_kid(true)
         .kid(fingerprint)
         .max_lifetime(realm.assertion_max_lifetime)

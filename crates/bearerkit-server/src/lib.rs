@@ -109,6 +109,13 @@ pub fn keycloak_token_path(realm: &str) -> String {
     format!("/auth/realms/{realm}/protocol/openid-connect/token")
 }
 
+/// The Keycloak-style discovery document path of `realm`
+/// (`/auth/realms/{realm}/.well-known/openid-configuration`).
+#[must_use]
+pub fn keycloak_discovery_path(realm: &str) -> String {
+    format!("/auth/realms/{realm}/.well-known/openid-configuration")
+}
+
 /// The router: every endpoint, the body limit ([`MAX_BODY_BYTES`]) and the request timeout.
 ///
 /// A request not answered within `request_timeout_secs` (reading its body included) gets
@@ -125,7 +132,10 @@ pub fn app(state: AppState) -> Router {
         .route(OUTBOUND_TOKEN_PATH, post(outbound::token))
         .route("/auth/realms/{realm}/protocol/openid-connect/token", post(keycloak::token))
         .route_layer(middleware::from_fn_with_state(state.clone(), token_layer));
-    let mut router = Router::new().merge(token_routes).route(RESOURCE_PATH, get(resource::get));
+    let mut router = Router::new()
+        .merge(token_routes)
+        .route(RESOURCE_PATH, get(resource::get))
+        .route("/auth/realms/{realm}/.well-known/openid-configuration", get(keycloak::discovery));
     if state.inner.test_endpoints {
         router = router
             .route("/_test/faults", post(test_faults).delete(test_clear_faults))
@@ -328,6 +338,13 @@ impl RunningServer {
     #[must_use]
     pub fn keycloak_issuer_url(&self, realm: &str) -> String {
         keycloak::issuer(&self.base_url, realm)
+    }
+
+    /// The discovery document URL of `realm`
+    /// (`{issuer}/.well-known/openid-configuration`).
+    #[must_use]
+    pub fn keycloak_discovery_url(&self, realm: &str) -> String {
+        format!("{}{}", self.base_url, keycloak_discovery_path(realm))
     }
 
     /// The protected resource URL.

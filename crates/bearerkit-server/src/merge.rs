@@ -113,6 +113,9 @@ pub struct RealmAdditions {
     pub token_lifetime_secs: Option<u64>,
     /// Longest accepted client assertion, for a new realm only (default 3600 s).
     pub assertion_max_lifetime_secs: Option<u64>,
+    /// Turn the realm's `issuer_only_audience` on (a new realm's or the configuration's:
+    /// it only narrows the accepted `aud`); `false` leaves it as it is.
+    pub issuer_only_audience: bool,
     /// Clients to add, each with a `client_id` new to the realm.
     pub clients: Vec<RealmClient>,
 }
@@ -125,6 +128,7 @@ impl RealmAdditions {
             name: name.into(),
             token_lifetime_secs: None,
             assertion_max_lifetime_secs: None,
+            issuer_only_audience: false,
             clients: Vec::new(),
         }
     }
@@ -149,6 +153,13 @@ impl RealmAdditions {
         self.assertion_max_lifetime_secs = Some(secs);
         self
     }
+
+    /// Turn the realm's `issuer_only_audience` on (see [`Realm`]).
+    #[must_use]
+    pub fn issuer_only_audience(mut self, on: bool) -> Self {
+        self.issuer_only_audience = on;
+        self
+    }
 }
 
 impl ServerConfig {
@@ -157,7 +168,7 @@ impl ServerConfig {
     /// - A D1 issuer it has (same `issuer_id`, same environment) gets the additions' keys;
     ///   a new one is added, with its scope if given.
     /// - A realm it has (same name) gets the additions' clients; a new one is added, with
-    ///   its lifetimes if given.
+    ///   its lifetimes if given. `issuer_only_audience`, when set, turns the realm's switch on.
     /// - Outbound clients are added, and TLS if the configuration has none.
     ///
     /// The additions are added in order, each checked against the configuration as it
@@ -253,6 +264,7 @@ impl ServerConfig {
                     &mut self.realms[i]
                 }
             };
+            realm.issuer_only_audience |= add.issuer_only_audience;
             for client in add.clients {
                 if realm.clients.iter().any(|c| c.client_id == client.client_id) {
                     return Err(duplicate("realm client", format!("{}/{}", realm.name, client.client_id)));

@@ -59,6 +59,8 @@ pub(crate) struct BasicClientEntry {
 pub(crate) struct RealmEntry {
     pub(crate) token_lifetime: u64,
     pub(crate) assertion_max_lifetime: u64,
+    /// `aud` must be the realm issuer as a JSON string (FAPI 2.0).
+    pub(crate) issuer_only_audience: bool,
     pub(crate) clients: HashMap<String, RealmClientEntry>,
 }
 
@@ -137,6 +139,7 @@ impl AppState {
             let entry = RealmEntry {
                 token_lifetime: realm.token_lifetime_secs,
                 assertion_max_lifetime: realm.assertion_max_lifetime_secs,
+                issuer_only_audience: realm.issuer_only_audience,
                 clients,
             };
             realms.insert(realm.name.clone(), entry);

@@ -222,6 +222,19 @@ pub(crate) struct ServeArgs {
         help_heading = "Clients and keys (add to --config)"
     )]
     pub(crate) realm_assertion_max_lifetimes: Vec<RealmLifetimeArg>,
+    /// Accept only the realm issuer, as a JSON string, as a client assertion's `aud` (FAPI
+    /// 2.0), as `issuer_only_audience = true`: the token endpoint URL and any array are refused.
+    ///
+    /// Once per realm, for a realm of --realm-client or --realm-cert-client (for a realm the
+    /// --config file has, it turns the file's switch on). Without it a realm accepts the issuer
+    /// or the token endpoint URL alone. Example: --realm-issuer-only-audience example-realm
+    #[arg(
+        long = "realm-issuer-only-audience",
+        value_name = "REALM",
+        value_parser = realm_name,
+        help_heading = "Clients and keys (add to --config)"
+    )]
+    pub(crate) realm_issuer_only_audience: Vec<String>,
 
     /// Serve HTTPS with this certificate chain (PEM, leaf first), as `[tls] certificate_chain`.
     ///
@@ -365,6 +378,20 @@ impl ServeArgs {
                 if !seen.insert(&l.realm) {
                     return Err(Failure::usage(format!("{flag}: realm {:?} is given twice", l.realm)));
                 }
+            }
+        }
+        let mut seen = HashSet::new();
+        for realm in &self.realm_issuer_only_audience {
+            if !realms.contains(realm) {
+                return Err(Failure::usage(format!(
+                    "--realm-issuer-only-audience: no --realm-client or --realm-cert-client defines realm \
+                     {realm:?}"
+                )));
+            }
+            if !seen.insert(realm) {
+                return Err(Failure::usage(format!(
+                    "--realm-issuer-only-audience: realm {realm:?} is given twice"
+                )));
             }
         }
         Ok(())

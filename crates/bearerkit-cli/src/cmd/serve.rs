@@ -254,6 +254,11 @@ fn additions(a: &ServeArgs) -> Result<ConfigAdditions, Failure> {
             realm.assertion_max_lifetime_secs = Some(l.secs);
         }
     }
+    for name in &a.realm_issuer_only_audience {
+        if let Some(realm) = add.realms.iter_mut().find(|r| &r.name == name) {
+            realm.issuer_only_audience = true;
+        }
+    }
     if let (Some(cert), Some(key)) = (&a.tls_cert, &a.tls_key) {
         let read = |flag: &str, file: &Path| keyfile::read_text(file).map_err(|e| e.context(flag, file));
         let chain = read("--tls-cert", cert)?;

@@ -660,3 +660,60 @@ fn tls_flags_serve_https_and_mutual_tls() {
         ))
         .stderr(predicate::str::contains("(bad_config)"));
 }
+
+#[test]
+fn realm_issuer_only_audience_flag() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    let secret = write(p, "secret.txt", "password123\n");
+    // Assertions signed here (not by `bearerkit sign`, which rewrites a token URL `aud`).
+    let cert = bearerkit_testkit::SelfSigned::new("Worldline-000021");
+    let cert_pem = write(p, "wl-cert.pem", &cert.cert_pem);
+    // Usage errors: a realm no flag defines, a realm given twice.
+    let mut twice: Vec<OsString> = flag("--realm-client", "R:c:", &secret).into();
+    twice.extend(["--realm-issuer-only-audience".into(), "R".into()]);
+    twice.extend(["--realm-issuer-only-audience".into(), "R".into()]);
+    let undefined: Vec<OsString> = vec!["--realm-issuer-only-audience".into(), "R".into()];
+    for (args, message) in [
+        (
+            undefined,
+            "--realm-issuer-only-audience: no --realm-client or --realm-cert-client defines realm \"R\"",
+        ),
+        (twice, "--realm-issuer-only-audience: realm \"R\" is given twice"),
+    ] {
+        bk().arg("serve").args(args).assert().code(2).stderr(predicate::str::contains(message));
+    }
+
+    let mut args: Vec<OsString> = Vec::new();
+    args.extend(flag("--realm-cert-client", "R:Worldline-000021:", &cert_pem));
+    args.extend(["--realm-issuer-only-audience".into(), "R".into()]);
+    args.extend(flag("--realm-cert-client", "D:Worldline-000021:", &cert_pem));
+    let server = serve(args);
+    let post_assertion = |realm: &str, aud: &str| {
+        let jti = format!("jti-{realm}-{}", aud.len());
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        let assertion = bearerkit::profile::client_assertion::assertion("Worldline-000021", aud, &jti, now)
+            .key_id(&cert.sha1_fingerprint)
+            .sign_to_string(&cert.signing_key)
+            .unwrap();
+        post_form(
+            &realm_url(&server, realm),
+            &format!(
+                "grant_type=client_credentials&client_assertion_type=\
+                 urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion={}",
+                assertion.trim()
+            ),
+        )
+    };
+    let issuer = |realm: &str| format!("{}/auth/realms/{realm}", server.url);
+    // The issuer-only realm: the issuer is accepted, the token endpoint URL refused.
+    let accepted = post_assertion("R", &issuer("R"));
+    assert!(accepted.starts_with("HTTP/1.1 200"), "{accepted}");
+    let refused = post_assertion("R", &realm_url(&server, "R"));
+    assert!(refused.contains("invalid_client") && refused.contains("audience_mismatch"), "{refused}");
+    // A realm without the flag takes either.
+    for aud in [issuer("D"), realm_url(&server, "D")] {
+        let r = post_assertion("D", &aud);
+        assert!(r.starts_with("HTTP/1.1 200"), "{aud}: {r}");
+    }
+}

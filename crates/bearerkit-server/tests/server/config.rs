@@ -48,6 +48,12 @@ fn defaults() {
     )
     .unwrap();
     assert_eq!((c.realms[0].token_lifetime_secs, c.realms[0].assertion_max_lifetime_secs), (300, 3600));
+    assert!(!c.realms[0].issuer_only_audience);
+    let c = ServerConfig::from_toml_str(
+        "[[realms]]\nname = \"r\"\nissuer_only_audience = true\n[[realms.clients]]\nclient_id = \"c\"\nsecret = \"s\"\n",
+    )
+    .unwrap();
+    assert!(c.realms[0].issuer_only_audience);
 }
 
 #[test]

@@ -364,3 +364,90 @@ async fn assertion_rules() {
         200
     );
 }
+
+/// The default realm accepts the issuer or the token endpoint URL as the sole audience, a
+/// string or an array of one; several audiences are refused, the realm's own among them.
+#[tokio::test]
+async fn default_realm_audiences() {
+    let f = start().await;
+    let issuer = f.server.keycloak_issuer_url(REALM);
+    let endpoint = f.server.keycloak_token_url(REALM);
+    for aud in [&issuer, &endpoint] {
+        let a = client_assertion_with(&f, |a| a.audience(aud));
+        assert_eq!(post(&f, &jwt_form(&a, "VOP")).await.status(), 200, "{aud}");
+        let one = [aud.as_str()];
+        let a = client_assertion_with(&f, |a| a.audiences(&one));
+        assert_eq!(post(&f, &jwt_form(&a, "VOP")).await.status(), 200, "[{aud}]");
+    }
+    let several: [&[&str]; 3] = [
+        &[issuer.as_str(), "https://other.example"],
+        &[endpoint.as_str(), issuer.as_str()],
+        &[issuer.as_str(), issuer.as_str()],
+    ];
+    for auds in several {
+        assertion_rejected(&f, &client_assertion_with(&f, |a| a.audiences(auds)), "audience_not_sole").await;
+    }
+}
+
+/// `issuer_only_audience` (FAPI 2.0): the realm issuer as a JSON string, nothing else.
+#[tokio::test]
+async fn issuer_only_audience_realm() {
+    let f = start_with(|mut c| {
+        let realm = c.realms.remove(0).issuer_only_audience(true);
+        c.realms.insert(0, realm);
+        c
+    })
+    .await;
+    let issuer = f.server.keycloak_issuer_url(REALM);
+    let endpoint = f.server.keycloak_token_url(REALM);
+    let a = client_assertion_with(&f, |a| a.audience(&issuer));
+    let (status, body) = json(post(&f, &jwt_form(&a, "VOP")).await).await;
+    assert_eq!(status, 200, "{body}");
+    // The token endpoint URL (the helper's default `aud`) is refused.
+    assertion_rejected(&f, &client_assertion(&f), "audience_mismatch").await;
+    assertion_rejected(&f, &client_assertion_with(&f, |a| a.audience(&endpoint)), "audience_mismatch").await;
+    // Any array, even of the issuer alone.
+    let arrays: [&[&str]; 3] =
+        [&[issuer.as_str()], &[endpoint.as_str()], &[issuer.as_str(), "https://other.example"]];
+    for auds in arrays {
+        assertion_rejected(&f, &client_assertion_with(&f, |a| a.audiences(auds)), "audience_not_sole").await;
+    }
+    // Client secrets are not affected.
+    assert_eq!(post(&f, &secret_form("VOP")).await.status(), 200);
+}
+
+/// `GET {issuer}/.well-known/openid-configuration`: the realm's discovery document, its
+/// `issuer` exactly the prefix it was fetched under (RFC 8414 §3.3); 404 for an unknown
+/// realm; not a token request.
+#[tokio::test]
+async fn discovery_document() {
+    let f = start().await;
+    let url = f.server.keycloak_discovery_url(REALM);
+    let issuer = f.server.keycloak_issuer_url(REALM);
+    assert_eq!(url, format!("{issuer}/.well-known/openid-configuration"));
+    let r = f.http.get(&url).send().await.unwrap();
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+    let (status, body) = json(r).await;
+    assert_eq!(status, 200, "{body}");
+    let prefix = url.strip_suffix("/.well-known/openid-configuration").unwrap();
+    assert_eq!(body["issuer"], prefix);
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "issuer": issuer,
+            "token_endpoint": f.server.keycloak_token_url(REALM),
+            "grant_types_supported": ["client_credentials"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt"],
+            "token_endpoint_auth_signing_alg_values_supported": ["ES256"],
+        })
+    );
+    // The advertised endpoint and issuer work: an assertion with `aud` = the issuer.
+    let token_endpoint = body["token_endpoint"].as_str().unwrap();
+    let a = client_assertion_with(&f, |a| a.audience(prefix));
+    let r = f.http.post(token_endpoint).form(&jwt_form(&a, "VOP")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let r = f.http.get(f.server.keycloak_discovery_url("no-such-realm")).send().await.unwrap();
+    assert_error(r, 404, "invalid_request").await;
+    // Only the POST above was a token request.
+    assert_eq!(f.server.request_count(), 1);
+}
