@@ -104,6 +104,24 @@ pub(crate) struct TokenArgs {
     /// Client id (client-credentials and client-assertion flows).
     #[arg(long)]
     pub(crate) client_id: Option<String>,
+    /// Client-assertion flow: the authorization server's issuer, sent as the assertion's
+    /// `aud` (one string).
+    ///
+    /// Without it (and without --assertion-aud) `aud` is the issuer derived from a
+    /// Keycloak-style --url (`…/realms/{realm}/protocol/openid-connect/token` →
+    /// `…/realms/{realm}`), else --url itself. The issuer is what Keycloak 26.2 (which refuses
+    /// several audiences), OpenID Connect's revised text and FAPI 2.0 ask for.
+    #[arg(long, value_name = "URL")]
+    pub(crate) issuer: Option<String>,
+    /// Client-assertion flow: read `{issuer}/.well-known/openid-configuration` first, check
+    /// that its `issuer` is exactly that URL (RFC 8414 §3.3; otherwise exit with
+    /// invalid_config, nothing sent) and send it as `aud`.
+    #[arg(long)]
+    pub(crate) discover_issuer: bool,
+    /// Client-assertion flow: send exactly this `aud` instead of the issuer (for a server
+    /// that wants something else, such as the token endpoint URL).
+    #[arg(long, value_name = "AUD", conflicts_with_all = ["issuer", "discover_issuer"])]
+    pub(crate) assertion_aud: Option<String>,
     /// Read the client secret (client-credentials flow) from FILE, `-` for stdin: its text
     /// without the trailing line break.
     ///
@@ -219,9 +237,20 @@ pub(crate) struct SignArgs {
     /// `sub` (defaults to `iss` in the d1 and client-assertion profiles).
     #[arg(long)]
     pub(crate) sub: Option<String>,
-    /// `aud` (repeat for a list): `stg`/`prd` for D1, the token endpoint URL for client assertions.
+    /// `aud` (repeat for a list): `stg`/`prd` for D1; for client assertions one value, the
+    /// issuer or the token endpoint URL.
+    ///
+    /// With --profile client-assertion a Keycloak-style token endpoint URL
+    /// (`…/realms/{realm}/protocol/openid-connect/token`) is replaced by its realm's issuer
+    /// (`…/realms/{realm}`), as `bearerkit token` sends it: Keycloak 26.2 refuses several
+    /// audiences and plans to accept only the issuer, and OpenID Connect's revised text and
+    /// FAPI 2.0 want the issuer as a single string. --aud-exact keeps the URL as given.
     #[arg(long)]
     pub(crate) aud: Vec<String>,
+    /// Sign --aud exactly as given (no token-URL-to-issuer replacement with --profile
+    /// client-assertion).
+    #[arg(long)]
+    pub(crate) aud_exact: bool,
     /// Header `kid` (for Worldline: the certificate's SHA-1 fingerprint, or use --kid-from-cert).
     #[arg(long)]
     pub(crate) kid: Option<String>,

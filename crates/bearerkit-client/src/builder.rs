@@ -296,7 +296,26 @@ impl TokenClientBuilder {
     pub fn build(self) -> Result<TokenClient, Error> {
         let mut spec = RequestSpec::new(self.endpoint, self.flow)?;
         if !self.insecure_transport {
-            refuse_plain_http(&spec.endpoint)?;
+            refuse_plain_http(&spec.endpoint, "token endpoint")?;
+        }
+        if let Flow::ClientCredentials(ClientAuth::PrivateKeyJwt(p)) = &spec.flow
+            && p.wants_discovery()
+        {
+            let Some(issuer) = p.discovery_issuer(&spec.endpoint) else {
+                return Err(Error::config(
+                    "discover_issuer() needs an issuer: set PrivateKeyJwt::issuer, or use a \
+                     Keycloak-style token endpoint (…/realms/{realm}/protocol/openid-connect/token)",
+                ));
+            };
+            // The same checks as for the endpoint: the document decides the assertion's `aud`.
+            RequestSpec::new(issuer.as_str(), ClientAuth::secret_post("", "")).map_err(|_| {
+                Error::config(
+                    "issuer must be an absolute http:// or https:// URL without credentials for discovery",
+                )
+            })?;
+            if !self.insecure_transport {
+                refuse_plain_http(&issuer, "issuer")?;
+            }
         }
         spec.scope = self.scope;
         spec.encoding = self.encoding;
@@ -388,18 +407,18 @@ fn is_loopback_host(host: &str) -> bool {
 /// only. Fails closed on its own: only an absolute `https://` URL, or an `http://` one to a
 /// loopback host, passes; a URL that does not parse, or has another scheme or no host, is
 /// an [`crate::ErrorKind::Config`] error (as [`RequestSpec::new`] also refuses it).
-fn refuse_plain_http(endpoint: &str) -> Result<(), Error> {
+fn refuse_plain_http(endpoint: &str, what: &str) -> Result<(), Error> {
     let uri =
-        endpoint.parse::<http::Uri>().map_err(|_| Error::config("token endpoint is not a valid URL"))?;
+        endpoint.parse::<http::Uri>().map_err(|_| Error::config(format!("{what} is not a valid URL")))?;
     let host = uri.host().filter(|h| !h.is_empty());
     match (uri.scheme_str(), host) {
         (Some("https"), Some(_)) => return Ok(()),
         (Some("http"), Some(host)) if is_loopback_host(host) => return Ok(()),
         (Some("http"), Some(_)) => {}
-        _ => return Err(Error::config("token endpoint must be an absolute http:// or https:// URL")),
+        _ => return Err(Error::config(format!("{what} must be an absolute http:// or https:// URL"))),
     }
     Err(Error::config(format!(
-        "token endpoint {}: plain http:// is only allowed to a loopback host (localhost, \
+        "{what} {}: plain http:// is only allowed to a loopback host (localhost, \
          127.0.0.0/8, ::1): over http the client secret or assertion and the access token cross \
          the network in clear; use https://, or allow it explicitly with insecure_transport()",
         crate::transport::redact_url(endpoint)
@@ -448,7 +467,7 @@ mod tests {
         for allowed in
             ["https://idp.example/t", "HTTPS://idp.example:8443/t", "http://127.0.0.1:1/t", "http://[::1]/t"]
         {
-            refuse_plain_http(allowed).unwrap();
+            refuse_plain_http(allowed, "token endpoint").unwrap();
         }
         // Refused without relying on RequestSpec::new: does not parse, relative, no host,
         // another scheme, plain http to a remote host.
@@ -463,7 +482,7 @@ mod tests {
             "http://idp.example/t",
             "http://10.0.0.1/t",
         ] {
-            let e = refuse_plain_http(refused).unwrap_err();
+            let e = refuse_plain_http(refused, "token endpoint").unwrap_err();
             assert_eq!(e.code(), "invalid_config", "{refused:?}: {e}");
         }
     }

@@ -6,7 +6,7 @@
 use crate::Error;
 use crate::cache::{CachePolicy, TokenCache};
 use crate::random::random_id;
-use crate::request::RequestSpec;
+use crate::request::{ClientAuth, Flow, RequestSpec};
 use crate::response::{TokenResponse, parse_response};
 use crate::retry::RetryPolicy;
 use crate::token::Token;
@@ -20,6 +20,8 @@ struct Inner {
     transport: Transport,
     retry: RetryPolicy,
     cache: TokenCache,
+    /// The issuer read from the discovery document (`PrivateKeyJwt::discover_issuer`), once.
+    discovered: tokio::sync::OnceCell<String>,
 }
 
 /// An OAuth 2.0 token client for one endpoint and one flow, with a token cache.
@@ -51,7 +53,15 @@ impl TokenClient {
         retry: RetryPolicy,
         cache: CachePolicy,
     ) -> Self {
-        Self { inner: Arc::new(Inner { spec, transport, retry, cache: TokenCache::new(cache) }) }
+        Self {
+            inner: Arc::new(Inner {
+                spec,
+                transport,
+                retry,
+                cache: TokenCache::new(cache),
+                discovered: tokio::sync::OnceCell::new(),
+            }),
+        }
     }
 
     /// The cached token if it is fresh (not yet due for refresh): a lock and a clone.
@@ -132,13 +142,67 @@ impl TokenClient {
         self.inner.spec.build(now, &random_id()?, &random_id()?)
     }
 
+    /// The issuer from the discovery document, when `PrivateKeyJwt::discover_issuer` asks
+    /// for it: read and checked on first use, then kept.
+    async fn discovered_issuer(&self) -> Result<Option<&str>, Error> {
+        let spec = &self.inner.spec;
+        let Flow::ClientCredentials(ClientAuth::PrivateKeyJwt(p)) = &spec.flow else {
+            return Ok(None);
+        };
+        let Some(issuer) = p.discovery_issuer(&spec.endpoint) else {
+            return Ok(None);
+        };
+        let found = self.inner.discovered.get_or_try_init(|| discover(&self.inner.transport, issuer)).await?;
+        Ok(Some(found.as_str()))
+    }
+
     /// Build (fresh `jti`, the fetch's correlation id), send and parse one request.
     async fn attempt(&self, correlation_id: &str) -> Result<TokenResponse, Error> {
-        let request = self.inner.spec.build(bearerkit::now_unix(), &random_id()?, correlation_id)?;
+        let discovered = self.discovered_issuer().await?;
+        let request =
+            self.inner.spec.build_with(bearerkit::now_unix(), &random_id()?, correlation_id, discovered)?;
         tracing::debug!(target: crate::LOG_TARGET, endpoint = %self.inner.spec.endpoint, "token request");
         let response = self.inner.transport.send(request).await?;
         parse_response(&response, bearerkit::now_unix())
     }
+}
+
+/// The discovery document URL of `issuer` (OpenID Connect Discovery §4:
+/// `{issuer}/.well-known/openid-configuration`, a trailing `/` of the issuer dropped).
+pub(crate) fn discovery_url(issuer: &str) -> String {
+    format!("{}/.well-known/openid-configuration", issuer.strip_suffix('/').unwrap_or(issuer))
+}
+
+/// Read `issuer`'s discovery document and check that its `issuer` is exactly `issuer`
+/// (RFC 8414 §3.3; OpenID Connect Discovery §4.3).
+///
+/// # Errors
+/// [`ErrorKind::Config`](crate::ErrorKind::Config) when the document names another issuer
+/// (never retried: nothing is sent); [`ErrorKind::UnexpectedResponse`](crate::ErrorKind::UnexpectedResponse)
+/// for an answer that is not a 2xx JSON object with a string `issuer`; transport errors as
+/// for a token request.
+async fn discover(transport: &Transport, issuer: String) -> Result<String, Error> {
+    let url = discovery_url(&issuer);
+    let request = http::Request::get(url.as_str())
+        .header(http::header::ACCEPT, "application/json")
+        .header(http::header::USER_AGENT, crate::request::DEFAULT_USER_AGENT)
+        .body(Vec::new())
+        .map_err(|_| Error::config("issuer is not a valid URL for discovery"))?;
+    tracing::debug!(target: crate::LOG_TARGET, url = %crate::transport::redact_url(&url), "discovery request");
+    let response = transport.send(request).await?;
+    let json: Option<serde_json::Value> = serde_json::from_slice(response.body()).ok();
+    let found = json.as_ref().and_then(|j| j.get("issuer")).and_then(serde_json::Value::as_str);
+    let Some(found) = found.filter(|_| response.status().is_success()) else {
+        return Err(crate::response::unexpected(&response, json.as_ref()));
+    };
+    if found != issuer {
+        let shown: String = found.chars().take(256).collect();
+        return Err(Error::config(format!(
+            "discovery: the document at {url} names issuer {shown:?}, not {issuer:?} (RFC 8414 §3.3: \
+             they must be identical); no token request was sent"
+        )));
+    }
+    Ok(issuer)
 }
 
 #[cfg(test)]

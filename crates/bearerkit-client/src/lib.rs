@@ -25,7 +25,7 @@ pub use client::TokenClient;
 pub use error::{Error, ErrorCode, ErrorKind, MAX_EXCERPT_CHARS, OAuthError};
 pub use request::{
     BodyEncoding, CLIENT_CREDENTIALS, CORRELATION_HEADER, ClientAuth, CorrelationId, D1Grant,
-    DEFAULT_USER_AGENT, DynSigner, Flow, PrivateKeyJwt, RequestSpec, valid_correlation_id,
+    DEFAULT_USER_AGENT, DynSigner, Flow, PrivateKeyJwt, RequestSpec, keycloak_issuer, valid_correlation_id,
 };
 pub use response::{MAX_TOKEN_LIFETIME, TokenResponse, parse_response, parse_rfc3339};
 pub use retry::{DEFAULT_MAX_ELAPSED, RetryPolicy};

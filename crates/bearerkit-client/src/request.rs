@@ -80,13 +80,32 @@ impl fmt::Debug for D1Grant {
 }
 
 /// `private_key_jwt` client authentication (RFC 7523 §2.2, OpenID Connect): a client
-/// assertion with `iss` = `sub` = client id, `aud` = the token endpoint, a fresh `jti`.
+/// assertion with `iss` = `sub` = client id, a fresh `jti`, and `aud` one string.
+///
+/// # The audience
+/// `aud` is always one JSON string (never an array), chosen in this order:
+/// 1. [`audience`](Self::audience), when set;
+/// 2. the issuer read from the discovery document, with
+///    [`discover_issuer`](Self::discover_issuer);
+/// 3. [`issuer`](Self::issuer), when set;
+/// 4. the issuer derived from a Keycloak-style token endpoint
+///    (`…/realms/{realm}/protocol/openid-connect/token` → `…/realms/{realm}`, see
+///    [`keycloak_issuer`]);
+/// 5. the token endpoint URL, when no issuer is known.
+///
+/// Why the issuer: Keycloak 26.2 refuses client assertions with several audiences and plans
+/// to accept only the issuer; the revised OpenID Connect Core text (private_key_jwt) and
+/// FAPI 2.0 want `aud` to be the authorization server's issuer identifier as a single
+/// string. The token endpoint URL is still accepted by Keycloak and most servers, so it is
+/// the fallback when the issuer is unknown.
 #[derive(Clone)]
 pub struct PrivateKeyJwt {
     client_id: String,
     signer: DynSigner,
     kid: Option<String>,
     audience: Option<String>,
+    issuer: Option<String>,
+    discover: bool,
     lifetime: u64,
 }
 
@@ -101,6 +120,8 @@ impl PrivateKeyJwt {
             signer: Arc::new(signer),
             kid: None,
             audience: None,
+            issuer: None,
+            discover: false,
             lifetime: client_assertion::DEFAULT_LIFETIME,
         }
     }
@@ -123,11 +144,64 @@ impl PrivateKeyJwt {
         Ok(self.kid(prints.sha1_hex().as_str()))
     }
 
-    /// `aud`; by default the token endpoint URL.
+    /// `aud`, exactly this string, instead of the issuer (see [the
+    /// audience](Self#the-audience)). Only for a server that wants something else than its
+    /// issuer (for example the token endpoint URL, or a fixed value agreed out of band); it
+    /// wins over [`issuer`](Self::issuer) and [`discover_issuer`](Self::discover_issuer) (no
+    /// discovery is made).
     #[must_use]
     pub fn audience(mut self, aud: impl Into<String>) -> Self {
         self.audience = Some(aud.into());
         self
+    }
+
+    /// The authorization server's issuer identifier (for example
+    /// `https://idp.example/realms/acme`): sent as `aud`, and the URL
+    /// [`discover_issuer`](Self::discover_issuer) reads the discovery document from. Not
+    /// needed for a Keycloak-style token endpoint, whose issuer is derived.
+    #[must_use]
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(issuer.into());
+        self
+    }
+
+    /// Before the first request, read `{issuer}/.well-known/openid-configuration` (the
+    /// issuer given with [`issuer`](Self::issuer), else derived from a Keycloak-style token
+    /// endpoint), check that the document's `issuer` is exactly that URL (RFC 8414 §3.3,
+    /// OpenID Connect Discovery §4.3; otherwise the fetch fails with `invalid_config` and
+    /// no token request is sent), and send it as `aud`. Read once per client (its clones
+    /// included) and kept for its life; a failed read is tried again on the next fetch.
+    ///
+    /// [`TokenClientBuilder::build`](crate::TokenClientBuilder::build) refuses this when no
+    /// issuer is known. Ignored when [`audience`](Self::audience) is set.
+    #[must_use]
+    pub fn discover_issuer(mut self) -> Self {
+        self.discover = true;
+        self
+    }
+
+    /// The `aud` sent to `token_endpoint` without discovery: the explicit audience, else the
+    /// issuer (given or derived from a Keycloak-style URL), else `token_endpoint` itself.
+    #[must_use]
+    pub fn audience_for(&self, token_endpoint: &str) -> String {
+        self.audience
+            .clone()
+            .or_else(|| self.issuer.clone())
+            .or_else(|| keycloak_issuer(token_endpoint))
+            .unwrap_or_else(|| token_endpoint.to_owned())
+    }
+
+    /// The issuer whose discovery document is read, when discovery applies.
+    pub(crate) fn discovery_issuer(&self, token_endpoint: &str) -> Option<String> {
+        if !self.discover || self.audience.is_some() {
+            return None;
+        }
+        self.issuer.clone().or_else(|| keycloak_issuer(token_endpoint))
+    }
+
+    /// Whether discovery was asked for and applies (no explicit audience).
+    pub(crate) fn wants_discovery(&self) -> bool {
+        self.discover && self.audience.is_none()
     }
 
     /// Assertion lifetime in seconds (default 60).
@@ -145,9 +219,40 @@ impl fmt::Debug for PrivateKeyJwt {
             .field("signer", &"[redacted]")
             .field("kid", &self.kid)
             .field("audience", &self.audience)
+            .field("issuer", &self.issuer)
+            .field("discover", &self.discover)
             .field("lifetime", &self.lifetime)
             .finish()
     }
+}
+
+/// The issuer of a Keycloak-style token endpoint: a URL whose path ends in
+/// `/realms/{realm}/protocol/openid-connect/token` (one trailing `/` allowed) gives
+/// `{scheme}://{host}[:port]{prefix}/realms/{realm}`, any prefix (such as `/auth`) kept,
+/// the query dropped. `None` for any other URL.
+///
+/// ```
+/// use bearerkit_client::keycloak_issuer;
+/// assert_eq!(
+///     keycloak_issuer("https://kc.example:8443/auth/realms/acme/protocol/openid-connect/token").as_deref(),
+///     Some("https://kc.example:8443/auth/realms/acme"),
+/// );
+/// assert_eq!(keycloak_issuer("https://api.example/oauth2/token"), None);
+/// ```
+#[must_use]
+pub fn keycloak_issuer(token_url: &str) -> Option<String> {
+    const TAIL: &str = "/protocol/openid-connect/token";
+    let uri: http::Uri = token_url.parse().ok()?;
+    let scheme = uri.scheme_str().filter(|s| matches!(*s, "http" | "https"))?;
+    let authority = uri.authority().filter(|a| !a.as_str().contains('@') && !a.host().is_empty())?;
+    let path = uri.path();
+    let path = path.strip_suffix('/').unwrap_or(path);
+    let (prefix, realm) = path.strip_suffix(TAIL)?.rsplit_once('/')?;
+    let prefix = prefix.strip_suffix("/realms")?;
+    if realm.is_empty() {
+        return None;
+    }
+    Some(format!("{scheme}://{authority}{prefix}/realms/{realm}"))
 }
 
 /// How a client-credentials request authenticates the client (RFC 6749 §2.3).
@@ -352,6 +457,17 @@ impl RequestSpec {
     /// [`crate::ErrorKind::Assertion`] when signing fails; [`crate::ErrorKind::Config`]
     /// for values that cannot be sent in a header.
     pub fn build(&self, now: u64, jti: &str, correlation_id: &str) -> Result<http::Request<Vec<u8>>, Error> {
+        self.build_with(now, jti, correlation_id, None)
+    }
+
+    /// As [`build`](Self::build), with the discovered issuer as the client assertion's `aud`.
+    pub(crate) fn build_with(
+        &self,
+        now: u64,
+        jti: &str,
+        correlation_id: &str,
+        discovered: Option<&str>,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
         let mut params: Vec<(&str, String)> = Vec::with_capacity(5);
         let mut basic = None;
         match &self.flow {
@@ -372,9 +488,12 @@ impl RequestSpec {
                         params.push(("client_secret", secret.expose().to_owned()));
                     }
                     ClientAuth::PrivateKeyJwt(p) => {
-                        let aud = p.audience.as_deref().unwrap_or(&self.endpoint);
+                        let aud = match (p.audience.is_none(), discovered) {
+                            (true, Some(issuer)) => issuer.to_owned(),
+                            _ => p.audience_for(&self.endpoint),
+                        };
                         let mut a =
-                            client_assertion::assertion(&p.client_id, aud, jti, now).expires_in(p.lifetime);
+                            client_assertion::assertion(&p.client_id, &aud, jti, now).expires_in(p.lifetime);
                         if let Some(kid) = &p.kid {
                             a = a.key_id(kid);
                         }
@@ -550,6 +669,89 @@ mod tests {
         spec.correlation = CorrelationId::Omit;
         let r = spec.build(0, "j", "generated-1").unwrap();
         assert!(all(&r, CORRELATION_HEADER).is_empty());
+    }
+
+    #[test]
+    fn keycloak_issuers_are_derived_from_token_urls() {
+        let cases = [
+            (
+                "https://kc.example/auth/realms/acme/protocol/openid-connect/token",
+                Some("https://kc.example/auth/realms/acme"),
+            ),
+            (
+                "https://kc.example/realms/acme/protocol/openid-connect/token",
+                Some("https://kc.example/realms/acme"),
+            ),
+            (
+                "http://127.0.0.1:8080/realms/r-1/protocol/openid-connect/token",
+                Some("http://127.0.0.1:8080/realms/r-1"),
+            ),
+            (
+                "https://kc.example:8443/a/b/realms/x/protocol/openid-connect/token/",
+                Some("https://kc.example:8443/a/b/realms/x"),
+            ),
+            (
+                "https://kc.example/realms/x/protocol/openid-connect/token?foo=bar",
+                Some("https://kc.example/realms/x"),
+            ),
+            ("https://[::1]:9/realms/x/protocol/openid-connect/token", Some("https://[::1]:9/realms/x")),
+            ("https://api.d1.thalescloud.io/authz/v1/oauth2/token", None),
+            ("https://kc.example/realms//protocol/openid-connect/token", None),
+            ("https://kc.example/acme/protocol/openid-connect/token", None),
+            ("https://kc.example/realms/acme/protocol/openid-connect/token/x", None),
+            ("ftp://kc.example/realms/acme/protocol/openid-connect/token", None),
+            ("/realms/acme/protocol/openid-connect/token", None),
+        ];
+        for (url, want) in cases {
+            assert_eq!(keycloak_issuer(url).as_deref(), want, "{url}");
+        }
+    }
+
+    /// The claims of the client assertion in a built form body.
+    fn assertion_claims(r: &http::Request<Vec<u8>>) -> serde_json::Value {
+        use base64ct::{Base64UrlUnpadded, Encoding};
+        let assertion = form_urlencoded::parse(r.body())
+            .find(|(k, _)| k == "client_assertion")
+            .map(|(_, v)| v.into_owned())
+            .unwrap();
+        let payload = assertion.split('.').nth(1).unwrap();
+        serde_json::from_slice(&Base64UrlUnpadded::decode_vec(payload).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn client_assertion_aud_is_one_string_issuer_first() {
+        let kc = "https://kc.example:8443/auth/realms/acme/protocol/openid-connect/token";
+        let other = "https://api.example/oauth2/token";
+        let aud = |endpoint: &str, p: PrivateKeyJwt| {
+            let r = RequestSpec::new(endpoint, p).unwrap().build(1_700_000_000, "j", "c").unwrap();
+            assertion_claims(&r)["aud"].clone()
+        };
+        let s = |v: &str| serde_json::Value::String(v.to_owned());
+        // Derived from a Keycloak-style URL (the prefix and the port kept).
+        assert_eq!(aud(kc, PrivateKeyJwt::new("c", key())), s("https://kc.example:8443/auth/realms/acme"));
+        // Not Keycloak-style, no issuer: the token endpoint.
+        assert_eq!(aud(other, PrivateKeyJwt::new("c", key())), s(other));
+        // A given issuer wins over the derived one and over the endpoint.
+        let given = "https://idp.example/tenant";
+        assert_eq!(aud(kc, PrivateKeyJwt::new("c", key()).issuer(given)), s(given));
+        assert_eq!(aud(other, PrivateKeyJwt::new("c", key()).issuer(given)), s(given));
+        // An explicit audience wins over everything (discovery included).
+        let p = PrivateKeyJwt::new("c", key()).issuer(given).discover_issuer().audience(kc);
+        assert_eq!(p.discovery_issuer(kc), None);
+        assert_eq!(aud(kc, p), s(kc));
+        // A discovered issuer is used unless an audience is set.
+        let spec = RequestSpec::new(kc, PrivateKeyJwt::new("c", key()).discover_issuer()).unwrap();
+        let r = spec.build_with(0, "j", "c", Some("https://found.example/realms/acme")).unwrap();
+        assert_eq!(assertion_claims(&r)["aud"], s("https://found.example/realms/acme"));
+        let spec = RequestSpec::new(kc, PrivateKeyJwt::new("c", key()).audience("x")).unwrap();
+        let r = spec.build_with(0, "j", "c", Some("https://found.example/realms/acme")).unwrap();
+        assert_eq!(assertion_claims(&r)["aud"], s("x"));
+        assert_eq!(
+            PrivateKeyJwt::new("c", key()).discover_issuer().discovery_issuer(kc).as_deref(),
+            Some("https://kc.example:8443/auth/realms/acme")
+        );
+        assert_eq!(PrivateKeyJwt::new("c", key()).discover_issuer().discovery_issuer(other), None);
+        assert_eq!(PrivateKeyJwt::new("c", key()).discovery_issuer(kc), None, "not asked for");
     }
 
     #[test]

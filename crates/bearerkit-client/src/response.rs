@@ -257,7 +257,7 @@ fn bounded(s: &str) -> String {
     s.chars().take(512).collect()
 }
 
-fn unexpected(response: &http::Response<Vec<u8>>, json: Option<&Value>) -> Error {
+pub(crate) fn unexpected(response: &http::Response<Vec<u8>>, json: Option<&Value>) -> Error {
     let status = response.status();
     let location = if status.is_redirection() {
         response

@@ -18,6 +18,8 @@ mod blocking;
 fn blocking_api_tests_need_the_blocking_feature() {}
 #[path = "client/answers.rs"]
 mod answers;
+#[path = "client/audience.rs"]
+mod audience;
 #[path = "client/cache.rs"]
 mod cache;
 #[path = "client/faults.rs"]

@@ -19,7 +19,8 @@ pub(crate) fn run(a: &SignArgs, json_out: bool) -> Result<(), Failure> {
     let iss = a.iss.as_deref();
     let mut sub = a.sub.as_deref();
     let mut typ = a.typ.as_deref();
-    let auds: Vec<&str> = a.aud.iter().map(String::as_str).collect();
+    let mut auds: Vec<&str> = a.aud.iter().map(String::as_str).collect();
+    let derived_aud;
     match a.profile {
         Profile::D1 => {
             if iss.is_none() || kid.is_none() {
@@ -39,8 +40,15 @@ pub(crate) fn run(a: &SignArgs, json_out: bool) -> Result<(), Failure> {
         Profile::ClientAssertion => {
             if iss.is_none() || auds.len() != 1 {
                 return Err(Failure::usage(
-                    "the client-assertion profile needs --iss (the client id) and one --aud (the token endpoint)",
+                    "the client-assertion profile needs --iss (the client id) and one --aud (the issuer or the token endpoint)",
                 ));
+            }
+            // A Keycloak-style token URL becomes its realm's issuer (as `bearerkit token` sends).
+            if !a.aud_exact
+                && let Some(issuer) = bearerkit_client::keycloak_issuer(auds[0])
+            {
+                derived_aud = issuer;
+                auds = vec![derived_aud.as_str()];
             }
             sub = sub.or(iss);
             if jti.is_none() {

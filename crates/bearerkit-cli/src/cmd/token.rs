@@ -72,6 +72,11 @@ pub(crate) fn run(a: &TokenArgs, json_out: bool) -> Result<(), Failure> {
     }
     let flow: bearerkit_client::Flow = match a.flow {
         Flow::D1 => {
+            if a.issuer.is_some() || a.discover_issuer || a.assertion_aud.is_some() {
+                return Err(Failure::usage(
+                    "--issuer, --discover-issuer and --assertion-aud apply to the client-assertion flow",
+                ));
+            }
             let key = keyfile::signing_key(key_path(a, "d1")?.as_ref())?;
             let iss = need(a.iss.as_deref(), "--iss", "d1")?;
             let kid = kid(a, &key)?;
@@ -84,6 +89,11 @@ pub(crate) fn run(a: &TokenArgs, json_out: bool) -> Result<(), Failure> {
             D1Grant::new(iss, env, kid, key).into()
         }
         Flow::ClientCredentials => {
+            if a.issuer.is_some() || a.discover_issuer || a.assertion_aud.is_some() {
+                return Err(Failure::usage(
+                    "--issuer, --discover-issuer and --assertion-aud apply to the client-assertion flow",
+                ));
+            }
             if a.kid_from_cert.is_some() {
                 return Err(Failure::usage(
                     "--kid-from-cert applies to the d1 and client-assertion flows (they sign with --key)",
@@ -104,6 +114,17 @@ pub(crate) fn run(a: &TokenArgs, json_out: bool) -> Result<(), Failure> {
             let mut auth = PrivateKeyJwt::new(id, key);
             if let Some(kid) = kid {
                 auth = auth.kid(kid);
+            }
+            // `aud`: --assertion-aud, else the issuer (--issuer, discovered, or derived from a
+            // Keycloak-style --url), else --url (the client's default).
+            if let Some(issuer) = &a.issuer {
+                auth = auth.issuer(issuer.as_str());
+            }
+            if a.discover_issuer {
+                auth = auth.discover_issuer();
+            }
+            if let Some(aud) = &a.assertion_aud {
+                auth = auth.audience(aud.as_str());
             }
             auth.into()
         }
@@ -134,6 +155,11 @@ pub(crate) fn run(a: &TokenArgs, json_out: bool) -> Result<(), Failure> {
         m.replace("insecure_transport()", "--insecure-transport")
             .replace("set identity_pem", "give --cert and --cert-key")
             .replace("(identity_pem)", "(--cert)")
+            .replace(
+                "discover_issuer() needs an issuer: set PrivateKeyJwt::issuer",
+                "--discover-issuer needs an issuer: give --issuer",
+            )
+            .replace("use a Keycloak-style token endpoint", "use a Keycloak-style --url")
     };
     let client = builder.build_blocking().map_err(|e| Failure::from(e).map_message(cli_words))?;
     let token = client.token().map_err(|e| Failure::from(e).map_message(cli_words))?;

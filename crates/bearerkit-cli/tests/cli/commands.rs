@@ -694,8 +694,9 @@ fn sign_kid_from_cert() {
         // The kid is exactly what `thumbprint --cert` prints, and verify accepts it.
         let out = bk().args(["thumbprint", "--cert"]).arg(cert).assert().success();
         assert_eq!(stdout_line(&out), expected);
+        // The Keycloak-style --aud was signed as its realm's issuer.
         bk().args(["verify", "--require-kid", "--kid", &expected, "--now", "1700000010"])
-            .args(["--aud", "https://as/auth/realms/r/protocol/openid-connect/token", "--key"])
+            .args(["--aud", "https://as/auth/realms/r", "--key"])
             .arg(key)
             .arg(&token)
             .assert()
@@ -1035,4 +1036,33 @@ fn token_insecure_transport_allows_plain_http_to_a_non_loopback_host() {
         .stdout(predicate::str::contains("token_type:"));
     token(&loopback).assert().success();
     token(&loopback.replacen("127.0.0.1", "localhost", 1)).assert().success();
+}
+
+#[test]
+fn sign_client_assertion_sends_the_keycloak_issuer_unless_aud_exact() {
+    let d = dir();
+    let key = keygen(d.path(), "k.jwk", "jwk");
+    let sign = |aud: &str, exact: bool| {
+        let mut c = bk();
+        c.args(["sign", "--profile", "client-assertion", "--iss", "c1", "--aud", aud, "--key"]).arg(&key);
+        if exact {
+            c.arg("--aud-exact");
+        }
+        let out = c.assert().success().get_output().stdout.clone();
+        decoded(String::from_utf8(out).unwrap().trim()).1["aud"].clone()
+    };
+    let kc = "https://kc.example:8443/auth/realms/acme/protocol/openid-connect/token";
+    // One JSON string, the realm's issuer (the /auth prefix and the port kept).
+    assert_eq!(sign(kc, false), serde_json::json!("https://kc.example:8443/auth/realms/acme"));
+    assert_eq!(sign(kc, true), serde_json::json!(kc));
+    // Any other URL, or an issuer, is signed as given.
+    assert_eq!(
+        sign("https://as.example/oauth2/token", false),
+        serde_json::json!("https://as.example/oauth2/token")
+    );
+    assert_eq!(
+        sign("https://kc.example/realms/acme", false),
+        serde_json::json!("https://kc.example/realms/acme")
+    );
+    bk().args(["sign", "--help"]).assert().success().stdout(predicate::str::contains("--aud-exact"));
 }

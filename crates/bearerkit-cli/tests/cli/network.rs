@@ -416,3 +416,92 @@ fn sigterm_and_ctrl_c_drain_requests_in_flight_and_exit_zero() {
         assert!(stderr.contains(&format!("SIG{signal}: stopping")), "{stderr}");
     }
 }
+
+/// A one-shot token endpoint on 127.0.0.1: answers each request with a token and returns
+/// what was sent (the requests, as text) when `n` requests were answered.
+fn recording_endpoint(n: usize) -> (String, std::thread::JoinHandle<Vec<String>>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        for _ in 0..n {
+            let (mut s, _) = listener.accept().unwrap();
+            s.set_read_timeout(Some(std::time::Duration::from_secs(60))).unwrap();
+            let mut data = Vec::new();
+            let mut buf = [0u8; 4096];
+            loop {
+                let got = s.read(&mut buf).unwrap();
+                assert!(got > 0, "connection closed mid-request");
+                data.extend_from_slice(&buf[..got]);
+                let text = String::from_utf8_lossy(&data).into_owned();
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let length = text[..end]
+                        .split("\r\n")
+                        .filter_map(|l| l.split_once(':'))
+                        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+                        .map_or(0, |(_, v)| v.trim().parse::<usize>().unwrap());
+                    if data.len() >= end + 4 + length {
+                        seen.push(text);
+                        break;
+                    }
+                }
+            }
+            let body = r#"{"access_token":"at-1","token_type":"Bearer","expires_in":300}"#;
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+        seen
+    });
+    (base, handle)
+}
+
+/// The `aud` of the `client_assertion` in a recorded form request.
+fn sent_aud(request: &str) -> serde_json::Value {
+    let body = request.split_once("\r\n\r\n").unwrap().1;
+    let assertion = url_param(body, "client_assertion");
+    let mut scratch = vec![0u8; assertion.len()];
+    let t = bearerkit::dangerous::decode_unverified(&assertion, &mut scratch).unwrap();
+    serde_json::from_str::<serde_json::Value>(t.claims().as_json()).unwrap()["aud"].clone()
+}
+
+/// A form parameter's value (the assertion is base64url and dots: no escapes to undo).
+fn url_param(body: &str, name: &str) -> String {
+    body.split('&').find_map(|p| p.strip_prefix(&format!("{name}="))).unwrap().to_owned()
+}
+
+#[test]
+fn token_client_assertion_sends_the_issuer_as_aud() {
+    let d = crate::common::dir();
+    let key = crate::common::keygen(d.path(), "k.pem", "sec1");
+    let (base, recorded) = recording_endpoint(3);
+    let kc = format!("{base}/auth/realms/r1/protocol/openid-connect/token");
+    let other = format!("{base}/oauth2/token");
+    let run = |url: &str, extra: &[&str]| {
+        bk().args(["token", "--flow", "client-assertion", "--client-id", "c1", "--url", url])
+            .args(extra)
+            .arg("--key")
+            .arg(&key)
+            .assert()
+            .success();
+    };
+    run(&kc, &[]);
+    run(&other, &[]);
+    run(&kc, &["--assertion-aud", &kc]);
+    let auds: Vec<_> = recorded.join().unwrap().iter().map(|r| sent_aud(r)).collect();
+    assert_eq!(
+        auds,
+        [
+            serde_json::json!(format!("{base}/auth/realms/r1")),
+            serde_json::json!(other),
+            serde_json::json!(kc)
+        ]
+    );
+    bk().args(["token", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("--issuer").and(predicate::str::contains("--discover-issuer")));
+}
