@@ -45,6 +45,24 @@ async fn the_local_realm_accepts_the_derived_issuer_sent_as_one_string() {
     }
 }
 
+/// Discovery for real: the local realm serves `.well-known/openid-configuration`, the client
+/// reads it, checks its `issuer`, and the realm accepts the assertion sent to that issuer.
+#[tokio::test]
+async fn discovery_against_the_local_realm() {
+    let f = start().await;
+    let token_url = f.server.keycloak_token_url(REALM);
+    let key = SigningKey::from_pem(&f.cert.key_pem).unwrap();
+    let auth = PrivateKeyJwt::new(KC_JWT_CLIENT, key)
+        .kid_from_certificate_pem(&f.cert.cert_pem)
+        .unwrap()
+        .discover_issuer();
+    let client = TokenClient::builder(token_url.as_str(), auth).retry(quick_retries()).build().unwrap();
+    client.token().await.unwrap_or_else(|e| panic!("{e}"));
+    let body = reqwest::get(f.server.keycloak_discovery_url(REALM)).await.unwrap().bytes().await.unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(doc["issuer"], f.server.keycloak_issuer_url(REALM));
+}
+
 #[tokio::test]
 async fn the_sent_assertion_carries_the_issuer_as_a_json_string() {
     let ep = Endpoint::start(|_, _| Reply::json(TOKEN_JSON)).await;
