@@ -4,7 +4,7 @@
 #   ./scripts/test.sh            # everything (what CI runs via .ci/run)
 #
 # Installs when missing: the thumbv7em-none-eabihf and wasm32-unknown-unknown Rust targets, rustfmt/clippy, Debian's
-# qemu-system-arm and openssl, and a Python venv (.venv) with `cryptography` and `pytest`.
+# qemu-system-arm and openssl, and a Python venv (.venv) with `cryptography`, `PyJWT` and `pytest`.
 # Works non-interactively (CI=true, no stdin). Reuses a cargo target directory outside the
 # clone when one exists ($CARGO_TARGET_DIR, else ~/.cache/bearerkit/target); never needs one.
 set -euo pipefail
@@ -131,12 +131,15 @@ run "core examples (one per platform flow) run" core_examples
 
 pytest_run() {
   local rc=0
+  # The realm interop test drives the built `bearerkit` binary (PyJWT assertions against it).
+  cargo build -q -p bearerkit-cli || return 1
+  export BEARERKIT_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/bearerkit"
   .venv/bin/python -m pytest -q tests/python "$@" || rc=$?
   # pytest exits 5 when it collected no tests: that is a failure here, said plainly.
   if [ $rc -eq 5 ]; then echo "pytest collected no tests"; return 1; fi
   return $rc
 }
-run "vectors confirmed by an independent implementation (Python cryptography)" pytest_run
+run "vectors confirmed by an independent implementation (Python cryptography), PyJWT assertions against the local realm" pytest_run
 # cargo deny (bans, licenses, sources; advisories only when a database is present) and no C
 # or assembly crypto in the core's dependency tree. Installs cargo-deny into a cache outside
 # the clone when it is missing.
