@@ -33,13 +33,14 @@ pub use key::{SigningKey, VerifyingKey, jwk_thumbprint};
 pub use prepared::{BaseTable, PreparedVerifyingKey};
 #[cfg(feature = "alloc")]
 pub use secret::Secret;
-pub use sign::{Assertion, Audience, NoClaims, der_to_raw_signature};
+pub use sign::{Assertion, Audience, JwsSigner, MAX_SIGNATURE_LEN, NoClaims, der_to_raw_signature};
 pub use thumbprint::{CertificateThumbprints, Thumbprint};
 pub use validation::{
     AudiencePolicy, DEFAULT_LEEWAY, DEFAULT_MAX_BYTES, DEFAULT_REQUIRED, DEFAULT_TYP, MAX_LEEWAY, Validation,
 };
 pub use verify::{
-    Claims, Es256Verifier, Header, KeySet, MAX_DATE, VerifiedToken, verify, verify_jws, verify_with_key_set,
+    Claims, Es256Verifier, Header, JwsVerifier, KeySet, MAX_DATE, VerifiedToken, verify, verify_jws,
+    verify_with_key_set,
 };
 
 /// The `p256` crate bearerkit is built on (for `p256::ecdsa::Signature`).

@@ -48,7 +48,7 @@ pub struct NoClaims {}
 
 #[derive(Serialize)]
 struct Header<'a> {
-    alg: &'static str,
+    alg: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     typ: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -250,8 +250,8 @@ impl<'a, C: Serialize> Assertion<'a, C> {
     }
 
     /// Write the header JSON into `buf`.
-    fn header_json<'b>(&self, buf: &'b mut [u8]) -> Result<&'b [u8], Error> {
-        let header = Header { alg: "ES256", typ: self.typ, kid: self.kid };
+    fn header_json<'b>(&self, alg: &str, buf: &'b mut [u8]) -> Result<&'b [u8], Error> {
+        let header = Header { alg, typ: self.typ, kid: self.kid };
         let n = crate::json::ser::to_slice(&header, buf)?;
         buf.get(..n).ok_or(Error::BufferTooSmall)
     }
@@ -303,13 +303,13 @@ impl<'a, C: Serialize> Assertion<'a, C> {
     /// # Errors
     /// As [`Self::sign`], except signer errors.
     pub fn signing_input<'b>(&self, buf: &'b mut [u8]) -> Result<&'b str, Error> {
-        let len = self.write_signing_input(buf)?;
+        let len = self.write_signing_input("ES256", buf)?;
         let out = buf.get(..len).ok_or(Error::BufferTooSmall)?;
         core::str::from_utf8(out).map_err(|_| Error::BufferTooSmall)
     }
 
-    fn write_signing_input(&self, buf: &mut [u8]) -> Result<usize, Error> {
-        let h = self.header_json(buf)?.len();
+    fn write_signing_input(&self, alg: &str, buf: &mut [u8]) -> Result<usize, Error> {
+        let h = self.header_json(alg, buf)?.len();
         let hb = encode_tail(buf, 0, h)?;
         *buf.get_mut(hb).ok_or(Error::BufferTooSmall)? = b'.';
         let start = hb + 1;
@@ -337,13 +337,55 @@ impl<'a, C: Serialize> Assertion<'a, C> {
     where
         S: Signer<Signature> + ?Sized,
     {
-        let len = self.write_signing_input(buf)?;
+        let len = self.write_signing_input("ES256", buf)?;
         let input = buf.get(..len).ok_or(Error::BufferTooSmall)?;
         let sig = signer.try_sign(input).map_err(|_| Error::SignerFailed)?;
         let mut w = Writer::at(buf, len);
         w.push(b".")?;
         w.push_b64(&sig.to_bytes())?;
         w.finish_str()
+    }
+
+    /// Sign with any [`JwsSigner`] (its algorithm goes into the header's `alg`) into `buf`
+    /// and return the compact JWS. This is the seam the std crates use for RSA (RS256,
+    /// PS256); for ES256, [`Self::sign`] is the same with a [`crate::SigningKey`].
+    ///
+    /// # Errors
+    /// As [`Self::sign`]; [`Error::SignerFailed`] also when the signer writes more than
+    /// [`MAX_SIGNATURE_LEN`] bytes.
+    pub fn sign_with<'b, S>(&self, signer: &S, buf: &'b mut [u8]) -> Result<&'b str, Error>
+    where
+        S: JwsSigner + ?Sized,
+    {
+        let len = self.write_signing_input(signer.algorithm(), buf)?;
+        let input = buf.get(..len).ok_or(Error::BufferTooSmall)?;
+        let mut sig = [0u8; MAX_SIGNATURE_LEN];
+        let n = signer.sign_jws(input, &mut sig)?;
+        let sig = sig.get(..n).ok_or(Error::SignerFailed)?;
+        let mut w = Writer::at(buf, len);
+        w.push(b".")?;
+        w.push_b64(sig)?;
+        w.finish_str()
+    }
+
+    /// [`Self::sign_with`] into an owned `String`.
+    ///
+    /// # Errors
+    /// As [`Self::sign_with`].
+    #[cfg(feature = "alloc")]
+    pub fn sign_with_to_string<S>(&self, signer: &S) -> Result<alloc::string::String, Error>
+    where
+        S: JwsSigner + ?Sized,
+    {
+        let mut size = 2048usize;
+        loop {
+            let mut buf = alloc::vec![0u8; size];
+            match self.sign_with(signer, &mut buf) {
+                Ok(t) => return Ok(alloc::string::String::from(t)),
+                Err(Error::BufferTooSmall) if size < (1 << 20) => size *= 4,
+                Err(e) => return Err(e),
+            }
+        }
     }
 
     /// Sign and return an owned `String`.
@@ -415,4 +457,33 @@ pub fn der_to_raw_signature(der: &[u8]) -> Result<[u8; 64], Error> {
     let mut out = [0u8; 64];
     out.copy_from_slice(&sig.to_bytes());
     Ok(out)
+}
+
+/// The longest signature [`Assertion::sign_with`] takes: 512 bytes (RSA with a 4096-bit key).
+pub const MAX_SIGNATURE_LEN: usize = 512;
+
+/// A JWS signer for one algorithm: the seam between building an assertion, written once in
+/// the core, and the signature arithmetic. The core implements it for ES256
+/// ([`crate::SigningKey`]); the std crates implement it for RSA.
+pub trait JwsSigner {
+    /// The JWS `alg` this signer produces, e.g. `"ES256"` (it goes into the header).
+    fn algorithm(&self) -> &str;
+    /// Sign `signing_input`, write the JWS signature bytes into `out` (at least
+    /// [`MAX_SIGNATURE_LEN`] bytes) and return their length.
+    ///
+    /// # Errors
+    /// [`Error::SignerFailed`] when signing fails or `out` is too small.
+    fn sign_jws(&self, signing_input: &[u8], out: &mut [u8]) -> Result<usize, Error>;
+}
+
+impl JwsSigner for crate::SigningKey {
+    fn algorithm(&self) -> &str {
+        "ES256"
+    }
+    fn sign_jws(&self, signing_input: &[u8], out: &mut [u8]) -> Result<usize, Error> {
+        let sig: Signature = self.try_sign(signing_input).map_err(|_| Error::SignerFailed)?;
+        let bytes = sig.to_bytes();
+        out.get_mut(..bytes.len()).ok_or(Error::SignerFailed)?.copy_from_slice(&bytes);
+        Ok(bytes.len())
+    }
 }

@@ -5,9 +5,9 @@
 //! 1. size limit;
 //! 2. three non-empty segments;
 //! 3. canonical base64url of every segment;
-//! 4. a 64-byte signature;
+//! 4. a signature of the key's length ([`JwsVerifier::signature_len`]: 64 bytes for ES256);
 //! 5. strict header JSON;
-//! 6. header rules (`alg`, header types, `crit`, `kid`, `typ`);
+//! 6. header rules (`alg` equal to the key's algorithm, header types, `crit`, `kid`, `typ`);
 //! 7. signature range, then the signature itself;
 //! 8. strict claims JSON;
 //! 9. required claims, claim types, date ranges, `exp`/`nbf`/`iat`/lifetime, `iss`/`sub`/`aud`.
@@ -29,6 +29,42 @@ pub trait Es256Verifier {
     /// # Errors
     /// [`Error::BadSignature`] when the signature does not verify.
     fn verify_es256(&self, signing_input: &[u8], signature: &Signature) -> Result<(), Error>;
+}
+
+/// A JWS signature check for one algorithm: the seam between the verification contract,
+/// written once here, and the signature arithmetic.
+///
+/// The key decides the algorithm, never the token: a token whose `alg` differs from
+/// [`JwsVerifier::algorithm`] is refused with [`Error::UnsupportedAlgorithm`], and its
+/// signature must be exactly [`JwsVerifier::signature_len`] bytes
+/// ([`Error::SignatureLength`], checked before any JSON). The core implements it for ES256
+/// (every [`Es256Verifier`]: [`crate::VerifyingKey`], [`crate::PreparedVerifyingKey`]);
+/// the std crates plug in other algorithms (RSA) without another copy of the contract.
+pub trait JwsVerifier {
+    /// The JWS `alg` this verifier checks, e.g. `"ES256"`.
+    fn algorithm(&self) -> &str;
+    /// The length in bytes of a signature of this algorithm with this key (64 for ES256, the
+    /// modulus length for RSA).
+    fn signature_len(&self) -> usize;
+    /// Verify `signature` (exactly [`Self::signature_len`] bytes) over `signing_input`.
+    ///
+    /// # Errors
+    /// [`Error::SignatureRange`] for a signature whose values are out of range,
+    /// [`Error::BadSignature`] when it does not verify.
+    fn verify_signature(&self, signing_input: &[u8], signature: &[u8]) -> Result<(), Error>;
+}
+
+impl<T: Es256Verifier + ?Sized> JwsVerifier for T {
+    fn algorithm(&self) -> &str {
+        "ES256"
+    }
+    fn signature_len(&self) -> usize {
+        64
+    }
+    fn verify_signature(&self, signing_input: &[u8], signature: &[u8]) -> Result<(), Error> {
+        let sig = Signature::from_slice(signature).map_err(|_| Error::SignatureRange)?;
+        self.verify_es256(signing_input, &sig)
+    }
 }
 
 impl Es256Verifier for crate::VerifyingKey {
@@ -262,9 +298,9 @@ fn typ_matches(found: &JsonStr<'_>, accepted: &str) -> bool {
 }
 
 #[inline(never)]
-fn check_header(obj: &Object<'_>, policy: &Validation<'_>) -> Result<(), Error> {
+fn check_header(obj: &Object<'_>, policy: &Validation<'_>, expected_alg: &str) -> Result<(), Error> {
     let alg = obj.get("alg").and_then(|v| v.as_json_str()).ok_or(Error::UnsupportedAlgorithm)?;
-    if !alg.eq_str("ES256") {
+    if !alg.eq_str(expected_alg) {
         return Err(Error::UnsupportedAlgorithm);
     }
     let kid = opt_str(obj, "kid", Error::BadHeader)?;
@@ -408,7 +444,7 @@ fn check_claims(obj: &Object<'_>, p: &Validation<'_>) -> Result<(), Error> {
 }
 
 /// Steps 1-7: everything but the claims. Returns the header and the raw payload.
-fn verify_signed<'s, V: Es256Verifier + ?Sized>(
+fn verify_signed<'s, V: JwsVerifier + ?Sized>(
     token: &str,
     key: &V,
     policy: &Validation<'_>,
@@ -416,13 +452,12 @@ fn verify_signed<'s, V: Es256Verifier + ?Sized>(
 ) -> Result<(Object<'s>, &'s [u8]), Error> {
     policy.check()?;
     let d = decode(token, policy.max_bytes, scratch)?;
-    if d.sig.len() != 64 {
+    if d.sig.len() != key.signature_len() {
         return Err(Error::SignatureLength { found: d.sig.len() });
     }
     let header = Object::parse(d.header)?;
-    check_header(&header, policy)?;
-    let sig = Signature::from_slice(d.sig).map_err(|_| Error::SignatureRange)?;
-    key.verify_es256(d.signing_input, &sig)?;
+    check_header(&header, policy, key.algorithm())?;
+    key.verify_signature(d.signing_input, d.sig)?;
     Ok((header, d.claims))
 }
 
@@ -448,7 +483,7 @@ fn verify_signed<'s, V: Es256Verifier + ?Sized>(
 /// # Errors
 /// The first rule broken, as listed in the module docs; [`Error::BufferTooSmall`] when
 /// `scratch` is too small; [`Error::InvalidPolicy`] for an inconsistent policy.
-pub fn verify<'s, V: Es256Verifier + ?Sized>(
+pub fn verify<'s, V: JwsVerifier + ?Sized>(
     token: &str,
     key: &V,
     policy: &Validation<'_>,
@@ -466,7 +501,7 @@ pub fn verify<'s, V: Es256Verifier + ?Sized>(
 ///
 /// # Errors
 /// As [`verify`], steps 1-7.
-pub fn verify_jws<'s, V: Es256Verifier + ?Sized>(
+pub fn verify_jws<'s, V: JwsVerifier + ?Sized>(
     token: &str,
     key: &V,
     policy: &Validation<'_>,
@@ -491,12 +526,12 @@ pub(crate) fn decode_unverified<'s>(token: &str, scratch: &'s mut [u8]) -> Resul
 /// A set of keys looked up by `kid`: implement it to verify against several keys.
 pub trait KeySet {
     /// The verifier to use.
-    type Key: Es256Verifier + ?Sized;
+    type Key: JwsVerifier + ?Sized;
     /// The key for `kid` (`None` when the token has no `kid`).
     fn find(&self, kid: Option<&JsonStr<'_>>) -> Option<&Self::Key>;
 }
 
-impl<K: Es256Verifier> KeySet for [(&str, K)] {
+impl<K: JwsVerifier> KeySet for [(&str, K)] {
     type Key = K;
     fn find(&self, kid: Option<&JsonStr<'_>>) -> Option<&K> {
         let kid = kid?;

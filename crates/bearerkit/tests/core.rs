@@ -17,6 +17,8 @@ mod errors;
 mod keys;
 #[path = "core/props.rs"]
 mod props;
+#[path = "core/seam.rs"]
+mod seam;
 #[path = "core/gen.rs"]
 mod shapes;
 #[path = "core/signing.rs"]
