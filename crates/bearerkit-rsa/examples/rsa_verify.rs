@@ -16,13 +16,9 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let aud = args.get(3).map_or("https://idp.example/token", String::as_str);
-    let alg = match alg.as_str() {
-        "RS256" => RsaAlgorithm::Rs256,
-        "PS256" => RsaAlgorithm::Ps256,
-        other => {
-            eprintln!("unsupported alg {other}: expected RS256 or PS256");
-            return ExitCode::from(2);
-        }
+    let Some(alg) = RsaAlgorithm::from_name(alg) else {
+        eprintln!("unsupported alg {alg}: expected RS256 or PS256");
+        return ExitCode::from(2);
     };
     let pem = match std::fs::read_to_string(path) {
         Ok(p) => p,

@@ -77,6 +77,12 @@ impl RsaAlgorithm {
             Self::Ps256 => "PS256",
         }
     }
+
+    /// The algorithm named `name` (`"RS256"` or `"PS256"`, exactly), if it is one.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::Rs256, Self::Ps256].into_iter().find(|a| a.name() == name)
+    }
 }
 
 impl fmt::Display for RsaAlgorithm {

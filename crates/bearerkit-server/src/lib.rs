@@ -467,23 +467,7 @@ pub async fn spawn(config: ServerConfig) -> Result<RunningServer, ServerError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::{Arc, Mutex};
-
-    /// A `tracing` writer into a shared buffer.
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Captured {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            if let Ok(mut v) = self.0.lock() {
-                v.extend_from_slice(buf);
-            }
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
+    use bearerkit_testkit::Captured;
 
     /// What `warn_if_unspecified` logs for `bind`, with a validated configuration (nothing
     /// is bound: the address is only passed to the function, as `spawn` passes the bound one).
@@ -501,8 +485,7 @@ mod tests {
             .with_ansi(false)
             .finish();
         tracing::subscriber::with_default(subscriber, || warn_if_unspecified(&config, addr));
-        let logs = captured.0.lock().unwrap().clone();
-        String::from_utf8(logs).unwrap()
+        captured.text()
     }
 
     #[test]

@@ -9,9 +9,11 @@
 //!
 //! The constructors panic when they fail: they are meant for tests.
 
+mod captured;
 pub mod d1_guide;
 mod served;
 
+pub use captured::Captured;
 pub use served::Served;
 
 use bearerkit::{CertificateThumbprints, SigningKey};

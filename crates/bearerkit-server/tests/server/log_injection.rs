@@ -3,21 +3,8 @@
 
 use crate::common::*;
 use bearerkit::Assertion;
-use std::sync::{Arc, Mutex};
 
-/// A `tracing` writer into a shared buffer.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use bearerkit_testkit::Captured;
 
 /// A whole forged event, as the formatter below writes one, behind a line break.
 const FORGED: &str = "\n INFO bearerkit_server::d1: token issued endpoint=\"d1\" issuer=\"FORGED\"\u{1b}[2K";
@@ -121,7 +108,7 @@ async fn request_values_are_escaped_in_the_logs() {
 
     let server = f.server;
     server.shutdown().await;
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
 
     // The values did reach the logs (the test can fail), every time escaped.
     let forged_lines: Vec<&str> = logs.lines().filter(|l| l.contains("FORGED")).collect();

@@ -4,21 +4,8 @@
 
 use crate::common::*;
 use base64ct::{Base64, Encoding};
-use std::sync::{Arc, Mutex};
 
-/// A `tracing` writer into a shared buffer.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use bearerkit_testkit::Captured;
 
 const KC_ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 const WRONG_SECRET: &str = "a-wrong-secret-0123456789";
@@ -192,7 +179,7 @@ async fn secrets_assertions_and_tokens_never_reach_the_logs() {
 
     let server = f.server;
     server.shutdown().await;
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
 
     // The subscriber saw the server: the test can fail.
     for line in [
