@@ -299,3 +299,13 @@ fn rs256_equals_openssl() {
     };
     assert_eq!(Base64UrlUnpadded::encode_string(&out), sig);
 }
+
+#[test]
+fn algorithm_names_round_trip_exactly() {
+    for alg in [RsaAlgorithm::Rs256, RsaAlgorithm::Ps256] {
+        assert_eq!(RsaAlgorithm::from_name(alg.name()), Some(alg));
+    }
+    for other in ["rs256", "ES256", "RS384", "", "RS256 "] {
+        assert_eq!(RsaAlgorithm::from_name(other), None, "{other:?}");
+    }
+}
