@@ -758,6 +758,10 @@ pub fn expected(policy: &Policy, token_len: usize, header: &[u8], claims: &[u8])
     if token_len > p.max_bytes.unwrap_or(8192) {
         return Err(&["token_too_large"]);
     }
+    // An empty header or claims document encodes to an empty segment (RFC 7515 §7.1).
+    if header.is_empty() || claims.is_empty() {
+        return Err(&["malformed_token"]);
+    }
     if mentions_serde_token(header) || mentions_serde_token(claims) {
         return Err(UNKNOWN);
     }
