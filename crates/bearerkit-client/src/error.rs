@@ -183,6 +183,10 @@ pub enum ErrorKind {
     /// The assertion could not be built or signed, or a key did not import (the core's
     /// error, whose stable code [`Error::code`] returns).
     Assertion(bearerkit::Error),
+    /// An RSA private key or certificate did not import (too small or too large a modulus,
+    /// a bad exponent, not RSA, malformed): `bearerkit-rsa`'s error, whose stable code
+    /// (`rsa_key_size`, `rsa_exponent`, ...) [`Error::code`] returns.
+    RsaKey(bearerkit_rsa::Error),
     /// The client configuration is unusable (bad URL, plain `http://` to a host that is not
     /// loopback, header, certificate, key PEM or proxy URL).
     Config {
@@ -363,6 +367,7 @@ impl Error {
             | ErrorKind::ResponseTooLarge { status, .. } => *status == 429 || *status >= 500,
             ErrorKind::Tls { .. }
             | ErrorKind::Assertion(_)
+            | ErrorKind::RsaKey(_)
             | ErrorKind::Config { .. }
             | ErrorKind::Rng { .. } => false,
         }
@@ -385,6 +390,7 @@ impl Error {
             ErrorKind::ResponseTooLarge { .. } => "response_too_large",
             ErrorKind::RateLimited { .. } => "rate_limited",
             ErrorKind::Assertion(e) => e.code(),
+            ErrorKind::RsaKey(e) => e.code(),
             ErrorKind::Config { .. } => "invalid_config",
             ErrorKind::Rng { .. } => "rng_failed",
         }
@@ -488,6 +494,7 @@ impl fmt::Display for Error {
                 }
             }
             ErrorKind::Assertion(e) => write!(f, "assertion: {e}"),
+            ErrorKind::RsaKey(e) => write!(f, "RSA key: {e}"),
             ErrorKind::Config { message } => write!(f, "invalid client configuration: {message}"),
             ErrorKind::Rng { message } => write!(f, "random number generator failed: {message}"),
         }?;
@@ -502,6 +509,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match (&*self.kind, &self.source) {
             (ErrorKind::Assertion(e), _) => Some(e),
+            (ErrorKind::RsaKey(e), _) => Some(e),
             (_, Some(source)) => Some(source.as_ref()),
             (_, None) => None,
         }
@@ -511,6 +519,12 @@ impl std::error::Error for Error {
 impl From<bearerkit::Error> for Error {
     fn from(e: bearerkit::Error) -> Self {
         Self::new(ErrorKind::Assertion(e))
+    }
+}
+
+impl From<bearerkit_rsa::Error> for Error {
+    fn from(e: bearerkit_rsa::Error) -> Self {
+        Self::new(ErrorKind::RsaKey(e))
     }
 }
 

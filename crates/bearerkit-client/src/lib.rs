@@ -9,6 +9,7 @@ mod builder;
 mod cache;
 mod client;
 mod error;
+mod key;
 mod random;
 mod request;
 mod response;
@@ -23,6 +24,7 @@ pub use cache::{
 };
 pub use client::TokenClient;
 pub use error::{Error, ErrorCode, ErrorKind, MAX_EXCERPT_CHARS, OAuthError};
+pub use key::AssertionSigner;
 pub use request::{
     BodyEncoding, CLIENT_CREDENTIALS, CORRELATION_HEADER, ClientAuth, CorrelationId, D1Grant,
     DEFAULT_USER_AGENT, DynSigner, Flow, PrivateKeyJwt, RequestSpec, keycloak_issuer, valid_correlation_id,
@@ -39,6 +41,8 @@ const LOG_TARGET: &str = "bearerkit_client::client";
 
 /// The core crate, re-exported (keys, profiles, `d1::Env`).
 pub use bearerkit;
+/// The RSA crate, re-exported (`RsaSigningKey`, `RsaAlgorithm` for RS256/PS256 assertions).
+pub use bearerkit_rsa;
 
 /// Thales D1 production token endpoint, `https://api.d1.thalescloud.io/authz/v1/oauth2/token`.
 pub const D1_PRODUCTION_TOKEN_URL: &str = bearerkit::protocol::D1_PRODUCTION_TOKEN_URL;

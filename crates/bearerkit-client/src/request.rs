@@ -1,6 +1,6 @@
 //! Flows and the token request, built as a plain [`http::Request`] with no I/O.
 
-use crate::{Error, Secret};
+use crate::{AssertionSigner, Error, Secret};
 use bearerkit::p256::ecdsa::Signature;
 use bearerkit::profile::{client_assertion, d1};
 use core::fmt;
@@ -101,7 +101,7 @@ impl fmt::Debug for D1Grant {
 #[derive(Clone)]
 pub struct PrivateKeyJwt {
     client_id: String,
-    signer: DynSigner,
+    signer: AssertionSigner,
     kid: Option<String>,
     audience: Option<String>,
     issuer: Option<String>,
@@ -110,14 +110,29 @@ pub struct PrivateKeyJwt {
 }
 
 impl PrivateKeyJwt {
-    /// Sign client assertions for `client_id` with `signer` (no `kid` header).
+    /// Sign `ES256` client assertions for `client_id` with `signer` (a
+    /// [`bearerkit::SigningKey`], or an HSM or KMS wrapper), no `kid` header.
     pub fn new(
         client_id: impl Into<String>,
         signer: impl bearerkit::signature::Signer<Signature> + Send + Sync + 'static,
     ) -> Self {
+        Self::with_signer(client_id, AssertionSigner::es256(signer))
+    }
+
+    /// Sign `RS256` client assertions (RSASSA-PKCS1-v1_5 with SHA-256, what Keycloak and
+    /// Worldline take by default) for `client_id` with an RSA key of 2048 to 4096 bits. For
+    /// `PS256`, use [`with_signer`](Self::with_signer) with
+    /// [`AssertionSigner::rsa`].
+    pub fn rsa(client_id: impl Into<String>, key: bearerkit_rsa::RsaSigningKey) -> Self {
+        Self::with_signer(client_id, AssertionSigner::from(key))
+    }
+
+    /// Sign client assertions for `client_id` with `signer`, whose algorithm goes into the
+    /// header (`ES256`, `RS256`, `PS256`).
+    pub fn with_signer(client_id: impl Into<String>, signer: AssertionSigner) -> Self {
         Self {
             client_id: client_id.into(),
-            signer: Arc::new(signer),
+            signer,
             kid: None,
             audience: None,
             issuer: None,
@@ -134,14 +149,29 @@ impl PrivateKeyJwt {
     }
 
     /// Header `kid` = the SHA-1 fingerprint (upper-case hex) of the signing certificate,
-    /// as Worldline requires.
+    /// as Worldline requires, once the certificate is known to carry the signing key's
+    /// public key (P-256 or RSA; a signer whose public key is unknown here, such as a KMS,
+    /// is not checked).
     ///
     /// # Errors
-    /// The core's error when `certificate_pem` is not a PEM certificate.
+    /// The core's error when `certificate_pem` is not a PEM certificate; `key_mismatch`
+    /// when the certificate holds another key than the signer's (the assertion would be
+    /// refused by the server).
     pub fn kid_from_certificate_pem(self, certificate_pem: &str) -> Result<Self, Error> {
         let mut scratch = vec![0u8; certificate_pem.len().saturating_mul(2).max(64)];
         let prints = bearerkit::CertificateThumbprints::from_pem(certificate_pem, &mut scratch)?;
+        // Lines trimmed as the core's reader does (some published PEM has trailing spaces).
+        let normalized: String = certificate_pem.trim().lines().map(|l| format!("{}\n", l.trim())).collect();
+        let (_, der) =
+            pem_rfc7468::decode_vec(normalized.as_bytes()).map_err(|_| bearerkit::Error::BadPem)?;
+        self.signer.check_certificate_der(&der)?;
         Ok(self.kid(prints.sha1_hex().as_str()))
+    }
+
+    /// The JWS `alg` of the assertions (`ES256`, `RS256`, `PS256`).
+    #[must_use]
+    pub fn algorithm(&self) -> &str {
+        self.signer.algorithm()
     }
 
     /// `aud`, exactly this string, instead of the issuer (see [the
@@ -216,7 +246,7 @@ impl fmt::Debug for PrivateKeyJwt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PrivateKeyJwt")
             .field("client_id", &self.client_id)
-            .field("signer", &"[redacted]")
+            .field("signer", &self.signer)
             .field("kid", &self.kid)
             .field("audience", &self.audience)
             .field("issuer", &self.issuer)
@@ -497,7 +527,7 @@ impl RequestSpec {
                         if let Some(kid) = &p.kid {
                             a = a.key_id(kid);
                         }
-                        let assertion = a.sign_to_string(p.signer.as_ref())?;
+                        let assertion = a.sign_with_to_string(&p.signer)?;
                         params.push(("client_assertion_type", client_assertion::ASSERTION_TYPE.to_owned()));
                         params.push(("client_assertion", assertion));
                     }

@@ -32,5 +32,7 @@ mod mtls;
 mod proxy;
 #[path = "client/redaction.rs"]
 mod redaction;
+#[path = "client/rsa.rs"]
+mod rsa;
 #[path = "client/transport_security.rs"]
 mod transport_security;

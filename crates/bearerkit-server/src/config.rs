@@ -357,9 +357,17 @@ pub struct RealmClient {
     /// Secret for `client_secret_post` / `client_secret_basic`.
     #[serde(default)]
     pub secret: Option<Secret>,
-    /// X.509 certificate (PEM) whose P-256 key verifies client assertions.
+    /// X.509 certificate (PEM) whose key verifies client assertions: P-256 (`ES256`) or
+    /// RSA of 2048 to 4096 bits (`RS256`, `PS256`).
     #[serde(default)]
     pub certificate: Option<String>,
+    /// The JWS algorithms this client's assertions may use (Keycloak's signature algorithm
+    /// for JWT client authentication). Empty (the default) means every algorithm of the
+    /// certificate's key type: `ES256` for a P-256 key, `RS256` and `PS256` for an RSA key.
+    /// An algorithm of the other key type, `none` or an HMAC algorithm is a configuration
+    /// error.
+    #[serde(default)]
+    pub assertion_algorithms: Vec<String>,
     /// Scopes the client may request; a request without `scope` gets all of them.
     #[serde(default)]
     pub scopes: Vec<String>,
@@ -377,6 +385,7 @@ impl RealmClient {
             client_id: client_id.into(),
             secret: None,
             certificate: None,
+            assertion_algorithms: Vec::new(),
             scopes: Vec::new(),
             client_credentials: true,
         }
@@ -400,6 +409,13 @@ impl RealmClient {
     #[must_use]
     pub fn scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
         self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Accept only these JWS algorithms for the client's assertions (see the field).
+    #[must_use]
+    pub fn assertion_algorithms<S: Into<String>>(mut self, algs: impl IntoIterator<Item = S>) -> Self {
+        self.assertion_algorithms = algs.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -621,11 +637,32 @@ impl ServerConfig {
                     ));
                 }
                 if let Some(pem) = &client.certificate {
-                    parse_certificate(pem).map_err(|reason| ConfigError::InvalidCertificate {
-                        realm: realm.name.clone(),
-                        client_id: client.client_id.clone(),
-                        reason,
-                    })?;
+                    let parsed =
+                        parse_certificate(pem).map_err(|reason| ConfigError::InvalidCertificate {
+                            realm: realm.name.clone(),
+                            client_id: client.client_id.clone(),
+                            reason,
+                        })?;
+                    let supported = parsed.key.algorithms();
+                    if let Some(alg) =
+                        client.assertion_algorithms.iter().find(|a| !supported.contains(&a.as_str()))
+                    {
+                        return Err(ConfigError::Invalid {
+                            field: "realms.clients.assertion_algorithms",
+                            reason: format!(
+                                "{:?} for client {}: the certificate's key ({}) signs only {}",
+                                alg,
+                                client.client_id,
+                                parsed.key.kind(),
+                                supported.join(", ")
+                            ),
+                        });
+                    }
+                } else if !client.assertion_algorithms.is_empty() {
+                    return Err(invalid(
+                        "realms.clients.assertion_algorithms",
+                        "needs a certificate (the algorithms apply to client assertions)",
+                    ));
                 }
             }
         }
@@ -810,10 +847,36 @@ pub(crate) fn parse_public_key(text: &str) -> Result<bearerkit::VerifyingKey, be
     }
 }
 
-/// A parsed client certificate: its SHA-1 fingerprint (upper-case hex) and P-256 key.
+/// The public key of a realm client's certificate.
+pub(crate) enum CertificateKey {
+    /// P-256: `ES256`.
+    Ec(bearerkit::VerifyingKey),
+    /// RSA, 2048 to 4096 bits: `RS256`, `PS256`.
+    Rsa(bearerkit_rsa::RsaVerifyingKey),
+}
+
+impl CertificateKey {
+    /// Every JWS algorithm this key type verifies.
+    pub(crate) const fn algorithms(&self) -> &'static [&'static str] {
+        match self {
+            Self::Ec(_) => &["ES256"],
+            Self::Rsa(_) => &["RS256", "PS256"],
+        }
+    }
+
+    /// `P-256` or `RSA`.
+    pub(crate) const fn kind(&self) -> &'static str {
+        match self {
+            Self::Ec(_) => "P-256",
+            Self::Rsa(_) => "RSA",
+        }
+    }
+}
+
+/// A parsed client certificate: its SHA-1 fingerprint (upper-case hex) and key.
 pub(crate) struct ParsedCertificate {
     pub(crate) fingerprint: String,
-    pub(crate) key: bearerkit::VerifyingKey,
+    pub(crate) key: CertificateKey,
 }
 
 /// Parse a `CERTIFICATE` PEM (trailing spaces on lines tolerated, as in the Thales D1 guide).
@@ -831,8 +894,16 @@ pub(crate) fn parse_certificate(pem: &str) -> Result<ParsedCertificate, String> 
         .subject_public_key_info()
         .to_der()
         .map_err(|e| format!("bad certificate key: {e}"))?;
-    let key = bearerkit::VerifyingKey::from_spki_der(&spki)
-        .map_err(|e| format!("certificate key is not a P-256 key: {e} ({})", e.code()))?;
+    let key = match bearerkit::VerifyingKey::from_spki_der(&spki) {
+        Ok(key) => CertificateKey::Ec(key),
+        Err(ec) => match bearerkit_rsa::RsaVerifyingKey::from_spki_der(&spki) {
+            Ok(key) => CertificateKey::Rsa(key),
+            Err(bearerkit_rsa::Error::UnsupportedKeyType) => {
+                return Err(format!("certificate key is neither P-256 nor RSA: {ec} ({})", ec.code()));
+            }
+            Err(e) => return Err(format!("certificate key: {e} ({})", e.code())),
+        },
+    };
     Ok(ParsedCertificate { fingerprint: prints.sha1_hex().as_str().to_owned(), key })
 }
 

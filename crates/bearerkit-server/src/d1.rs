@@ -31,6 +31,8 @@ pub(crate) fn rejected(e: bearerkit::Error) -> OAuthError {
 pub(crate) struct Unverified {
     pub(crate) iss: Option<String>,
     pub(crate) kid: Option<String>,
+    /// The header `alg`, when it is a string.
+    pub(crate) alg: Option<String>,
 }
 
 /// Decode an assertion without verifying it (format and JSON rules still apply).
@@ -47,7 +49,8 @@ pub(crate) fn peek(assertion: &str) -> Result<Unverified, bearerkit::Error> {
         (None, Some(_)) => return Err(bearerkit::Error::ClaimType),
         (None, None) => None,
     };
-    Ok(Unverified { iss, kid })
+    let alg = token.header().alg().map(|a| a.to_string_unescaped());
+    Ok(Unverified { iss, kid, alg })
 }
 
 pub(crate) async fn token(

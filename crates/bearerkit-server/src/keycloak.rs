@@ -9,7 +9,7 @@
 use crate::logfmt::Untrusted;
 use crate::params::{self, BasicCredentials, Params};
 use crate::secret::secret_matches;
-use crate::state::{RealmClientEntry, RealmEntry, ReplayError, replay_until};
+use crate::state::{ClientKey, RealmClientEntry, RealmEntry, ReplayError, replay_until};
 use crate::{AppState, OAuthError};
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
@@ -204,6 +204,21 @@ fn verify_assertion<'r>(
     let Some((fingerprint, key)) = &client.certificate else {
         return Err(OAuthError::client("client has no certificate for client_assertion"));
     };
+    // The key and the client's registration decide the algorithm: the header's `alg` only
+    // picks among the algorithms registered for this client (an RS256 assertion for an EC
+    // client, `none`, HS256, ... are refused here, before any signature work).
+    let alg = peeked.alg.as_deref().and_then(|a| client.algorithms.iter().find(|c| **c == a));
+    let Some(alg) = alg else {
+        tracing::info!(
+            endpoint = "keycloak",
+            realm = %Untrusted(realm_name),
+            client_id = %Untrusted(client_id),
+            alg = %Untrusted(peeked.alg.as_deref().unwrap_or("")),
+            error = bearerkit::Error::UnsupportedAlgorithm.code(),
+            "assertion rejected"
+        );
+        return Err(rejected(bearerkit::Error::UnsupportedAlgorithm));
+    };
     let endpoint = token_endpoint(&inner.base_url, realm_name);
     let realm_issuer = issuer(&inner.base_url, realm_name);
     let audiences = [endpoint.as_str(), realm_issuer.as_str()];
@@ -221,7 +236,14 @@ fn verify_assertion<'r>(
         .max_expiry_ahead(realm.assertion_max_lifetime)
         .leeway(inner.leeway);
     let mut scratch = vec![0u8; assertion.len().saturating_add(16)];
-    let verified = bearerkit::verify(assertion, key.as_ref(), &policy, &mut scratch).map_err(|e| {
+    let verified = match key {
+        ClientKey::Ec(key) => bearerkit::verify(assertion, key.as_ref(), &policy, &mut scratch),
+        ClientKey::Rsa(key) => match bearerkit_rsa::RsaAlgorithm::from_name(alg) {
+            Some(rsa) => bearerkit::verify(assertion, &key.verifier(rsa), &policy, &mut scratch),
+            None => Err(bearerkit::Error::UnsupportedAlgorithm),
+        },
+    };
+    let verified = verified.map_err(|e| {
         tracing::info!(
             endpoint = "keycloak",
             realm = %Untrusted(realm_name),

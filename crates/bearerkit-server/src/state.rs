@@ -1,6 +1,6 @@
 //! Shared server state: registries built once at startup, issued tokens, the `jti` cache.
 
-use crate::config::{ServerConfig, parse_certificate, parse_public_key};
+use crate::config::{CertificateKey, ServerConfig, parse_certificate, parse_public_key};
 use crate::{ConfigError, FaultInjector, OAuthError, Secret};
 use base64ct::{Base64UrlUnpadded, Encoding};
 use bearerkit::PreparedVerifyingKey;
@@ -64,10 +64,22 @@ pub(crate) struct RealmEntry {
     pub(crate) clients: HashMap<String, RealmClientEntry>,
 }
 
+/// A realm client's assertion key.
+#[derive(Clone)]
+pub(crate) enum ClientKey {
+    /// P-256, prepared (per-key tables): `ES256`.
+    Ec(Arc<PreparedVerifyingKey>),
+    /// RSA: `RS256`, `PS256`.
+    Rsa(Arc<bearerkit_rsa::RsaVerifyingKey>),
+}
+
 pub(crate) struct RealmClientEntry {
     pub(crate) secret: Option<Secret>,
-    /// SHA-1 fingerprint (upper-case hex) and prepared key of the certificate.
-    pub(crate) certificate: Option<(String, Arc<PreparedVerifyingKey>)>,
+    /// SHA-1 fingerprint (upper-case hex) and key of the certificate.
+    pub(crate) certificate: Option<(String, ClientKey)>,
+    /// The JWS algorithms accepted for the client's assertions (never empty when there is
+    /// a certificate).
+    pub(crate) algorithms: Vec<&'static str>,
     pub(crate) scopes: Vec<String>,
     pub(crate) client_credentials: bool,
 }
@@ -116,8 +128,8 @@ impl AppState {
         for realm in &config.realms {
             let mut clients = HashMap::new();
             for client in &realm.clients {
-                let certificate = match &client.certificate {
-                    None => None,
+                let (certificate, algorithms) = match &client.certificate {
+                    None => (None, Vec::new()),
                     Some(pem) => {
                         let parsed =
                             parse_certificate(pem).map_err(|reason| ConfigError::InvalidCertificate {
@@ -125,12 +137,30 @@ impl AppState {
                                 client_id: client.client_id.clone(),
                                 reason,
                             })?;
-                        Some((parsed.fingerprint, Arc::new(PreparedVerifyingKey::new(&parsed.key))))
+                        // `validate` checked the names against the key type.
+                        let algorithms: Vec<&'static str> = parsed
+                            .key
+                            .algorithms()
+                            .iter()
+                            .copied()
+                            .filter(|a| {
+                                client.assertion_algorithms.is_empty()
+                                    || client.assertion_algorithms.iter().any(|c| c == a)
+                            })
+                            .collect();
+                        let key = match parsed.key {
+                            CertificateKey::Ec(key) => {
+                                ClientKey::Ec(Arc::new(PreparedVerifyingKey::new(&key)))
+                            }
+                            CertificateKey::Rsa(key) => ClientKey::Rsa(Arc::new(key)),
+                        };
+                        (Some((parsed.fingerprint, key)), algorithms)
                     }
                 };
                 let entry = RealmClientEntry {
                     secret: client.secret.clone(),
                     certificate,
+                    algorithms,
                     scopes: client.scopes.clone(),
                     client_credentials: client.client_credentials,
                 };

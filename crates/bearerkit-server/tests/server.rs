@@ -25,5 +25,7 @@ mod oneshot;
 mod outbound;
 #[path = "server/resource.rs"]
 mod resource;
+#[path = "server/rsa.rs"]
+mod rsa;
 #[path = "server/tls.rs"]
 mod tls;

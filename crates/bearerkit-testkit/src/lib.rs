@@ -6,11 +6,13 @@
 //!   for the client-assertion flow.
 //! - [`d1_guide`]: the example key and token of the Thales D1 guide.
 //! - [`Served`]: `bearerkit serve` as a child process, for the CLI's tests.
+//! - [`rsa`]: RSA keys and certificates made with `openssl` (RS256/PS256 tests).
 //!
 //! The constructors panic when they fail: they are meant for tests.
 
 mod captured;
 pub mod d1_guide;
+pub mod rsa;
 mod served;
 
 pub use captured::Captured;
