@@ -83,9 +83,14 @@ pub(crate) struct TokenArgs {
     /// The token endpoint URL (for D1: `{base}/oauth2/token`).
     #[arg(long)]
     pub(crate) url: String,
-    /// Signing key for the d1 and client-assertion flows (PEM or JWK).
+    /// Signing key for the d1 and client-assertion flows: P-256 (SEC1 or PKCS#8 PEM, or a
+    /// JWK) or, for client assertions, RSA of 2048 to 4096 bits (PKCS#8 or PKCS#1 PEM).
     #[arg(long)]
     pub(crate) key: Option<PathBuf>,
+    /// Client-assertion flow: the JWS algorithm. Default: ES256 for a P-256 key, RS256 for an
+    /// RSA key (PS256 on request). The d1 flow is always ES256.
+    #[arg(long, value_enum)]
+    pub(crate) alg: Option<crate::keyfile::Alg>,
     /// Header `kid` (D1: the onboarded key id; Worldline: the certificate SHA-1 fingerprint,
     /// or use --kid-from-cert).
     #[arg(long)]
@@ -228,9 +233,15 @@ pub(crate) enum Profile {
 
 #[derive(Debug, Args)]
 pub(crate) struct SignArgs {
-    /// Private key file: SEC1 or PKCS#8 PEM, or a private JWK.
+    /// Private key file: P-256 (SEC1 or PKCS#8 PEM, or a private JWK) or RSA of 2048 to 4096
+    /// bits (PKCS#8 or PKCS#1 PEM; make one with `openssl genpkey -algorithm RSA -pkeyopt
+    /// rsa_keygen_bits:2048`).
     #[arg(long)]
     pub(crate) key: PathBuf,
+    /// The JWS algorithm. Default: ES256 for a P-256 key, RS256 for an RSA key; PS256 on
+    /// request. The d1 profile is always ES256.
+    #[arg(long, value_enum)]
+    pub(crate) alg: Option<crate::keyfile::Alg>,
     /// `iss`: the issuer id / merchant gateway id / client id.
     #[arg(long)]
     pub(crate) iss: Option<String>,
@@ -280,11 +291,22 @@ pub(crate) struct SignArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("verify_key").required(true).args(["key", "cert"]))]
 pub(crate) struct VerifyArgs {
-    /// Key file: public or private, PEM (SPKI, SEC1, PKCS#8) or JWK; `-` for stdin (then the
-    /// token must be given as an argument).
+    /// Key file, public or private: P-256 (PEM SPKI, SEC1, PKCS#8, or a JWK) or RSA (PEM
+    /// SPKI, PKCS#1, PKCS#8, or a JWK); `-` for stdin (then the token must be given as an
+    /// argument).
     #[arg(long)]
-    pub(crate) key: PathBuf,
+    pub(crate) key: Option<PathBuf>,
+    /// Verify with the public key of this certificate (PEM or DER), P-256 or RSA (the
+    /// certificate itself is not validated).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) cert: Option<PathBuf>,
+    /// Accepted algorithm (repeat for several). Default: every algorithm of the key's type,
+    /// ES256 for a P-256 key, RS256 and PS256 for an RSA key. The key decides: a token whose
+    /// `alg` is not one of them is refused (unsupported_alg).
+    #[arg(long, value_enum)]
+    pub(crate) alg: Vec<crate::keyfile::Alg>,
     /// Expected `iss`.
     #[arg(long)]
     pub(crate) iss: Option<String>,

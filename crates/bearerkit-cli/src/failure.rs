@@ -77,6 +77,8 @@ enum Origin {
     Core(bearerkit::Error),
     /// The token client's (exit 1).
     Client(&'static str),
+    /// `bearerkit-rsa`'s, for an RSA key or certificate (exit 1).
+    Rsa(bearerkit_rsa::Error),
 }
 
 /// A failed command. Messages never contain key material, secrets or tokens.
@@ -106,7 +108,7 @@ impl Failure {
     /// for a key or certificate the core refused, the file.
     pub(crate) fn context(self, what: &str, file: &std::path::Path) -> Self {
         let message = match self.origin {
-            Origin::Core(_) => format!("{what}: {}: {}", file.display(), self.message),
+            Origin::Core(_) | Origin::Rsa(_) => format!("{what}: {}: {}", file.display(), self.message),
             _ => format!("{what}: {}", self.message),
         };
         Self { message, ..self }
@@ -122,13 +124,14 @@ impl Failure {
             Origin::Cli(code) => code.as_str(),
             Origin::Core(e) => e.code(),
             Origin::Client(code) => code,
+            Origin::Rsa(e) => e.code(),
         }
     }
 
     pub(crate) fn exit_code(&self) -> ExitCode {
         match self.origin {
             Origin::Cli(code) => ExitCode::from(code.exit_status()),
-            Origin::Core(_) | Origin::Client(_) => ExitCode::from(1),
+            Origin::Core(_) | Origin::Client(_) | Origin::Rsa(_) => ExitCode::from(1),
         }
     }
 
@@ -162,12 +165,19 @@ impl From<bearerkit::Error> for Failure {
     }
 }
 
+impl From<bearerkit_rsa::Error> for Failure {
+    fn from(e: bearerkit_rsa::Error) -> Self {
+        Self { origin: Origin::Rsa(e), message: e.to_string() }
+    }
+}
+
 /// A token client error: its stable code and its (secret-free) message; an assertion the
 /// core refused to sign keeps the core's code.
 impl From<bearerkit_client::Error> for Failure {
     fn from(e: bearerkit_client::Error) -> Self {
         match e.kind() {
             bearerkit_client::ErrorKind::Assertion(core) => Self::from(*core),
+            bearerkit_client::ErrorKind::RsaKey(rsa) => Self::from(*rsa),
             _ => Self { origin: Origin::Client(e.code()), message: e.to_string() },
         }
     }

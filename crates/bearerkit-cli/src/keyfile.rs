@@ -2,6 +2,8 @@
 
 use crate::failure::{Code, Failure};
 use bearerkit::{SigningKey, VerifyingKey};
+use bearerkit_client::AssertionSigner;
+use bearerkit_rsa::{RsaAlgorithm, RsaSigningKey, RsaVerifyingKey};
 use bearerkit_server::Secret;
 use std::path::Path;
 use zeroize::Zeroizing;
@@ -92,14 +94,6 @@ fn is_jwk(text: &str) -> bool {
     text.trim_start().starts_with('{')
 }
 
-/// A private key from PEM (SEC1 or PKCS#8) or a private JWK; `-` is stdin. The text is held
-/// in a buffer zeroed on drop (the parsed key zeroes its scalar too).
-pub(crate) fn signing_key(path: &Path) -> Result<SigningKey, Failure> {
-    let text = read_sensitive(path, true)?;
-    let key = if is_jwk(&text) { SigningKey::from_jwk(&text) } else { SigningKey::from_pem(&text) };
-    key.map_err(Failure::from)
-}
-
 /// A public key from PEM (SPKI, or the public half of SEC1 / PKCS#8) or a JWK (public or
 /// private); `-` is stdin. The file may be a private key, so its text is held in a buffer
 /// zeroed on drop, and only the public half is returned.
@@ -107,6 +101,173 @@ pub(crate) fn verifying_key(path: &Path) -> Result<VerifyingKey, Failure> {
     let text = read_sensitive(path, true)?;
     let key = if is_jwk(&text) { VerifyingKey::from_jwk(&text) } else { VerifyingKey::from_pem(&text) };
     key.map_err(Failure::from)
+}
+
+/// A private key of either type: P-256 (`ES256`) or RSA (`RS256`, `PS256`).
+pub(crate) enum AnyKey {
+    /// P-256.
+    Ec(SigningKey),
+    /// RSA, 2048 to 4096 bits.
+    Rsa(RsaSigningKey),
+}
+
+impl AnyKey {
+    /// The public half.
+    pub(crate) fn public(&self) -> AnyPublicKey {
+        match self {
+            Self::Ec(key) => AnyPublicKey::Ec(key.verifying_key()),
+            Self::Rsa(key) => AnyPublicKey::Rsa(key.public_key()),
+        }
+    }
+}
+
+/// A public key of either type.
+#[derive(PartialEq, Eq)]
+pub(crate) enum AnyPublicKey {
+    /// P-256.
+    Ec(VerifyingKey),
+    /// RSA, 2048 to 4096 bits.
+    Rsa(RsaVerifyingKey),
+}
+
+impl AnyPublicKey {
+    /// The RFC 7638 JWK thumbprint.
+    pub(crate) fn thumbprint(&self) -> String {
+        match self {
+            Self::Ec(key) => key.thumbprint().to_string(),
+            Self::Rsa(key) => key.thumbprint(),
+        }
+    }
+
+    /// The JWS algorithms this key type verifies.
+    pub(crate) const fn algorithms(&self) -> &'static [Alg] {
+        match self {
+            Self::Ec(_) => &[Alg::Es256],
+            Self::Rsa(_) => &[Alg::Rs256, Alg::Ps256],
+        }
+    }
+}
+
+/// The error for a key that neither import took: RSA's when the key is RSA but refused
+/// (its size, exponent or consistency), else the core's.
+fn neither(core: bearerkit::Error, rsa: bearerkit_rsa::Error) -> Failure {
+    match rsa {
+        bearerkit_rsa::Error::KeySize { .. }
+        | bearerkit_rsa::Error::BadExponent
+        | bearerkit_rsa::Error::KeyMismatch => Failure::from(rsa),
+        _ => Failure::from(core),
+    }
+}
+
+/// A private key, P-256 (SEC1 or PKCS#8 PEM, or a private JWK) or RSA (PKCS#8 or PKCS#1
+/// PEM); `-` is stdin. The text is held in a buffer zeroed on drop (the parsed keys zero
+/// their private parts too).
+pub(crate) fn any_signing_key(path: &Path) -> Result<AnyKey, Failure> {
+    let text = read_sensitive(path, true)?;
+    if is_jwk(&text) {
+        return SigningKey::from_jwk(&text).map(AnyKey::Ec).map_err(Failure::from);
+    }
+    match SigningKey::from_pem(&text) {
+        Ok(key) => Ok(AnyKey::Ec(key)),
+        Err(core) => RsaSigningKey::from_pem(&text).map(AnyKey::Rsa).map_err(|rsa| neither(core, rsa)),
+    }
+}
+
+/// The members `n` and `e` of an RSA JWK, as big-endian bytes.
+fn rsa_jwk(text: &str) -> Option<Result<RsaVerifyingKey, Failure>> {
+    use base64ct::{Base64UrlUnpadded, Encoding};
+    let doc: serde_json::Value = serde_json::from_str(text).ok()?;
+    if doc.get("kty")?.as_str()? != "RSA" {
+        return None;
+    }
+    let member = |name: &str| {
+        doc.get(name)
+            .and_then(serde_json::Value::as_str)
+            .and_then(|v| Base64UrlUnpadded::decode_vec(v).ok())
+            .ok_or(bearerkit::Error::BadJwk)
+    };
+    Some(
+        member("n")
+            .and_then(|n| Ok((n, member("e")?)))
+            .map_err(Failure::from)
+            .and_then(|(n, e)| RsaVerifyingKey::from_components(&n, &e).map_err(Failure::from)),
+    )
+}
+
+/// A public key of either type from PEM (P-256: SPKI, SEC1, PKCS#8; RSA: SPKI, PKCS#1
+/// public, or the public half of a PKCS#8 / PKCS#1 private key) or a JWK (`EC` or `RSA`,
+/// public or private); `-` is stdin. Only the public half is kept.
+pub(crate) fn any_verifying_key(path: &Path) -> Result<AnyPublicKey, Failure> {
+    let text = read_sensitive(path, true)?;
+    if is_jwk(&text) {
+        if let Some(rsa) = rsa_jwk(&text) {
+            return rsa.map(AnyPublicKey::Rsa);
+        }
+        return VerifyingKey::from_jwk(&text).map(AnyPublicKey::Ec).map_err(Failure::from);
+    }
+    match VerifyingKey::from_pem(&text) {
+        Ok(key) => Ok(AnyPublicKey::Ec(key)),
+        Err(core) => match RsaVerifyingKey::from_pem(&text) {
+            Ok(key) => Ok(AnyPublicKey::Rsa(key)),
+            Err(bearerkit_rsa::Error::BadPem) => RsaSigningKey::from_pem(&text)
+                .map(|key| AnyPublicKey::Rsa(key.public_key()))
+                .map_err(|rsa| neither(core, rsa)),
+            Err(rsa) => Err(neither(core, rsa)),
+        },
+    }
+}
+
+/// A JWS algorithm the CLI signs and verifies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Alg {
+    /// ECDSA P-256 with SHA-256 (P-256 keys; the only algorithm of Thales D1).
+    #[value(name = "ES256")]
+    Es256,
+    /// RSASSA-PKCS1-v1_5 with SHA-256 (RSA keys; Keycloak's and Worldline's usual choice).
+    #[value(name = "RS256")]
+    Rs256,
+    /// RSASSA-PSS with SHA-256 (RSA keys).
+    #[value(name = "PS256")]
+    Ps256,
+}
+
+impl Alg {
+    /// The JWS name.
+    pub(crate) const fn name(self) -> &'static str {
+        match self {
+            Self::Es256 => "ES256",
+            Self::Rs256 => "RS256",
+            Self::Ps256 => "PS256",
+        }
+    }
+
+    /// The RSA algorithm, for RS256 and PS256.
+    pub(crate) const fn rsa(self) -> Option<RsaAlgorithm> {
+        match self {
+            Self::Es256 => None,
+            Self::Rs256 => Some(RsaAlgorithm::Rs256),
+            Self::Ps256 => Some(RsaAlgorithm::Ps256),
+        }
+    }
+}
+
+/// The signer for `key` and `alg` (default: ES256 for a P-256 key, RS256 for an RSA key),
+/// as the client's [`AssertionSigner`]; an algorithm of the other key type is a usage error.
+pub(crate) fn assertion_signer(key: AnyKey, alg: Option<Alg>) -> Result<AssertionSigner, Failure> {
+    match (key, alg) {
+        (AnyKey::Ec(key), None | Some(Alg::Es256)) => Ok(AssertionSigner::es256(key)),
+        (AnyKey::Rsa(key), None) => Ok(AssertionSigner::rsa(key, RsaAlgorithm::Rs256)),
+        (AnyKey::Rsa(key), Some(alg)) => match alg.rsa() {
+            Some(rsa) => Ok(AssertionSigner::rsa(key, rsa)),
+            None => {
+                Err(Failure::usage("--alg ES256 needs a P-256 key; --key is an RSA key (use RS256 or PS256)"))
+            }
+        },
+        (AnyKey::Ec(_), Some(alg)) => Err(Failure::usage(format!(
+            "--alg {} needs an RSA key; --key is a P-256 key (use ES256)",
+            alg.name()
+        ))),
+    }
 }
 
 /// A certificate file (PEM or DER), read once.
@@ -153,8 +314,10 @@ impl CertificateFile {
     }
 
     /// The certificate's subject public key (X.509 parsed by `x509-cert`, the key by the
-    /// core from its SPKI DER): `wrong_curve` and friends for a key that is not P-256.
-    pub(crate) fn public_key(&self) -> Result<VerifyingKey, Failure> {
+    /// core from its SPKI DER, or by `bearerkit-rsa` for an RSA key): the core's code
+    /// (`wrong_curve`, `unsupported_key_type`, ...) for a key that is neither P-256 nor RSA,
+    /// `rsa_key_size` for an RSA key outside 2048 to 4096 bits.
+    pub(crate) fn public_key(&self) -> Result<AnyPublicKey, Failure> {
         use x509_cert::der::{Decode, DecodePem, Encode};
         // Fail the way the fingerprints do first (bad_pem, bad_der, ...).
         self.thumbprints()?;
@@ -173,7 +336,12 @@ impl CertificateFile {
             None => x509_cert::Certificate::from_der(&self.bytes).map_err(bad)?,
         };
         let spki = cert.tbs_certificate().subject_public_key_info().to_der().map_err(bad)?;
-        VerifyingKey::from_spki_der(&spki).map_err(Failure::from)
+        match VerifyingKey::from_spki_der(&spki) {
+            Ok(key) => Ok(AnyPublicKey::Ec(key)),
+            Err(core) => {
+                RsaVerifyingKey::from_spki_der(&spki).map(AnyPublicKey::Rsa).map_err(|rsa| neither(core, rsa))
+            }
+        }
     }
 }
 
@@ -183,11 +351,11 @@ impl CertificateFile {
 /// The certificate's public key must be `key`'s: a certificate and a signing key that do
 /// not belong together (the classic onboarding mistake) fail with the core's
 /// `key_mismatch` code instead of making an assertion the server will refuse.
-pub(crate) fn kid_from_certificate(path: &Path, key: &SigningKey) -> Result<String, Failure> {
+pub(crate) fn kid_from_certificate(path: &Path, key: &AnyKey) -> Result<String, Failure> {
     let cert = certificate(path)?;
     let kid = cert.thumbprints()?.sha1_hex().to_string();
     let cert_key = cert.public_key()?;
-    let signing_key = key.verifying_key();
+    let signing_key = key.public();
     if cert_key != signing_key {
         return Err(Failure::core(
             bearerkit::Error::KeyMismatch,

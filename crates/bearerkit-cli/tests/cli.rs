@@ -13,5 +13,7 @@ mod commands;
 mod demo;
 #[path = "cli/network.rs"]
 mod network;
+#[path = "cli/rsa.rs"]
+mod rsa;
 #[path = "cli/serve_flags.rs"]
 mod serve_flags;

@@ -84,8 +84,8 @@ error_table! {
     /// A JSON object has more members than the supported bound ([`crate::json::MAX_MEMBERS`]).
     TooManyMembers => "too_many_members", "JSON object has too many members";
     // ---- header -------------------------------------------------------
-    /// `alg` is missing or not exactly `ES256` (RFC 7518 §3.4).
-    UnsupportedAlgorithm => "unsupported_alg", "unsupported alg: expected ES256";
+    /// `alg` is missing or not exactly the verifier's algorithm (`ES256` for the core's keys; RFC 7518 §3.4).
+    UnsupportedAlgorithm => "unsupported_alg", "unsupported alg: not the algorithm of the verifying key";
     /// `crit` is present but empty, not an array of strings, names a parameter absent from
     /// the header, or names an unsupported extension (RFC 7515 §4.1.11).
     UnsupportedCritical => "unsupported_crit", "unsupported or malformed crit header";

@@ -176,7 +176,9 @@ pub(crate) struct ServeArgs {
     /// A Keycloak-style realm client authenticated by client_assertion: REALM:ID:CERT_FILE.
     ///
     /// Repeatable; the realm is created on first mention. CERT_FILE is an X.509 certificate
-    /// (PEM or DER) with a P-256 key; assertions must carry its SHA-1 fingerprint as `kid` (what
+    /// (PEM or DER) with a P-256 key (ES256 assertions) or an RSA key of 2048 to 4096 bits
+    /// (RS256 and PS256; restrict with `assertion_algorithms` in --config); assertions must
+    /// carry its SHA-1 fingerprint as `kid` (what
     /// `bearerkit token --kid-from-cert` sends). Example:
     /// --realm-cert-client example-realm:Worldline-000021:wl-cert.pem
     #[arg(

@@ -1,5 +1,5 @@
-//! `bearerkit sign`: an ES256 JWT assertion (the d1 and client-assertion profiles, or
-//! exactly the claims given).
+//! `bearerkit sign`: a JWT assertion, ES256 with a P-256 key or RS256/PS256 with an RSA key
+//! (the d1 and client-assertion profiles, or exactly the claims given).
 
 use crate::cli::{Profile, SignArgs};
 use crate::failure::Failure;
@@ -8,11 +8,17 @@ use bearerkit::{Assertion, profile};
 use serde_json::json;
 
 pub(crate) fn run(a: &SignArgs, json_out: bool) -> Result<(), Failure> {
-    let key = keyfile::signing_key(&a.key)?;
+    let key = keyfile::any_signing_key(&a.key)?;
+    if a.profile == Profile::D1 && matches!(key, keyfile::AnyKey::Rsa(_)) {
+        return Err(Failure::usage(
+            "the d1 profile signs ES256 (Thales D1 accepts only ES256): --key must be a P-256 key",
+        ));
+    }
     let kid = match &a.kid_from_cert {
         Some(cert) => Some(keyfile::kid_from_certificate(cert, &key)?),
         None => a.kid.clone(),
     };
+    let signer = keyfile::assertion_signer(key, a.alg)?;
     let now = a.now.unwrap_or_else(bearerkit::now_unix);
     let random_jti;
     let mut jti = a.jti.as_deref();
@@ -82,7 +88,7 @@ pub(crate) fn run(a: &SignArgs, json_out: bool) -> Result<(), Failure> {
     if let Some(c) = a.claims.as_deref() {
         assertion = assertion.claims_json(c);
     }
-    let token = assertion.sign_to_string(&key)?;
+    let token = assertion.sign_with_to_string(&signer)?;
     if json_out {
         println!("{}", json!({"ok": true, "token": token}));
     } else {

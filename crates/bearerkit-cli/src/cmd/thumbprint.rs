@@ -1,5 +1,5 @@
-//! `bearerkit thumbprint`: the RFC 7638 thumbprint of a key, or a certificate's SHA-1 /
-//! `x5t` / `x5t#S256` fingerprints or key thumbprint.
+//! `bearerkit thumbprint`: the RFC 7638 thumbprint of a key (P-256 or RSA), or a
+//! certificate's SHA-1 / `x5t` / `x5t#S256` fingerprints or key thumbprint.
 
 use crate::cli::ThumbprintArgs;
 use crate::failure::Failure;
@@ -11,9 +11,9 @@ pub(crate) fn run(a: &ThumbprintArgs, json_out: bool) -> Result<(), Failure> {
         return Err(Failure::usage("--sha1-hex, --x5t and --x5t-s256 apply to --cert, not --key"));
     }
     let (kind, value) = match (&a.key, &a.cert) {
-        (Some(key), _) => ("jwk_thumbprint", keyfile::verifying_key(key)?.thumbprint().to_string()),
+        (Some(key), _) => ("jwk_thumbprint", keyfile::any_verifying_key(key)?.thumbprint()),
         (None, Some(cert)) if a.jwk => {
-            ("jwk_thumbprint", keyfile::certificate(cert)?.public_key()?.thumbprint().to_string())
+            ("jwk_thumbprint", keyfile::certificate(cert)?.public_key()?.thumbprint())
         }
         (None, Some(cert)) => {
             let t = keyfile::certificate(cert)?.thumbprints()?;

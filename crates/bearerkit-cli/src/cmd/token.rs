@@ -23,7 +23,7 @@ fn key_path<'a>(a: &'a TokenArgs, flow: &str) -> Result<&'a str, Failure> {
 
 /// The header `kid`: `--kid`, or the SHA-1 fingerprint of `--kid-from-cert` once its public
 /// key is known to be `key`'s.
-fn kid(a: &TokenArgs, key: &bearerkit::SigningKey) -> Result<Option<String>, Failure> {
+fn kid(a: &TokenArgs, key: &keyfile::AnyKey) -> Result<Option<String>, Failure> {
     match &a.kid_from_cert {
         Some(cert) => keyfile::kid_from_certificate(cert, key).map(Some),
         None => Ok(a.kid.clone()),
@@ -77,9 +77,19 @@ pub(crate) fn run(a: &TokenArgs, json_out: bool) -> Result<(), Failure> {
                     "--issuer, --discover-issuer and --assertion-aud apply to the client-assertion flow",
                 ));
             }
-            let key = keyfile::signing_key(key_path(a, "d1")?.as_ref())?;
+            if a.alg.is_some_and(|alg| alg != keyfile::Alg::Es256) {
+                return Err(Failure::usage("the d1 flow signs ES256 (Thales D1 accepts only ES256)"));
+            }
+            let key = match keyfile::any_signing_key(key_path(a, "d1")?.as_ref())? {
+                keyfile::AnyKey::Ec(key) => key,
+                keyfile::AnyKey::Rsa(_) => {
+                    return Err(Failure::usage(
+                        "the d1 flow signs ES256 (Thales D1 accepts only ES256): --key must be a P-256 key",
+                    ));
+                }
+            };
             let iss = need(a.iss.as_deref(), "--iss", "d1")?;
-            let kid = kid(a, &key)?;
+            let kid = kid(a, &keyfile::AnyKey::Ec(key.clone()))?;
             let kid = need(kid.as_deref(), "--kid (or --kid-from-cert)", "d1")?;
             let env = match a.aud.as_str() {
                 "stg" => profile::d1::Env::Staging,
@@ -94,9 +104,9 @@ pub(crate) fn run(a: &TokenArgs, json_out: bool) -> Result<(), Failure> {
                     "--issuer, --discover-issuer and --assertion-aud apply to the client-assertion flow",
                 ));
             }
-            if a.kid_from_cert.is_some() {
+            if a.kid_from_cert.is_some() || a.alg.is_some() {
                 return Err(Failure::usage(
-                    "--kid-from-cert applies to the d1 and client-assertion flows (they sign with --key)",
+                    "--kid-from-cert and --alg apply to the d1 and client-assertion flows (they sign with --key)",
                 ));
             }
             let id = need(a.client_id.as_deref(), "--client-id", "client-credentials")?;
@@ -108,10 +118,10 @@ pub(crate) fn run(a: &TokenArgs, json_out: bool) -> Result<(), Failure> {
             }
         }
         Flow::ClientAssertion => {
-            let key = keyfile::signing_key(key_path(a, "client-assertion")?.as_ref())?;
+            let key = keyfile::any_signing_key(key_path(a, "client-assertion")?.as_ref())?;
             let id = need(a.client_id.as_deref(), "--client-id", "client-assertion")?;
             let kid = kid(a, &key)?;
-            let mut auth = PrivateKeyJwt::new(id, key);
+            let mut auth = PrivateKeyJwt::with_signer(id, keyfile::assertion_signer(key, a.alg)?);
             if let Some(kid) = kid {
                 auth = auth.kid(kid);
             }
