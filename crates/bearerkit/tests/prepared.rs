@@ -257,7 +257,8 @@ fn unsupported_windows_are_rejected() {
 #[test]
 fn accessors_memory_and_debug() {
     let vk = fixed_key(5);
-    let point = size_of::<p256::AffinePoint>();
+    // A table point is two field elements of 32 bytes (x, y), on every target.
+    let point = 64;
     let expected_points = [(4u8, 513usize), (5, 818), (6, 1360), (7, 2320), (8, 4097)];
     // Shared base tables are not counted.
     for (pk, (w, points)) in prepared_per_window().iter().zip(expected_points) {
@@ -448,6 +449,106 @@ proptest! {
                 prop_assert_eq!(prepared_verdict(pk, &msg2, &sig2), plain,
                     "window {} {:?}", pk.window(), mutation);
             }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- x(R) ≥ n
+
+/// `n + i` as 32 big-endian bytes (`i` small: `n − 1` ends in 0x50, the sum stays below p).
+fn n_plus(i: u8) -> [u8; 32] {
+    let mut bytes: [u8; 32] = (-Scalar::ONE).to_bytes().into();
+    let (last, carry) = bytes[31].overflowing_add(i + 1);
+    assert!(!carry, "n + {i} carries past the last byte");
+    bytes[31] = last;
+    bytes
+}
+
+/// The first point whose x coordinate is `n + i` for a small `i` (x in `[n, p)`), and `i`.
+fn point_with_x_at_least_n() -> (ProjectivePoint, [u8; 32]) {
+    (0u8..=100)
+        .find_map(|i| {
+            let mut sec1 = [0u8; 33];
+            sec1[0] = 0x02;
+            sec1[1..].copy_from_slice(&n_plus(i));
+            let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(&sec1).ok()?;
+            Some((ProjectivePoint::from(*vk.as_affine()), n_plus(i)))
+        })
+        .expect("a curve point with x = n + i for some i ≤ 100")
+}
+
+/// A valid signature whose `R = u1·G + u2·Q` has `x(R) ≥ n`, so `r = x(R) − n` and
+/// `r + n < p`: for a chosen `R`, `s` and prehash `z`, the public key
+/// `Q = r⁻¹·(s·R − z·G)` makes `u1·G + u2·Q = s⁻¹·(z·G + r·Q) = R`.
+fn signature_with_large_x(s: Scalar, prehash: &[u8; 32]) -> Option<(VerifyingKey, Signature, Scalar)> {
+    let (big_r, x) = point_with_x_at_least_n();
+    let r = scalar_from_bytes(x);
+    assert_eq!(<[u8; 32]>::from(big_r.to_affine().x()), x);
+    let z = scalar_from_bytes(*prehash);
+    let r_inv = Option::<Scalar>::from(r.invert())?;
+    let q = (big_r * s - ProjectivePoint::GENERATOR * z) * r_inv;
+    let vk = p256::ecdsa::VerifyingKey::from_affine(q.to_affine()).ok()?;
+    let sig = Signature::from_scalars(r.to_bytes(), s.to_bytes()).ok()?;
+    Some((VerifyingKey::from_p256(vk), sig, r))
+}
+
+use p256::elliptic_curve::point::AffineCoordinates;
+
+/// Prepared keys of every window for `vk`, sharing base tables (no per-key base table
+/// without `std`).
+fn prepared_every_window(vk: &VerifyingKey) -> Vec<PreparedVerifyingKey> {
+    WINDOWS
+        .zip(base_tables())
+        .map(|(w, base)| PreparedVerifyingKey::with_base_table(vk, w, Arc::clone(base)).expect("window"))
+        .collect()
+}
+
+#[test]
+fn r_plus_n_below_p_is_accepted_as_p256_does() {
+    let prehash = [0x5a; 32];
+    let s = scalar_from_bytes([0x33; 32]);
+    let (vk, sig, r) = signature_with_large_x(s, &prehash).expect("a valid key");
+    // r is x(R) − n, a small number (x(R) = n + i).
+    assert!(r.to_bytes()[..31].iter().all(|&b| b == 0), "r = {r:?}");
+    assert!(vk.as_p256().verify_prehash(&prehash, &sig).is_ok(), "p256 accepts it");
+    let mut keys = prepared_every_window(&vk);
+    if cfg!(feature = "std") {
+        keys.push(PreparedVerifyingKey::new(&vk));
+    }
+    for pk in &keys {
+        assert_eq!(pk.verify_prehash(&prehash, &sig), Ok(()), "window {}", pk.window());
+        // The high-S twin (R negated, same x ≥ n) is accepted; a neighbouring r, another s
+        // or another prehash is refused; by both verifiers.
+        let cases = [
+            (r, -s, prehash, true),
+            (r + Scalar::ONE, s, prehash, false),
+            (r - Scalar::ONE, s, prehash, false),
+            (r, s + Scalar::ONE, prehash, false),
+            (r, s, [0x5b; 32], false),
+        ];
+        for (r2, s2, h, valid) in cases {
+            let sig2 = Signature::from_scalars(r2.to_bytes(), s2.to_bytes()).expect("in range");
+            assert_eq!(vk.as_p256().verify_prehash(&h, &sig2).is_ok(), valid);
+            assert_eq!(pk.verify_prehash(&h, &sig2).is_ok(), valid, "window {}", pk.window());
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(cases(8))]
+
+    /// The same construction with random `s` and prehash, against plain `p256`.
+    #[test]
+    fn r_plus_n_below_p_random(s in scalar_strategy(), prehash in any::<[u8; 32]>(), window in WINDOWS) {
+        prop_assume!(s != Scalar::ZERO);
+        let Some((vk, sig, _)) = signature_with_large_x(s, &prehash) else { return Ok(()) };
+        prop_assert!(vk.as_p256().verify_prehash(&prehash, &sig).is_ok());
+        let base = Arc::clone(&base_tables()[usize::from(window - MIN_WINDOW)]);
+        let pk = PreparedVerifyingKey::with_base_table(&vk, window, base).expect("window");
+        prop_assert_eq!(pk.verify_prehash(&prehash, &sig), Ok(()));
+        let flipped = Signature::from_scalars((*sig.r() + Scalar::ONE).to_bytes(), sig.s().to_bytes());
+        if let Ok(flipped) = flipped {
+            prop_assert!(pk.verify_prehash(&prehash, &flipped).is_err());
         }
     }
 }
