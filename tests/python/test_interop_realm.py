@@ -3,7 +3,8 @@ Python `cryptography`) against the local Keycloak-style realm of `bearerkit serv
 
 The realm must take the issuer (or its token URL) as the single audience, refuse an assertion
 with several audiences (`["issuer", "other"]`), and with `--realm-issuer-only-audience` take
-only the issuer as a JSON string.
+only the issuer as a JSON string. A client registered with an RSA certificate made by
+`openssl req -x509` takes RS256 and PS256 assertions made by PyJWT, and nothing else.
 
 Needs the built `bearerkit` binary: `BEARERKIT_BIN`, or `$CARGO_TARGET_DIR/debug/bearerkit`, or
 `target/debug/bearerkit` (scripts/test.sh builds it in an earlier step and sets
@@ -75,10 +76,27 @@ def serve(cert_path, *extra):
     return proc, url
 
 
-def assertion(key, kid, aud):
+@pytest.fixture(scope="module")
+def rsa_identity(tmp_path_factory):
+    """A 2048-bit RSA key (`openssl genpkey`) and its self-signed certificate (`openssl req
+    -x509`), and the certificate's SHA-1 fingerprint (`openssl x509 -fingerprint -sha1`)."""
+    d = tmp_path_factory.mktemp("realm-rsa")
+    key_path, cert_path = d / "rsa.pem", d / "rsa-cert.pem"
+    subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out",
+                    str(key_path)], check=True, capture_output=True)
+    subprocess.run(["openssl", "req", "-x509", "-key", str(key_path), "-subj", f"/CN={CLIENT}", "-days", "2",
+                    "-out", str(cert_path)], check=True, capture_output=True)
+    out = subprocess.run(["openssl", "x509", "-noout", "-fingerprint", "-sha1", "-in", str(cert_path)],
+                         check=True, capture_output=True, text=True).stdout
+    kid = out.strip().rsplit("=", 1)[-1].replace(":", "")
+    key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+    return key, str(cert_path), kid
+
+
+def assertion(key, kid, aud, alg="ES256"):
     now = int(time.time())
     claims = {"iss": CLIENT, "sub": CLIENT, "aud": aud, "iat": now, "exp": now + 60, "jti": secrets.token_hex(16)}
-    return jwt.encode(claims, key, algorithm="ES256", headers={"kid": kid})
+    return jwt.encode(claims, key, algorithm=alg, headers={"kid": kid})
 
 
 def post(token_url, client_assertion):
@@ -129,6 +147,36 @@ def test_issuer_only_realm_takes_the_issuer_as_a_string(identity):
             status, body = post(token_url, assertion(key, kid, aud))
             assert status in (400, 401) and body["error"] == "invalid_client", (aud, body)
             assert code in body.get("error_description", ""), (aud, body)
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_rsa_certificate_client_takes_pyjwt_rs256_and_ps256_and_nothing_else(rsa_identity, identity):
+    key, cert_path, kid = rsa_identity
+    proc, url = serve(cert_path)
+    try:
+        issuer = f"{url}/auth/realms/{REALM}"
+        token_url = f"{issuer}/protocol/openid-connect/token"
+        for alg in ("RS256", "PS256"):
+            for aud in (issuer, token_url):
+                status, body = post(token_url, assertion(key, kid, aud, alg))
+                assert status == 200, (alg, aud, body)
+                assert body["token_type"] == "Bearer" and body["scope"] == "VOP", body
+            # Several audiences: refused as for ES256.
+            status, body = post(token_url, assertion(key, kid, [issuer, "https://other.example"], alg))
+            assert status == 400 and "audience_not_sole" in body["error_description"], body
+        # Another algorithm of the same key, and an ES256 assertion with the RSA client's kid.
+        refused = [assertion(key, kid, issuer, "RS512"), assertion(identity[0], kid, issuer, "ES256")]
+        for token in refused:
+            status, body = post(token_url, token)
+            assert status == 400 and body["error"] == "invalid_client", body
+            assert "unsupported_alg" in body["error_description"], body
+        # A one-time jti: the same RS256 assertion twice.
+        once = assertion(key, kid, issuer, "RS256")
+        assert post(token_url, once)[0] == 200
+        status, body = post(token_url, once)
+        assert status == 400 and "jti_replayed" in body["error_description"], body
     finally:
         proc.kill()
         proc.wait()
