@@ -128,6 +128,9 @@ core_examples() {
   done
 }
 run "core examples (one per platform flow) run" core_examples
+run "client example: Worldline client assertions with an RSA certificate (RS256, PS256) against the local realm" \
+  cargo run -q -p bearerkit-client --example worldline_rsa -- \
+  crates/bearerkit-rsa/tests/keys/rsa2048.pem crates/bearerkit-rsa/tests/keys/rsa2048-cert.pem
 
 pytest_run() {
   local rc=0
