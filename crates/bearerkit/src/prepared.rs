@@ -73,9 +73,8 @@ use core::fmt;
 use alloc::sync::Arc;
 
 use p256::ecdsa::Signature;
-use p256::elliptic_curve::ops::{Double, Reduce};
-use p256::elliptic_curve::point::BatchNormalize;
-use p256::{ProjectivePoint, Scalar, U256};
+use p256::elliptic_curve::ops::Reduce;
+use p256::{AffinePoint, ProjectivePoint, Scalar, U256};
 use sha2::{Digest, Sha256};
 
 use crate::{Error, VerifyingKey};
@@ -126,10 +125,6 @@ impl Layout {
         // `window·(positions − 1) ≥ 257 − window`, so `top_bits ≤ window − 1`.
         let top_bits = SCALAR_BITS.saturating_sub(window * (positions - 1));
         Self { window, positions, stride: 1 << (window - 1), last_len: 1 << top_bits }
-    }
-
-    fn points(&self) -> usize {
-        (self.positions - 1) * self.stride + self.last_len
     }
 }
 
@@ -188,28 +183,16 @@ struct Comb {
 }
 
 impl Comb {
-    fn new(point: ProjectivePoint, layout: Layout) -> Self {
-        let mut proj = Vec::with_capacity(layout.points());
-        let mut base = point;
-        for i in 0..layout.positions {
-            let last = i + 1 == layout.positions;
-            let len = if last { layout.last_len } else { layout.stride };
-            let mut acc = base;
-            proj.push(acc);
-            for _ in 1..len {
-                acc += &base;
-                proj.push(acc);
-            }
-            if !last {
-                // Not last: `len == stride`, so `acc = 2^(w−1)·base` and `2·acc = 2^w·base`.
-                base = acc.double();
-            }
+    /// The comb of `point` (see [`xyzz::comb_points`]); an empty table for the identity,
+    /// which refuses every signature.
+    fn new(point: &AffinePoint, layout: Layout) -> Self {
+        let mut rows = [layout.stride; MAX_POSITIONS];
+        let rows = rows.get_mut(..layout.positions).unwrap_or_default();
+        if let Some(last) = rows.last_mut() {
+            *last = layout.last_len;
         }
-        let affine = ProjectivePoint::batch_normalize(proj.as_slice());
-        // No table point is the identity (each is a non-zero multiple below 2^256 of a point
-        // of prime order n, and n is odd). Were one ever, the table would end before it, and
-        // a digit needing it would refuse the signature (see `mul_add`).
-        let points: Vec<Affine> = affine.iter().map_while(Affine::from_p256).collect();
+        let points =
+            Affine::from_p256(point).map(|p| xyzz::comb_points(&p, layout.window, rows)).unwrap_or_default();
         Self { layout, points: points.into_boxed_slice() }
     }
 
@@ -262,7 +245,7 @@ impl BaseTable {
     /// [`Error::InvalidPolicy`] when `window` is outside [`MIN_WINDOW`]`..=`[`MAX_WINDOW`].
     pub fn new(window: u8) -> Result<Self, Error> {
         let layout = Layout::new(window)?;
-        Ok(Self { comb: Comb::new(ProjectivePoint::GENERATOR, layout) })
+        Ok(Self { comb: Comb::new(&AffinePoint::GENERATOR, layout) })
     }
 
     /// The process-wide base-point table (window [`GLOBAL_BASE_WINDOW`]), built on first use.
@@ -270,9 +253,8 @@ impl BaseTable {
     #[must_use]
     pub fn global() -> &'static Self {
         static GLOBAL: std::sync::OnceLock<BaseTable> = std::sync::OnceLock::new();
-        GLOBAL.get_or_init(|| Self {
-            comb: Comb::new(ProjectivePoint::GENERATOR, Layout::of(GLOBAL_BASE_WINDOW)),
-        })
+        GLOBAL
+            .get_or_init(|| Self { comb: Comb::new(&AffinePoint::GENERATOR, Layout::of(GLOBAL_BASE_WINDOW)) })
     }
 
     /// Window (bits per digit) of this table.
@@ -321,7 +303,7 @@ impl Base {
         }
         #[cfg(not(feature = "std"))]
         {
-            Self::Owned(Box::new(BaseTable { comb: Comb::new(ProjectivePoint::GENERATOR, layout) }))
+            Self::Owned(Box::new(BaseTable { comb: Comb::new(&AffinePoint::GENERATOR, layout) }))
         }
     }
 
@@ -398,8 +380,7 @@ impl PreparedVerifyingKey {
     }
 
     fn build(key: &VerifyingKey, layout: Layout, base: Base) -> Self {
-        let point = ProjectivePoint::from(*key.as_p256().as_affine());
-        Self { key: *key, table: Comb::new(point, layout), base }
+        Self { key: *key, table: Comb::new(key.as_p256().as_affine(), layout), base }
     }
 
     /// Window (bits per digit) of the key table.
@@ -528,13 +509,13 @@ pub mod hazmat {
 
 #[cfg(test)]
 mod tests {
-    use super::{Accumulator, Comb, Layout, ProjectivePoint, Scalar};
+    use super::{Accumulator, AffinePoint, Comb, Layout, ProjectivePoint, Scalar};
 
     /// A table that lacks a point a digit needs is an error, never a sum without that digit.
     #[test]
     fn a_missing_table_point_is_an_error() {
         let layout = Layout::of(4);
-        let mut comb = Comb::new(ProjectivePoint::GENERATOR, layout);
+        let mut comb = Comb::new(&AffinePoint::GENERATOR, layout);
         let full = comb.mul(&Scalar::from(0x0f0f_u64));
         assert_eq!(full, Ok(ProjectivePoint::GENERATOR * Scalar::from(0x0f0f_u64)));
         comb.points = comb.points.get(..3).unwrap_or_default().into();

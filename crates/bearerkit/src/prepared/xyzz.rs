@@ -19,6 +19,8 @@ use p256::elliptic_curve::hazmat::FieldArithmetic;
 use p256::elliptic_curve::point::AffineCoordinates;
 use p256::{AffinePoint, FieldBytes, ProjectivePoint, Scalar};
 
+use alloc::vec::Vec;
+
 /// `p256`'s field element (integers modulo `p`), which `p256` 0.14 does not name.
 pub(super) type Fe = <p256::NistP256 as FieldArithmetic>::FieldElement;
 
@@ -28,9 +30,11 @@ const P_MINUS_N: [u8; 32] = [
     0x46, 0x35, 0x3d, 0x03, 0x9c, 0xda, 0xae,
 ];
 
-/// A finite affine point as two field elements (a table entry: 64 bytes on 64-bit targets,
-/// against 72 for a `p256::AffinePoint`, which also carries an identity flag).
+/// A finite affine point as two field elements: a table entry of 64 bytes (against 72 for
+/// a `p256::AffinePoint`, which also carries an identity flag), aligned to 64 so that a
+/// lookup touches one cache line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(align(64))]
 pub(super) struct Affine {
     x: Fe,
     y: Fe,
@@ -80,6 +84,77 @@ fn double_affine(x: &Fe, y: &Fe) -> Option<Xyzz> {
     let x3 = m.square() - s.double();
     let y3 = m * (s - x3) - w * y;
     Some(Xyzz { x: x3, y: y3, zz: v, zzz: w })
+}
+
+/// `2·p` in XYZZ coordinates (`dbl-2008-s-1` with `a = −3`); `None` (infinity) when `y = 0`.
+fn double(p: &Xyzz) -> Option<Xyzz> {
+    if bool::from(p.y.is_zero()) {
+        return None;
+    }
+    let u = p.y.double();
+    let v = u.square();
+    let w = u * v;
+    let s = p.x * v;
+    let t = (p.x - p.zz) * (p.x + p.zz);
+    let m = t.double() + t; // 3·X² + a·ZZ² with a = −3
+    let x3 = m.square() - s.double();
+    let y3 = m * (s - x3) - w * p.y;
+    Some(Xyzz { x: x3, y: y3, zz: v * p.zz, zzz: w * p.zzz })
+}
+
+/// The affine forms of `points`, with one field inversion for all of them (Montgomery's
+/// trick on `ZZZ`; then `1/ZZ = (ZZ/ZZZ)²`). Empty if the inversion fails, which it cannot
+/// for points of the curve (`ZZZ ≠ 0`).
+fn normalize(points: &[Xyzz]) -> Vec<Affine> {
+    let mut prefix = Vec::with_capacity(points.len());
+    let mut product = Fe::ONE;
+    for p in points {
+        prefix.push(product);
+        product *= p.zzz;
+    }
+    let Some(mut inv) = Option::<Fe>::from(product.invert()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(points.len());
+    // Backwards: `inv` is 1/(ZZZ₀ ⋯ ZZZᵢ) on entry, `prefix[i]` is ZZZ₀ ⋯ ZZZᵢ₋₁.
+    for (p, before) in points.iter().zip(&prefix).rev() {
+        let zzz_inv = inv * before;
+        inv *= p.zzz;
+        let zz_inv = (p.zz * zzz_inv).square();
+        out.push(Affine { x: p.x * zz_inv, y: p.y * zzz_inv });
+    }
+    out.reverse();
+    out
+}
+
+/// The points of a fixed-base comb for `p`: row `i` (of `row_lens.len()`) holds
+/// `(j+1)·2^(window·i)·p` for `j < row_lens[i]`, rows one after another.
+///
+/// Row bases come from `window` doublings each and are made affine together; each row is
+/// then a run of mixed additions of its base; one batched inversion makes every point
+/// affine. Should any step meet the point at infinity (no point of the prime-order group
+/// does), the table ends before it, and a digit that needs a missing point refuses the
+/// signature.
+pub(super) fn comb_points(p: &Affine, window: usize, row_lens: &[usize]) -> Vec<Affine> {
+    let mut bases = Vec::with_capacity(row_lens.len());
+    let mut base = Some(Xyzz::from_affine(p, false));
+    for _ in row_lens {
+        let Some(b) = base else { break };
+        bases.push(b);
+        base = (0..window).try_fold(b, |b, _| double(&b));
+    }
+    let bases = normalize(&bases);
+    let mut points = Vec::with_capacity(row_lens.iter().sum());
+    'rows: for (b, &len) in bases.iter().zip(row_lens) {
+        let mut acc = Accumulator::IDENTITY;
+        for _ in 0..len {
+            // The second step adds the base to itself: the doubling case of `add`.
+            acc.add(b, false);
+            let Some(point) = acc.0 else { break 'rows };
+            points.push(point);
+        }
+    }
+    normalize(&points)
 }
 
 /// A running sum of affine points: `None` is the point at infinity (the empty sum).
@@ -289,6 +364,25 @@ mod tests {
         let mut other = Accumulator::IDENTITY;
         other.add(&small, false);
         assert!(!other.x_reduces_to(&r_minus));
+    }
+
+    /// Every point of a comb (doubled row bases, a run of additions per row, one batched
+    /// inversion) against `p256`'s scalar multiplication.
+    #[test]
+    fn comb_points_are_the_multiples() {
+        let p = affine(&Scalar::from(0x1234_5678_u64)).unwrap();
+        let base = ProjectivePoint::GENERATOR * Scalar::from(0x1234_5678_u64);
+        let rows = [8, 8, 8, 3, 1];
+        let points = super::comb_points(&p, 5, &rows);
+        assert_eq!(points.len(), rows.iter().sum::<usize>());
+        let mut next = points.iter();
+        for (i, len) in rows.iter().enumerate() {
+            for j in 1..=*len {
+                let k = Scalar::from(j as u64) * Scalar::from(1u64 << (5 * i));
+                let expected = Affine::from_p256(&(base * k).to_affine()).unwrap();
+                assert_eq!(next.next(), Some(&expected), "row {i}, multiple {j}");
+            }
+        }
     }
 
     proptest! {
