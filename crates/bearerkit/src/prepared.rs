@@ -44,26 +44,33 @@
 //!   pointer-sized atomics). (Falling back to `p256`'s generic `u1·G` would be *slower* than
 //!   plain `p256` verification, which shares the doublings of `u1·G` and `u2·Q`.)
 //!
-//! # Memory and build time per key
+//! # Memory, build time and speed per key
 //!
-//! One table point is a `p256::AffinePoint` (72 bytes on 64-bit targets). For window `w`
-//! there are `⌈257/w⌉` positions of `2^(w−1)` points (the last position needs fewer), and a
-//! scalar costs at most one point addition per position:
+//! One table point is two field elements, `x` and `y` (64 bytes, aligned to a cache line).
+//! For window `w` there are `⌈257/w⌉` positions of `2^(w−1)` points (the last position needs
+//! fewer), and a scalar costs at most one mixed addition per position (about half a
+//! microsecond each on the machine below): the window trades memory and build time for
+//! verification time.
 //!
-//! | window | positions | points | memory (64-bit) | build time (x86-64) |
-//! |-------:|----------:|-------:|----------------:|--------------------:|
-//! | 4           | 65 | 513   | 36,936 B (36 KiB)   | ≈ 0.7 ms |
-//! | 5           | 52 | 818   | 58,896 B (58 KiB)   | ≈ 1.1 ms |
-//! | 6 (default) | 43 | 1,360 | 97,920 B (96 KiB)   | ≈ 1.7 ms |
-//! | 7           | 37 | 2,320 | 167,040 B (163 KiB) | ≈ 3 ms   |
-//! | 8           | 33 | 4,097 | 294,984 B (288 KiB) | ≈ 5 ms   |
+//! | window | positions | points | memory | build time | verify (prehash) |
+//! |-------:|----------:|-------:|-------:|-----------:|-----------------:|
+//! | 4           | 65 | 513   | 32,832 B (32 KiB)   | ≈ 0.6 ms | ≈ 0.15 × plain |
+//! | 5           | 52 | 818   | 52,352 B (51 KiB)   | ≈ 0.9 ms | ≈ 0.14 × plain |
+//! | 6 (default) | 43 | 1,360 | 87,040 B (85 KiB)   | ≈ 1.3 ms | ≈ 0.13 × plain |
+//! | 7           | 37 | 2,320 | 148,480 B (145 KiB) | ≈ 2.1 ms | ≈ 0.12 × plain |
+//! | 8           | 33 | 4,097 | 262,208 B (256 KiB) | ≈ 3.7 ms | ≈ 0.11 × plain |
 //!
-//! Building costs one point addition per table point plus a single batched inversion (one
-//! field inversion for the whole table), so it grows with the point count (≈ 2^w/w): the
-//! default window costs about as much as five plain `p256` verifications. The shared
-//! process-wide base-point table (`std`, window 8) adds 288 KiB and ≈ 5 ms once per process.
-//! Build times were measured on a loaded 2-core x86-64 machine; use
-//! [`PreparedVerifyingKey::memory_bytes`] for the exact size on other targets.
+//! "Verify" is [`PreparedVerifyingKey::verify_prehash`] with the shared base-point table
+//! (window 8), as a fraction of plain `p256` verification (≈ 370 µs on that machine); it
+//! includes the scalar inversion `s⁻¹` (≈ 5 µs). Building doubles a base per position, adds
+//! each row's points with mixed additions and makes the whole table affine with one batched
+//! inversion, so it grows with the point count (≈ 2^w/w): the default window costs about as
+//! much as three to four plain `p256` verifications. The default stays 6: one window more saves six
+//! additions (about 2–3 µs, 5 %) for 60 KiB and 0.8 ms more per key. The shared process-wide
+//! base-point table (`std`, window 8, the largest [`BaseTable::new`] accepts: 33 additions
+//! per `u1·G`) adds 256 KiB and ≈ 4–5 ms once per process. Times were measured on a shared
+//! 2-core AMD EPYC machine (x86-64, release build); use
+//! [`PreparedVerifyingKey::memory_bytes`] for the exact size.
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
@@ -333,12 +340,12 @@ impl Base {
 /// Holds the original [`VerifyingKey`] and a signed-window comb table of the key point
 /// (see the [module docs](self) for the method, the memory per window and build time).
 /// Verification gives exactly the same verdict as `p256::ecdsa::VerifyingKey::verify`
-/// (including accepting high-S signatures) for every input, in about a quarter of the
+/// (including accepting high-S signatures) for every input, in about an eighth of the
 /// time with feature `std` (shared base-point table).
 ///
-/// Memory per key (64-bit targets): window 4: 36 KiB, 5: 58 KiB, **6 (default): 96 KiB**,
-/// 7: 163 KiB, 8: 288 KiB (twice that without `std` unless the base-point table is shared);
-/// build time is ≈ 1.7 ms for the default window.
+/// Memory per key: window 4: 32 KiB, 5: 51 KiB, **6 (default): 85 KiB**, 7: 145 KiB,
+/// 8: 256 KiB (twice that without `std` unless the base-point table is shared); build time
+/// is ≈ 1.3 ms for the default window.
 /// `Clone` copies the table; wrap the key in an `Arc` to share it instead.
 #[derive(Clone)]
 pub struct PreparedVerifyingKey {
@@ -348,9 +355,9 @@ pub struct PreparedVerifyingKey {
 }
 
 impl PreparedVerifyingKey {
-    /// Prepare `key` with the default window ([`DEFAULT_WINDOW`] = 6, 96 KiB).
+    /// Prepare `key` with the default window ([`DEFAULT_WINDOW`] = 6, 85 KiB).
     ///
-    /// Takes ≈ 1.7 ms (plus, once per process with `std`, ≈ 5 ms for the shared base-point
+    /// Takes ≈ 1.3 ms (plus, once per process with `std`, ≈ 4–5 ms for the shared base-point
     /// table; without `std`, the same again for the key's own base-point table).
     #[must_use]
     pub fn new(key: &VerifyingKey) -> Self {
