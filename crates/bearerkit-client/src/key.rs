@@ -53,9 +53,9 @@ impl<S: bearerkit::signature::Signer<Signature>> JwsSigner for Es256<S> {
     }
 }
 
-/// An owned RSA key with its algorithm.
+/// A (shared) RSA key with its algorithm.
 struct Rsa {
-    key: RsaSigningKey,
+    key: Arc<RsaSigningKey>,
     alg: RsaAlgorithm,
 }
 
@@ -80,9 +80,10 @@ impl AssertionSigner {
         Self { signer: Arc::new(Es256(signer)), public }
     }
 
-    /// `alg` (`RS256` or `PS256`) with the RSA key `key`.
+    /// `alg` (`RS256` or `PS256`) with the RSA key `key` (owned, or shared in an `Arc`).
     #[must_use]
-    pub fn rsa(key: RsaSigningKey, alg: RsaAlgorithm) -> Self {
+    pub fn rsa(key: impl Into<Arc<RsaSigningKey>>, alg: RsaAlgorithm) -> Self {
+        let key = key.into();
         let public = Some(PublicKey::Rsa(key.public_key()));
         Self { signer: Arc::new(Rsa { key, alg }), public }
     }
