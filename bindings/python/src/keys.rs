@@ -64,6 +64,27 @@ impl PySigningKey {
         bearerkit::SigningKey::from_jwk(&text).map(|key| Self { key }).map_err(|e| errors::core(jwk.py(), e, Ctx::Key))
     }
 
+    /// A private key from DER: SEC1 `ECPrivateKey` (RFC 5915).
+    #[staticmethod]
+    fn from_sec1_der(py: Python<'_>, der: &[u8]) -> PyResult<Self> {
+        bearerkit::SigningKey::from_sec1_der(der).map(|key| Self { key }).map_err(|e| errors::core(py, e, Ctx::Key))
+    }
+
+    /// A private key from DER: PKCS#8 `PrivateKeyInfo` (RFC 5208).
+    #[staticmethod]
+    fn from_pkcs8_der(py: Python<'_>, der: &[u8]) -> PyResult<Self> {
+        bearerkit::SigningKey::from_pkcs8_der(der).map(|key| Self { key }).map_err(|e| errors::core(py, e, Ctx::Key))
+    }
+
+    /// The private key as PKCS#8 DER.
+    fn to_pkcs8_der<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let mut buf = [0u8; 256];
+        let der = self.key.to_pkcs8_der(&mut buf).map_err(|e| errors::core(py, e, Ctx::Key))?;
+        let out = PyBytes::new(py, der);
+        buf.fill(0);
+        Ok(out)
+    }
+
     /// The private key as PEM: `format="pkcs8"` (`BEGIN PRIVATE KEY`, the default) or
     /// `"sec1"` (`BEGIN EC PRIVATE KEY`, what `openssl ecparam -genkey` writes).
     #[pyo3(signature = (format = "pkcs8"))]
@@ -154,6 +175,30 @@ impl PyVerifyingKey {
     fn from_jwk(jwk: &Bound<'_, PyAny>) -> PyResult<Self> {
         let text = json::text_or_dump(jwk)?;
         bearerkit::VerifyingKey::from_jwk(&text).map(Self::new).map_err(|e| errors::core(jwk.py(), e, Ctx::Key))
+    }
+
+    /// A public key from DER `SubjectPublicKeyInfo` (RFC 5480).
+    #[staticmethod]
+    fn from_spki_der(py: Python<'_>, der: &[u8]) -> PyResult<Self> {
+        bearerkit::VerifyingKey::from_spki_der(der).map(Self::new).map_err(|e| errors::core(py, e, Ctx::Key))
+    }
+
+    /// A public key from a SEC1 point: `04‖x‖y` (65 bytes) or compressed `02‖x` / `03‖x`.
+    #[staticmethod]
+    fn from_sec1_bytes(py: Python<'_>, point: &[u8]) -> PyResult<Self> {
+        bearerkit::VerifyingKey::from_sec1_bytes(point).map(Self::new).map_err(|e| errors::core(py, e, Ctx::Key))
+    }
+
+    /// The public key as DER `SubjectPublicKeyInfo`.
+    fn to_spki_der<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let mut buf = [0u8; 128];
+        let der = self.inner.key.to_spki_der(&mut buf).map_err(|e| errors::core(py, e, Ctx::Key))?;
+        Ok(PyBytes::new(py, der))
+    }
+
+    /// The uncompressed SEC1 point `04‖x‖y` (65 bytes).
+    fn to_sec1_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.inner.key.to_sec1_bytes())
     }
 
     /// The public key as SPKI PEM (`BEGIN PUBLIC KEY`).
