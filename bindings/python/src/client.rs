@@ -221,7 +221,9 @@ impl PyToken {
         format!("Bearer {}", self.token.expose())
     }
 
-    /// Every member of the token response as a dict (`access_token` included).
+    /// The other members of the token response as a dict (`token_type`, `expires_in`, `scope`,
+    /// and any the server added), in their order; never the secrets (`access_token`,
+    /// `refresh_token`, `id_token`).
     #[getter]
     fn response<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let dict = PyDict::new(py);
