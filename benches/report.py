@@ -83,10 +83,10 @@ if ossl_sign:
 
 
 def comb_bytes(w):
-    """Bytes of one key's comb table (72-byte affine points), as prepared.rs lays it out."""
+    """Bytes of one key's comb table (64-byte affine points), as prepared.rs lays it out."""
     positions = -(-257 // w)
     last = 2 ** (256 - w * (positions - 1))
-    return ((positions - 1) * 2 ** (w - 1) + last) * 72
+    return ((positions - 1) * 2 ** (w - 1) + last) * 64
 
 
 windows = []
@@ -98,7 +98,7 @@ for w in range(4, 9):
 if windows:
     print("\n### Prepared key: comb window, memory and speed\n")
     print("`PreparedVerifyingKey::with_window(&key, w)`; memory is the key's own table (the shared")
-    print("base-point table, window 8, 288 KiB once per process, comes on top).\n")
+    print("base-point table, window 8, 256 KiB once per process, comes on top).\n")
     print("| window | key table | verify | × raw p256 verify |" + (" × OpenSSL verify |" if ossl_sign else ""))
     print("|---:|---:|---:|---:|" + ("---:|" if ossl_sign else ""))
     for w, t in windows:
