@@ -4,7 +4,8 @@
 #   ./scripts/test.sh            # everything (what CI runs via .ci/run)
 #
 # Installs when missing: the thumbv7em-none-eabihf and wasm32-unknown-unknown Rust targets, rustfmt/clippy, Debian's
-# qemu-system-arm and openssl, and a Python venv (.venv) with `cryptography`, `PyJWT` and `pytest`.
+# qemu-system-arm and openssl, and a Python venv (.venv) with `cryptography`, `PyJWT`, `joserfc`, `pytest`,
+# `mypy` and `maturin` (the Python package is then installed into a fresh venv of its own).
 # Works non-interactively (CI=true, no stdin). Reuses a cargo target directory outside the
 # clone when one exists ($CARGO_TARGET_DIR, else ~/.cache/bearerkit/target); never needs one.
 set -euo pipefail
@@ -143,6 +144,8 @@ pytest_run() {
   return $rc
 }
 run "vectors confirmed by an independent implementation (Python cryptography), PyJWT assertions against the local realm" pytest_run
+# The Python package: pip install ./bindings/python into a fresh venv, its tests, stubs, example.
+run "Python package: pip install into a fresh venv, vectors, interop, token client, typing" bash scripts/python.sh
 # cargo deny (bans, licenses, sources; advisories only when a database is present) and no C
 # or assembly crypto in the core's dependency tree. Installs cargo-deny into a cache outside
 # the clone when it is missing.
