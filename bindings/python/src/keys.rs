@@ -117,9 +117,16 @@ impl PySigningKey {
     }
 }
 
-/// The inner P-256 public key of a [`PyVerifyingKey`]: verifies with plain `p256` on first
-/// use, and with the core's prepared (per-key precomputed tables) verifier from the second
-/// use on, when reuse shows the table is worth its build time.
+/// Plain verifications made with a key before its tables are built. Measured here
+/// (`benches/python`): the tables cost about as much as 3.7 plain verifications and make each
+/// later one about 7.7× cheaper, so building them once a key has been used this often keeps
+/// any sequence of calls within about twice the best choice made in hindsight (a key used
+/// once never pays for a table; a key used for a whole process pays almost nothing extra).
+const PLAIN_VERIFICATIONS: u64 = 3;
+
+/// The inner P-256 public key of a [`PyVerifyingKey`]: verifies with plain `p256` for its
+/// first [`PLAIN_VERIFICATIONS`] uses, then with the core's prepared (per-key precomputed
+/// tables) verifier, when reuse shows the table is worth its build time.
 pub(crate) struct EcKey {
     pub(crate) key: bearerkit::VerifyingKey,
     prepared: OnceLock<PreparedVerifyingKey>,
@@ -137,7 +144,7 @@ impl Es256Verifier for EcKey {
         if let Some(prepared) = self.prepared.get() {
             return prepared.verify_es256(signing_input, signature);
         }
-        if self.uses.fetch_add(1, Ordering::Relaxed) == 0 {
+        if self.uses.fetch_add(1, Ordering::Relaxed) < PLAIN_VERIFICATIONS {
             return self.key.verify_es256(signing_input, signature);
         }
         self.prepared().verify_es256(signing_input, signature)
@@ -146,9 +153,9 @@ impl Es256Verifier for EcKey {
 
 /// A P-256 public key that verifies ES256.
 ///
-/// A key object reused across calls verifies with precomputed tables (about 100 KiB per key,
-/// built on its second use, or now with `prepare()`), several times faster than the first
-/// call.
+/// A key object reused across calls verifies with precomputed tables (about 85 KiB per key,
+/// built on its fourth use, or now with `prepare()`), about seven times faster than its
+/// first calls.
 #[pyclass(frozen, module = "bearerkit", name = "VerifyingKey")]
 pub(crate) struct PyVerifyingKey {
     pub(crate) inner: Arc<EcKey>,
@@ -216,7 +223,7 @@ impl PyVerifyingKey {
         self.inner.key.thumbprint().to_string()
     }
 
-    /// Build the precomputed verification tables now (otherwise on the second use).
+    /// Build the precomputed verification tables now (otherwise on the fourth use).
     fn prepare(&self, py: Python<'_>) {
         let inner = Arc::clone(&self.inner);
         py.detach(move || {

@@ -4,6 +4,7 @@
 //! Every rule (JSON, header, claims, limits, defaults) is the core's; the token client is
 //! `bearerkit-client`'s. The GIL is released around signing, verification and network waits.
 
+mod bench;
 mod client;
 mod errors;
 mod json;
@@ -22,5 +23,6 @@ fn _bearerkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     sign::register(m)?;
     verify::register(m)?;
     client::register(m)?;
+    bench::register(m)?;
     Ok(())
 }

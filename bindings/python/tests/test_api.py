@@ -233,12 +233,13 @@ def test_key_sets_choose_by_kid():
     assert e.value.code == "bad_signature"
 
 
-def test_a_reused_verifying_key_is_prepared_on_second_use():
+def test_a_reused_verifying_key_is_prepared_on_fourth_use():
     key = bearerkit.SigningKey.generate()
     public = bearerkit.VerifyingKey.from_jwk(key.public_key.to_jwk())
     token = bearerkit.sign_assertion(key, iss="me", expires_in=60)
-    assert not public.is_prepared
-    bearerkit.verify(token, public)
+    for _ in range(3):
+        assert not public.is_prepared
+        bearerkit.verify(token, public)
     assert not public.is_prepared
     bearerkit.verify(token, public)
     assert public.is_prepared

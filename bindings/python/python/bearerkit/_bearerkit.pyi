@@ -109,7 +109,7 @@ class ConfigError(BearerkitError):
 
 @final
 class VerifyingKey:
-    """A P-256 public key that verifies ES256; prepared (precomputed tables) on its second use."""
+    """A P-256 public key that verifies ES256; prepared (precomputed tables) on its fourth use."""
 
     @staticmethod
     def from_pem(pem: str | bytes) -> VerifyingKey: ...
