@@ -6,7 +6,7 @@ use crate::keys::{CallbackSigner, PyExternalSigner, PyRsaSigningKey, PySigningKe
 use crate::sign::d1_env;
 use bearerkit_client::bearerkit_rsa::RsaAlgorithm;
 use bearerkit_client::{AssertionSigner, ClientAuth, D1Grant, Flow, PrivateKeyJwt, RetryPolicy, TokenClientBuilder};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyMapping};
 use std::time::Duration;
@@ -69,7 +69,7 @@ impl PyClientSecret {
         let auth = match method {
             "basic" => ClientAuth::secret_basic(client_id, secret),
             "post" => ClientAuth::secret_post(client_id, secret),
-            _ => return Err(PyValueError::new_err("method must be \"basic\" or \"post\"")),
+            _ => return Err(errors::argument("method must be \"basic\" or \"post\"")),
         };
         Ok(Self { flow: auth.into() })
     }
@@ -113,19 +113,19 @@ impl PyPrivateKeyJwt {
                 None | Some("RS256") => RsaAlgorithm::Rs256,
                 Some("PS256") => RsaAlgorithm::Ps256,
                 Some(other) => {
-                    return Err(PyValueError::new_err(format!("an RsaSigningKey signs RS256 or PS256, not {other}")));
+                    return Err(errors::argument(format!("an RsaSigningKey signs RS256 or PS256, not {other}")));
                 }
             };
             AssertionSigner::rsa(std::sync::Arc::clone(&k.get().key), alg)
         } else {
             if algorithm.is_some_and(|a| a != "ES256") {
-                return Err(PyValueError::new_err("a P-256 key or an ExternalSigner signs ES256 only"));
+                return Err(errors::argument("a P-256 key or an ExternalSigner signs ES256 only"));
             }
             es256_signer(key)?
         };
         let mut auth = PrivateKeyJwt::with_signer(client_id, signer);
         if kid.is_some() && certificate.is_some() {
-            return Err(PyValueError::new_err("give kid or certificate, not both"));
+            return Err(errors::argument("give kid or certificate, not both"));
         }
         if let Some(kid) = kid {
             auth = auth.kid(kid);
@@ -269,7 +269,7 @@ struct Settings {
 }
 
 fn secs(v: f64, name: &str) -> PyResult<Duration> {
-    Duration::try_from_secs_f64(v).map_err(|_| PyValueError::new_err(format!("{name} must be a number of seconds >= 0")))
+    Duration::try_from_secs_f64(v).map_err(|_| errors::argument(format!("{name} must be a number of seconds >= 0")))
 }
 
 fn flow_of(auth: &Bound<'_, PyAny>) -> PyResult<Flow> {
@@ -319,7 +319,7 @@ impl Settings {
         match (&self.client_certificate, &self.client_key) {
             (Some(cert), Some(key)) => b = b.identity_pem(cert.as_bytes(), key.as_bytes()),
             (None, None) => {}
-            _ => return Err(PyValueError::new_err("mutual TLS needs client_certificate and client_key")),
+            _ => return Err(errors::argument("mutual TLS needs client_certificate and client_key")),
         }
         if let Some(v) = &self.correlation_id {
             b = b.correlation_id(v.as_str());

@@ -4,7 +4,8 @@
 
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
-use pyo3::types::PyType;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyTuple, PyType};
 use pyo3::{PyTypeInfo, create_exception};
 
 create_exception!(
@@ -80,6 +81,36 @@ create_exception!(
     BearerkitError,
     "The token client's configuration is unusable (`invalid_config`): a bad URL, plain http to a non-loopback host, a bad certificate, ..."
 );
+
+/// `InvalidArgument(BearerkitError, ValueError)`: a Python argument the API refuses (an
+/// unknown `format`, `env` or `algorithm`, claims that are not JSON, two options that exclude
+/// each other). Made at import with `type(...)`, since it has two bases.
+static INVALID_ARGUMENT: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+fn invalid_argument_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    INVALID_ARGUMENT
+        .get_or_try_init(py, || {
+            let bases = PyTuple::new(py, [BearerkitError::type_object(py).into_any(), py.get_type::<pyo3::exceptions::PyValueError>().into_any()])?;
+            let namespace = PyDict::new(py);
+            namespace.set_item("__module__", "bearerkit")?;
+            namespace.set_item(
+                "__doc__",
+                "An argument the API refuses (`invalid_argument`): an unknown format, env or algorithm, claims that are not JSON, options that exclude each other. Also a ValueError.",
+            )?;
+            let class = py.get_type::<PyType>().call1(("InvalidArgument", bases, namespace))?;
+            Ok(class.cast_into::<PyType>()?.unbind())
+        })
+        .map(|t| t.bind(py))
+}
+
+/// An `InvalidArgument` (code `invalid_argument`) with `message`.
+pub(crate) fn argument(message: impl Into<String>) -> PyErr {
+    let message = message.into();
+    Python::attach(|py| match invalid_argument_type(py) {
+        Ok(class) => raise_class(class, "invalid_argument", message),
+        Err(e) => e,
+    })
+}
 
 /// Where an error of the core happened: the same code can belong to different families
 /// (`date_out_of_range` is a verification refusal, or a date no verifier could accept when
@@ -215,5 +246,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ] {
         m.add(name, class)?;
     }
+    m.add("InvalidArgument", invalid_argument_type(py)?)?;
     Ok(())
 }

@@ -22,7 +22,10 @@ pub(crate) fn dumps(obj: &Bound<'_, PyAny>) -> PyResult<String> {
     kwargs.set_item("ensure_ascii", false)?;
     kwargs.set_item("separators", (",", ":"))?;
     kwargs.set_item("allow_nan", false)?;
-    json_fn(py, &DUMPS, "dumps")?.call((obj,), Some(&kwargs))?.extract()
+    json_fn(py, &DUMPS, "dumps")?
+        .call((obj,), Some(&kwargs))
+        .map_err(|e| crate::errors::argument(format!("not JSON: {}", e.value(py))))?
+        .extract()
 }
 
 /// `json.loads(text)`.

@@ -5,7 +5,7 @@ use crate::errors::{self, Ctx};
 use crate::json;
 use bearerkit::p256::ecdsa::Signature;
 use bearerkit::{Es256Verifier, JsonStr, PreparedVerifyingKey};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyMapping, PyString};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -92,7 +92,7 @@ impl PySigningKey {
         match format {
             "pkcs8" => Ok(self.key.to_pkcs8_pem_string().to_string()),
             "sec1" => Ok(self.key.to_sec1_pem_string().to_string()),
-            _ => Err(PyValueError::new_err("format must be \"pkcs8\" or \"sec1\"")),
+            _ => Err(errors::argument("format must be \"pkcs8\" or \"sec1\"")),
         }
     }
 

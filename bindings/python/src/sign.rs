@@ -7,7 +7,7 @@ use crate::keys::{PyExternalSigner, PyRsaSigningKey, PySigningKey};
 use bearerkit::profile::{client_assertion as ca_profile, d1};
 use bearerkit::{Assertion, JwsSigner};
 use bearerkit_rsa::RsaAlgorithm;
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple};
 use std::sync::Arc;
@@ -48,7 +48,7 @@ impl JwsSigner for AnySigner {
 pub(crate) fn signer_of(key: &Bound<'_, PyAny>, algorithm: Option<&str>) -> PyResult<AnySigner> {
     let es256_only = |what: &str| match algorithm {
         None | Some("ES256") => Ok(()),
-        Some(other) => Err(PyValueError::new_err(format!("{what} signs ES256, not {other}"))),
+        Some(other) => Err(errors::argument(format!("{what} signs ES256, not {other}"))),
     };
     if let Ok(k) = key.cast::<PySigningKey>() {
         es256_only("a P-256 SigningKey")?;
@@ -63,7 +63,7 @@ pub(crate) fn signer_of(key: &Bound<'_, PyAny>, algorithm: Option<&str>) -> PyRe
             None | Some("RS256") => RsaAlgorithm::Rs256,
             Some("PS256") => RsaAlgorithm::Ps256,
             Some(other) => {
-                return Err(PyValueError::new_err(format!("an RsaSigningKey signs RS256 or PS256, not {other}")));
+                return Err(errors::argument(format!("an RsaSigningKey signs RS256 or PS256, not {other}")));
             }
         };
         return Ok(AnySigner::Rsa(Arc::clone(&k.get().key), alg));
@@ -190,7 +190,7 @@ impl PyAssertion {
         claims: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         if exp.is_some() && expires_in.is_some() {
-            return Err(PyValueError::new_err("give exp or expires_in, not both"));
+            return Err(errors::argument("give exp or expires_in, not both"));
         }
         Ok(Self {
             fields: Fields {
@@ -251,7 +251,7 @@ fn sign_assertion(
     algorithm: Option<&str>,
 ) -> PyResult<String> {
     if exp.is_some() == expires_in.is_some() {
-        return Err(PyValueError::new_err("give exactly one of expires_in (seconds from now) and exp"));
+        return Err(errors::argument("give exactly one of expires_in (seconds from now) and exp"));
     }
     let signer = signer_of(key, algorithm)?;
     let fields = Fields {
@@ -275,7 +275,7 @@ pub(crate) fn d1_env(env: &str) -> PyResult<d1::Env> {
     match env {
         "stg" | "staging" => Ok(d1::Env::Staging),
         "prd" | "production" => Ok(d1::Env::Production),
-        _ => Err(PyValueError::new_err("env must be \"stg\" or \"prd\"")),
+        _ => Err(errors::argument("env must be \"stg\" or \"prd\"")),
     }
 }
 
@@ -296,7 +296,7 @@ fn d1_assertion(
     let py = key.py();
     let signer = signer_of(key, None)?;
     if !matches!(signer, AnySigner::Ec(_) | AnySigner::External(_)) {
-        return Err(PyValueError::new_err("Thales D1 accepts ES256 only: use a P-256 key"));
+        return Err(errors::argument("Thales D1 accepts ES256 only: use a P-256 key"));
     }
     let env = d1_env(env)?;
     let jti = match jti {

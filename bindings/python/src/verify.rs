@@ -7,7 +7,7 @@ use crate::keys::{PyKeySet, PyVerifyingKey};
 use crate::sign::{audience_list, d1_env};
 use bearerkit::profile::{client_assertion, d1};
 use bearerkit::{Validation, dangerous};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use std::sync::Arc;
@@ -251,7 +251,7 @@ fn verify_with<'a>(
 ) -> PyResult<PyVerifiedToken> {
     let key = verify_key(key)?;
     if options.any_audience && options.audience.is_some() {
-        return Err(PyValueError::new_err("give audience or any_audience=True, not both"));
+        return Err(errors::argument("give audience or any_audience=True, not both"));
     }
     let policy = apply(base, options, &strs.auds, &strs.typ, &strs.required);
     run(py, token, &key, &policy)

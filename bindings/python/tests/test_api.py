@@ -322,3 +322,39 @@ def test_certificate_thumbprints_match_cryptography(crypto_key):
     with pytest.raises(bearerkit.InvalidKey) as e:
         bearerkit.certificate_thumbprints("-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----\n")
     assert e.value.code == "bad_pem"
+
+
+def test_argument_errors_are_bearerkit_errors_and_value_errors():
+    key = bearerkit.SigningKey.generate()
+    cases = [
+        lambda: key.to_pem(format="der"),
+        lambda: bearerkit.d1_assertion(key, issuer_id="M", env="dev", kid="k"),
+        lambda: bearerkit.sign_assertion(key, iss="me"),  # neither expires_in nor exp
+        lambda: bearerkit.sign_assertion(key, iss="me", expires_in=60, claims={"x": float("inf")}),
+        lambda: bearerkit.sign_assertion(key, iss="me", expires_in=60, algorithm="PS256"),
+        lambda: bearerkit.ClientSecret("a", "b", method="digest"),
+        lambda: bearerkit.TokenClient("https://as/token", bearerkit.ClientSecret("a", "b"), timeout=-1.0),
+    ]
+    for call in cases:
+        with pytest.raises(bearerkit.InvalidArgument) as e:
+            call()
+        assert isinstance(e.value, ValueError) and isinstance(e.value, bearerkit.BearerkitError)
+        assert e.value.code == "invalid_argument"
+
+
+def test_every_public_name_and_method_has_a_docstring():
+    missing = []
+    for name in bearerkit.__all__:
+        obj = getattr(bearerkit, name)
+        if name.startswith("__"):
+            continue
+        if not (obj.__doc__ or "").strip():
+            missing.append(name)
+        if isinstance(obj, type) and not issubclass(obj, BaseException):
+            for attr, member in vars(obj).items():
+                if attr.startswith("_") or not callable(member) and not isinstance(member, property) \
+                        and type(member).__name__ != "getset_descriptor":
+                    continue
+                if not (getattr(member, "__doc__", None) or "").strip():
+                    missing.append(f"{name}.{attr}")
+    assert not missing, missing

@@ -21,6 +21,7 @@ __all__ = [
     "TransportError",
     "RateLimited",
     "ConfigError",
+    "InvalidArgument",
     "SigningKey",
     "VerifyingKey",
     "KeySet",
@@ -45,6 +46,8 @@ __all__ = [
     "Token",
     "TokenClient",
     "AsyncTokenClient",
+    "_bench_core_verify_d1",
+    "_bench_core_sign_d1",
 ]
 
 _JsonObject: TypeAlias = dict[str, Any]
@@ -56,6 +59,9 @@ class BearerkitError(Exception):
     """Base class of every bearerkit error; `code` is the stable snake_case code."""
 
     code: str
+
+class InvalidArgument(BearerkitError, ValueError):
+    """An argument the API refuses (`invalid_argument`); also a ValueError."""
 
 class InvalidKey(BearerkitError):
     """A key, JWK or certificate could not be read (bad_pem, wrong_curve, rsa_key_size, ...)."""
@@ -427,3 +433,10 @@ class AsyncTokenClient:
     ) -> Self: ...
     def token(self) -> Awaitable[Token]: ...
     def invalidate(self) -> None: ...
+
+# ---- private: the benchmark's baseline (the same core call timed inside the extension) ------
+
+def _bench_core_verify_d1(
+    token: str, key: VerifyingKey, issuer_id: str, env: str, kid: str, now: int, n: int
+) -> int: ...
+def _bench_core_sign_d1(key: SigningKey, issuer_id: str, env: str, kid: str, now: int, jti: str, n: int) -> int: ...
