@@ -3,8 +3,8 @@
 use core::fmt;
 
 /// Why an RSA key or certificate was refused. Each variant has a stable [`Error::code`];
-/// where a code exists in the core (`bad_pem`, `bad_der`, `key_mismatch`,
-/// `unsupported_key_type`) it is the same string.
+/// where a code exists in the core (`bad_pem`, `bad_der`, `unsupported_key_type`) it is the
+/// same string.
 ///
 /// Signing and verification report [`bearerkit::Error`] (through the core's
 /// [`bearerkit::JwsSigner`] and [`bearerkit::JwsVerifier`] seams), not this type.
@@ -24,15 +24,18 @@ pub enum Error {
     },
     /// The public exponent is even, below 3 or longer than 33 bits (ring's limits).
     BadExponent,
-    /// The private key's components are inconsistent (its public part does not match its
-    /// private part), or ring refused the key for another reason.
-    KeyMismatch,
+    /// The private key parsed as a two-prime PKCS#1 `RSAPrivateKey` of a supported size and
+    /// exponent, but ring refused it: its components are inconsistent (its public part does
+    /// not match its private part, a prime is wrong, ...) or ring refuses it for another
+    /// reason. Code `rsa_key_invalid` (not `key_mismatch`, which the client and the CLI use
+    /// for a certificate that does not carry the signing key).
+    InvalidKey,
 }
 
 impl Error {
     /// Every code, in declaration order.
     pub const ALL_CODES: &'static [&'static str] =
-        &["bad_pem", "bad_der", "unsupported_key_type", "rsa_key_size", "rsa_exponent", "key_mismatch"];
+        &["bad_pem", "bad_der", "unsupported_key_type", "rsa_key_size", "rsa_exponent", "rsa_key_invalid"];
 
     /// Stable identifier. Never changes once released.
     #[must_use]
@@ -43,7 +46,7 @@ impl Error {
             Self::UnsupportedKeyType => "unsupported_key_type",
             Self::KeySize { .. } => "rsa_key_size",
             Self::BadExponent => "rsa_exponent",
-            Self::KeyMismatch => "key_mismatch",
+            Self::InvalidKey => "rsa_key_invalid",
         }
     }
 }
@@ -58,7 +61,9 @@ impl fmt::Display for Error {
                 write!(f, "unsupported RSA key size: expected 2048 to 4096 bits, got {bits}")
             }
             Self::BadExponent => f.write_str("unsupported RSA public exponent"),
-            Self::KeyMismatch => f.write_str("inconsistent RSA private key"),
+            Self::InvalidKey => {
+                f.write_str("invalid RSA private key: refused by ring (inconsistent components)")
+            }
         }
     }
 }

@@ -154,10 +154,92 @@ fn pem_decode(pem: &str) -> Result<(&str, Zeroizing<Vec<u8>>), Error> {
     Ok((label, Zeroizing::new(der)))
 }
 
+/// The label of the first `-----BEGIN …-----` line, read without decoding anything.
+fn pem_label(pem: &str) -> Option<&str> {
+    pem.trim_start().strip_prefix("-----BEGIN ")?.split_once("-----").map(|(label, _)| label)
+}
+
+/// The DER encoding of the `rsaEncryption` OID: tag, length, value.
+const RSA_ENCRYPTION_DER: &[u8] = &[0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+
+/// Skip one DER tag-and-length header whose tag is `tag`; the length itself is not checked
+/// against the input (the structure may be damaged further on).
+fn skip_header(der: &[u8], tag: u8) -> Option<&[u8]> {
+    let (&t, rest) = der.split_first()?;
+    let (&len, rest) = rest.split_first()?;
+    if t != tag {
+        return None;
+    }
+    match len {
+        0..=0x7f => Some(rest),
+        0x81..=0x84 => rest.get(usize::from(len & 0x7f)..),
+        _ => None,
+    }
+}
+
+/// Whether DER `der` starts like a PKCS#8 `PrivateKeyInfo` or a `SubjectPublicKeyInfo`
+/// whose algorithm is `rsaEncryption`. Only the headers up to the algorithm OID are read,
+/// so a key damaged further on (its PKCS#1 body, a length) is still recognised.
+#[must_use]
+pub fn looks_like_rsa_der(der: &[u8]) -> bool {
+    const SEQUENCE: u8 = 0x30;
+    const INTEGER: u8 = 0x02;
+    let Some(inner) = skip_header(der, SEQUENCE) else { return false };
+    // PKCS#8: version INTEGER (one byte: 0 or 1), then the AlgorithmIdentifier.
+    let alg = match inner.first() {
+        Some(&INTEGER) => skip_header(inner, INTEGER).and_then(|r| r.get(1..)),
+        // SPKI: the AlgorithmIdentifier first.
+        _ => Some(inner),
+    };
+    alg.and_then(|a| skip_header(a, SEQUENCE)).is_some_and(|oid| oid.starts_with(RSA_ENCRYPTION_DER))
+}
+
+/// Whether the PEM text `pem` holds an RSA key, however damaged its body: the label is
+/// `RSA PRIVATE KEY` or `RSA PUBLIC KEY`, or it is `PRIVATE KEY` / `PUBLIC KEY` with the
+/// `rsaEncryption` algorithm ([`looks_like_rsa_der`]).
+///
+/// For callers that try several key types: when the other imports fail too, this says
+/// whose error to report (an RSA key with a bad body is this crate's `bad_der` or
+/// `rsa_key_invalid`, not "unsupported key type").
+#[must_use]
+pub fn looks_like_rsa(pem: &str) -> bool {
+    match pem_label(pem) {
+        Some("RSA PRIVATE KEY" | "RSA PUBLIC KEY") => true,
+        Some("PRIVATE KEY" | "PUBLIC KEY") => pem_decode(pem).is_ok_and(|(_, der)| looks_like_rsa_der(&der)),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod looks_like {
+    use super::*;
+
+    #[test]
+    fn headers_only() {
+        // A PKCS#8 header with the RSA OID and nothing valid after it.
+        let p8 = [&[0x30, 0x82, 0x04, 0xbd, 0x02, 0x01, 0x00, 0x30, 0x0d][..], RSA_ENCRYPTION_DER, &[0x05]]
+            .concat();
+        assert!(looks_like_rsa_der(&p8));
+        // An SPKI header with it.
+        let spki = [&[0x30, 0x82, 0x01, 0x22, 0x30, 0x0d][..], RSA_ENCRYPTION_DER].concat();
+        assert!(looks_like_rsa_der(&spki));
+        // id-ecPublicKey, a truncated OID, garbage.
+        let ec = [0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+        assert!(!looks_like_rsa_der(&ec));
+        assert!(!looks_like_rsa_der(&spki[..10]));
+        assert!(!looks_like_rsa_der(b""));
+        assert!(!looks_like_rsa_der(&[0x30, 0x85, 0, 0, 0, 0, 0]));
+    }
+}
+
 /// An RSA private key (2048 to 4096 bits) that signs `RS256` and `PS256`.
 ///
 /// Imported from PKCS#8 (`BEGIN PRIVATE KEY`) or PKCS#1 (`BEGIN RSA PRIVATE KEY`). The
 /// decoded DER is zeroized after import; `Debug` shows only the modulus size.
+///
+/// ring's `RsaKeyPair`, which holds the private key, does **not** zeroize its memory when
+/// dropped (ring issue #15): the primes and exponents stay in freed memory until it is
+/// reused. Keep one key for the life of the process rather than importing it per request.
 pub struct RsaSigningKey {
     pair: RsaKeyPair,
     public: RsaVerifyingKey,
@@ -178,8 +260,13 @@ impl RsaSigningKey {
     ///
     /// # Errors
     /// [`Error::BadPem`] for malformed armour or another label (an encrypted key too);
-    /// otherwise as [`Self::from_pkcs8_der`] / [`Self::from_pkcs1_der`].
+    /// [`Error::UnsupportedKeyType`] for a SEC1 `BEGIN EC PRIVATE KEY`; otherwise as
+    /// [`Self::from_pkcs8_der`] / [`Self::from_pkcs1_der`].
     pub fn from_pem(pem: &str) -> Result<Self, Error> {
+        // A SEC1 elliptic-curve key: a key, but not an RSA key (decided by its label alone).
+        if pem_label(pem) == Some("EC PRIVATE KEY") {
+            return Err(Error::UnsupportedKeyType);
+        }
         let (label, der) = pem_decode(pem)?;
         match label {
             "PRIVATE KEY" => Self::from_pkcs8_der(&der),
@@ -206,15 +293,16 @@ impl RsaSigningKey {
     /// # Errors
     /// [`Error::BadDer`] for malformed DER; [`Error::KeySize`] for a modulus outside 2048
     /// to 4096 bits; [`Error::BadExponent`] for an even exponent or one below 65537 (ring's
-    /// rule for private keys); [`Error::KeyMismatch`] when ring finds the components
-    /// inconsistent.
+    /// rule for private keys); [`Error::InvalidKey`] (`rsa_key_invalid`) when ring refuses
+    /// the key after our own parse accepted it (inconsistent components, mostly).
     pub fn from_pkcs1_der(der: &[u8]) -> Result<Self, Error> {
         let (n, e) = pkcs1_private_n_e(der)?;
         check_size(n)?;
         check_exponent(e, 65_537)?;
-        let pair = RsaKeyPair::from_der(der).map_err(|err| {
-            if err.to_string() == "InvalidEncoding" { Error::BadDer } else { Error::KeyMismatch }
-        })?;
+        // ring's `KeyRejected` has no stable reason to match on (only its `Display` text),
+        // and our parse above has already decided the DER is well-formed: whatever ring
+        // refuses now is the key itself.
+        let pair = RsaKeyPair::from_der(der).map_err(|_| Error::InvalidKey)?;
         let comps = RsaPublicKeyComponents::<Vec<u8>>::from(pair.public_key());
         let public = RsaVerifyingKey::from_components(&comps.n, &comps.e)?;
         Ok(Self { pair, public, rng: SystemRandom::new() })

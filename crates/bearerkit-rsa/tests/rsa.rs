@@ -117,6 +117,65 @@ fn import_errors_have_stable_codes() {
     for (i, c) in Error::ALL_CODES.iter().enumerate() {
         assert!(!Error::ALL_CODES[..i].contains(c));
     }
+    // `key_mismatch` is the client's and the CLI's "the certificate does not carry the key".
+    assert!(!Error::ALL_CODES.contains(&"key_mismatch"));
+}
+
+fn pem(label: &str, der: &[u8]) -> String {
+    pem_rfc7468::encode_string(label, pem_rfc7468::LineEnding::LF, der).unwrap()
+}
+
+#[test]
+fn a_sec1_ec_key_is_a_key_of_another_type() {
+    // The SEC1 `ECPrivateKey` inside the PKCS#8 file (its last 0x6d bytes).
+    let p8 = pem_der("ec-p256.pem");
+    let sec1 = pem("EC PRIVATE KEY", &p8[p8.len() - 0x6d..]);
+    assert_eq!(RsaSigningKey::from_pem(&sec1).unwrap_err(), Error::UnsupportedKeyType);
+    // Decided by the label: even armour the PEM decoder refuses (trailing spaces).
+    let spaced = sec1.replace('\n', " \n");
+    assert_eq!(RsaSigningKey::from_pem(&spaced).unwrap_err(), Error::UnsupportedKeyType);
+    assert!(!bearerkit_rsa::looks_like_rsa(&sec1));
+}
+
+#[test]
+fn a_key_ring_refuses_after_our_parse_is_rsa_key_invalid() {
+    // PKCS#1 with qInv (the last INTEGER) changed in its last byte: well-formed DER of the
+    // right size and exponent, inconsistent components.
+    let mut der = pem_der("rsa2048-pkcs1.pem");
+    *der.last_mut().unwrap() ^= 1;
+    let e = RsaSigningKey::from_pkcs1_der(&der).unwrap_err();
+    assert_eq!((e, e.code()), (Error::InvalidKey, "rsa_key_invalid"));
+    assert_eq!(RsaSigningKey::from_pem(&pem("RSA PRIVATE KEY", &der)).unwrap_err(), Error::InvalidKey);
+    // The same in PKCS#8: the last byte of the file is qInv's too.
+    let mut der = pem_der("rsa2048.pem");
+    *der.last_mut().unwrap() ^= 1;
+    assert_eq!(RsaSigningKey::from_pkcs8_der(&der).unwrap_err(), Error::InvalidKey);
+    assert!(!e.to_string().is_empty());
+}
+
+#[test]
+fn looks_like_rsa_reads_the_label_and_the_algorithm_only() {
+    use bearerkit_rsa::looks_like_rsa;
+    for name in
+        ["rsa2048.pem", "rsa2048-pkcs1.pem", "rsa2048-pub.pem", "rsa2048-pub-pkcs1.pem", "rsa1024.pem"]
+    {
+        assert!(looks_like_rsa(&keyfile(name)), "{name}");
+    }
+    for name in ["ec-p256.pem", "rsa2048-cert.pem", "ec-p256-cert.pem"] {
+        assert!(!looks_like_rsa(&keyfile(name)), "{name}");
+    }
+    assert!(!looks_like_rsa("not a pem"));
+    // Damaged bodies: an RSA label is enough; PKCS#8 and SPKI need the rsaEncryption OID in
+    // their headers, whatever follows.
+    assert!(looks_like_rsa("-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n"));
+    let p8 = pem_der("rsa2048.pem");
+    let truncated = pem("PRIVATE KEY", &p8[..40]);
+    assert!(looks_like_rsa(&truncated));
+    assert_eq!(RsaSigningKey::from_pem(&truncated).unwrap_err(), Error::BadDer);
+    let spki = pem_der("rsa2048-pub.pem");
+    assert!(looks_like_rsa(&pem("PUBLIC KEY", &spki[..30])));
+    let ec = pem_der("ec-p256.pem");
+    assert!(!looks_like_rsa(&pem("PRIVATE KEY", &ec[..40])));
 }
 
 #[test]
