@@ -20,7 +20,7 @@ use bearerkit_server::{Realm, RealmClient, ServerConfig};
 const CLIENT_ID: &str = "Worldline-000021";
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), Box<dyn core::error::Error>> {
     bearerkit_client::install_crypto_provider();
     let args: Vec<String> = std::env::args().collect();
     let [_, key_path, cert_path] = &args[..] else {

@@ -100,16 +100,18 @@ impl AssertionSigner {
     /// `PS256` use [`rsa_from_pem`](Self::rsa_from_pem).
     ///
     /// # Errors
-    /// [`ErrorKind::Assertion`](crate::ErrorKind::Assertion) with the core's code when the
-    /// key is neither (`bad_pem`, `bad_der`, `wrong_curve`, ...);
-    /// [`ErrorKind::RsaKey`](crate::ErrorKind::RsaKey) for an RSA key refused by its size
-    /// (`rsa_key_size`: below 2048 or above 4096 bits), its exponent or its consistency.
+    /// [`ErrorKind::RsaKey`](crate::ErrorKind::RsaKey) when the key is RSA (an `RSA PRIVATE
+    /// KEY` label, or PKCS#8 with `rsaEncryption`) but refused: `bad_der` for a damaged
+    /// body, `rsa_key_size` (below 2048 or above 4096 bits), `rsa_exponent`,
+    /// `rsa_key_invalid` (inconsistent components);
+    /// [`ErrorKind::Assertion`](crate::ErrorKind::Assertion) with the core's code otherwise
+    /// (`bad_pem`, `bad_der`, `wrong_curve`, `unsupported_key_type`, ...).
     pub fn from_pem(pem: &str) -> Result<Self, Error> {
         match bearerkit::SigningKey::from_pem(pem) {
             Ok(key) => Ok(Self::es256(key)),
             Err(core) => match RsaSigningKey::from_pem(pem) {
                 Ok(key) => Ok(Self::rsa(key, RsaAlgorithm::Rs256)),
-                Err(rsa) => Err(not_a_key(core, rsa)),
+                Err(rsa) => Err(not_a_key(pem, core, rsa)),
             },
         }
     }
@@ -118,8 +120,10 @@ impl AssertionSigner {
     /// KEY`) signing with `alg`.
     ///
     /// # Errors
-    /// [`ErrorKind::RsaKey`](crate::ErrorKind::RsaKey) when the key does not import
-    /// (`unsupported_key_type` for a key that is not RSA).
+    /// [`ErrorKind::RsaKey`](crate::ErrorKind::RsaKey) when the key does not import:
+    /// `unsupported_key_type` for a key that is not RSA (a P-256 key, PKCS#8 or SEC1),
+    /// `bad_pem` for text that is not a PEM private key, `bad_der`, `rsa_key_size`,
+    /// `rsa_exponent` or `rsa_key_invalid` for an RSA key refused.
     pub fn rsa_from_pem(pem: &str, alg: RsaAlgorithm) -> Result<Self, Error> {
         Ok(Self::rsa(RsaSigningKey::from_pem(pem)?, alg))
     }
@@ -173,15 +177,11 @@ fn certificate_ec_key(cert_der: &[u8]) -> Result<Option<bearerkit::VerifyingKey>
     }
 }
 
-/// The error for a PEM key that neither import took: RSA's when the key is RSA but refused
-/// (size, exponent, consistency), else the core's.
-fn not_a_key(core: bearerkit::Error, rsa: bearerkit_rsa::Error) -> Error {
-    match rsa {
-        bearerkit_rsa::Error::KeySize { .. }
-        | bearerkit_rsa::Error::BadExponent
-        | bearerkit_rsa::Error::KeyMismatch => rsa.into(),
-        _ => core.into(),
-    }
+/// The error for a PEM key that neither import took: RSA's when the key is RSA (its label
+/// or its PKCS#8 algorithm, [`bearerkit_rsa::looks_like_rsa`]), however damaged; else the
+/// core's.
+fn not_a_key(pem: &str, core: bearerkit::Error, rsa: bearerkit_rsa::Error) -> Error {
+    if bearerkit_rsa::looks_like_rsa(pem) { rsa.into() } else { core.into() }
 }
 
 impl JwsSigner for AssertionSigner {

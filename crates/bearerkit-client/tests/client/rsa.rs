@@ -4,16 +4,26 @@
 use crate::common::*;
 use base64ct::{Base64UrlUnpadded, Encoding};
 use bearerkit_client::bearerkit_rsa::{RsaAlgorithm, RsaSigningKey};
-use bearerkit_client::{AssertionSigner, PrivateKeyJwt, TokenClient};
+use bearerkit_client::{AssertionSigner, ErrorKind, PrivateKeyJwt, TokenClient};
 use bearerkit_server::RealmClient;
-use bearerkit_testkit::rsa::{CERT_2048_PEM, CERT_3072_PEM, KEY_1024_PEM, KEY_2048_PEM, KEY_2048_PKCS1_PEM};
+use bearerkit_testkit::rsa::{
+    CERT_2048_PEM, CERT_3072_PEM, KEY_1024_PEM, KEY_2048_PEM, KEY_2048_PKCS1_PEM, KEY_3072_PEM,
+};
 
 const RSA_CLIENT: &str = "rsa-client";
+/// Registered with the 3072-bit certificate for PS256 only.
+const PSS_CLIENT: &str = "pss-only-client";
 const TOKEN_JSON: &str = r#"{"access_token":"at-1","token_type":"Bearer","expires_in":300}"#;
 
 async fn start_rsa() -> Fixture {
     start_with(|mut c| {
         c.realms[0].clients.push(RealmClient::new(RSA_CLIENT).certificate(CERT_2048_PEM).scopes(["VOP"]));
+        c.realms[0].clients.push(
+            RealmClient::new(PSS_CLIENT)
+                .certificate(CERT_3072_PEM)
+                .assertion_algorithms(["PS256"])
+                .scopes(["VOP"]),
+        );
         c
     })
     .await
@@ -56,6 +66,27 @@ async fn rs256_and_ps256_against_the_local_realm() {
 }
 
 #[tokio::test]
+async fn a_ps256_only_realm_client_takes_the_clients_ps256_and_refuses_its_rs256() {
+    let f = start_rsa().await;
+    let url = f.server.keycloak_token_url(REALM);
+    let client = |alg| {
+        let signer = AssertionSigner::rsa_from_pem(KEY_3072_PEM, alg).unwrap();
+        let auth =
+            PrivateKeyJwt::with_signer(PSS_CLIENT, signer).kid_from_certificate_pem(CERT_3072_PEM).unwrap();
+        TokenClient::builder(url.as_str(), auth).retry(quick_retries()).build().unwrap()
+    };
+    let token = client(RsaAlgorithm::Ps256).token().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(token.scope(), Some("VOP"));
+    // The same key and certificate as RS256: the realm refuses the algorithm.
+    let e = client(RsaAlgorithm::Rs256).token().await.unwrap_err();
+    assert_eq!((e.code(), e.status()), ("invalid_client", Some(400)), "{e}");
+    let description = e.oauth().unwrap().description.clone().unwrap_or_default();
+    assert!(description.contains("unsupported_alg"), "{description}");
+    // One request each: the refusal is not retried.
+    assert_eq!(f.server.request_count(), 2);
+}
+
+#[tokio::test]
 async fn the_rsa_assertion_has_the_es256_claims_and_a_fresh_jti() {
     let ep = Endpoint::start(|_, _| Reply::json(TOKEN_JSON)).await;
     let url = format!("{}/auth/realms/r1/protocol/openid-connect/token", ep.url());
@@ -88,16 +119,53 @@ fn keys_that_cannot_sign_are_refused_with_typed_errors() {
     assert!(e.to_string().contains("1024"), "{e}");
     let e = AssertionSigner::rsa_from_pem(KEY_1024_PEM, RsaAlgorithm::Ps256).unwrap_err();
     assert_eq!(e.code(), "rsa_key_size");
-    // An EC key where an RSA key is required, and garbage.
-    let e =
-        AssertionSigner::rsa_from_pem(bearerkit_testkit::d1_guide::KEY_PEM, RsaAlgorithm::Rs256).unwrap_err();
-    assert_eq!(e.code(), "bad_pem");
+    // A P-256 key (SEC1 or PKCS#8) where an RSA key is required: a key of another type.
+    let ec = bearerkit_testkit::SelfSigned::new("ec");
+    for pem in [bearerkit_testkit::d1_guide::KEY_PEM, ec.key_pem.as_str()] {
+        let e = AssertionSigner::rsa_from_pem(pem, RsaAlgorithm::Rs256).unwrap_err();
+        assert_eq!(e.code(), "unsupported_key_type", "{pem}");
+        assert!(matches!(e.kind(), ErrorKind::RsaKey(_)), "{e:?}");
+    }
+    // Garbage under a PKCS#8 label: the core's error.
     let e = AssertionSigner::from_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
         .unwrap_err();
     assert_eq!(e.code(), "bad_der");
     // EC and RSA keys from one entry point.
     assert_eq!(AssertionSigner::from_pem(bearerkit_testkit::d1_guide::KEY_PEM).unwrap().algorithm(), "ES256");
     assert!(AssertionSigner::from_pem(KEY_2048_PKCS1_PEM).unwrap().is_rsa());
+}
+
+/// `pem`'s DER with `f` applied, under `label`.
+fn repem(pem: &str, label: &str, f: impl FnOnce(&mut Vec<u8>)) -> String {
+    let mut der = pem_rfc7468::decode_vec(pem.trim().as_bytes()).unwrap().1;
+    f(&mut der);
+    pem_rfc7468::encode_string(label, pem_rfc7468::LineEnding::LF, &der).unwrap()
+}
+
+#[test]
+fn a_damaged_rsa_key_reports_the_rsa_error_not_the_cores() {
+    // Truncated PKCS#1 (the RSA label) and PKCS#8 (the rsaEncryption OID): RSA's bad_der.
+    for (pem, label) in [(KEY_2048_PKCS1_PEM, "RSA PRIVATE KEY"), (KEY_2048_PEM, "PRIVATE KEY")] {
+        let damaged = repem(pem, label, |der| der.truncate(300));
+        let e = AssertionSigner::from_pem(&damaged).unwrap_err();
+        assert_eq!(e.code(), "bad_der", "{label}");
+        assert!(matches!(e.kind(), ErrorKind::RsaKey(_)), "{label}: {e:?}");
+        // Inconsistent components (qInv's last byte changed): rsa_key_invalid, never the
+        // certificate's key_mismatch.
+        let inconsistent = repem(pem, label, |der| *der.last_mut().unwrap() ^= 1);
+        assert_eq!(
+            AssertionSigner::from_pem(&inconsistent).unwrap_err().code(),
+            "rsa_key_invalid",
+            "{label}"
+        );
+        let e = AssertionSigner::rsa_from_pem(&inconsistent, RsaAlgorithm::Ps256).unwrap_err();
+        assert_eq!(e.code(), "rsa_key_invalid", "{label}");
+    }
+    // A damaged P-256 PKCS#8 key keeps the core's error.
+    let ec = bearerkit_testkit::SelfSigned::new("ec");
+    let damaged = repem(&ec.key_pem, "PRIVATE KEY", |der| der.truncate(40));
+    let e = AssertionSigner::from_pem(&damaged).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Assertion(_)), "{e:?}");
 }
 
 #[test]
