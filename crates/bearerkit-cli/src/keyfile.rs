@@ -148,20 +148,16 @@ impl AnyPublicKey {
     }
 }
 
-/// The error for a key that neither import took: RSA's when the key is RSA but refused
-/// (its size, exponent or consistency), else the core's.
-fn neither(core: bearerkit::Error, rsa: bearerkit_rsa::Error) -> Failure {
-    match rsa {
-        bearerkit_rsa::Error::KeySize { .. }
-        | bearerkit_rsa::Error::BadExponent
-        | bearerkit_rsa::Error::KeyMismatch => Failure::from(rsa),
-        _ => Failure::from(core),
-    }
+/// The error for a key that neither import took: RSA's when the key is RSA (`is_rsa`: its
+/// PEM label or its PKCS#8 / SPKI algorithm says so), however damaged; else the core's.
+fn neither(is_rsa: bool, core: bearerkit::Error, rsa: bearerkit_rsa::Error) -> Failure {
+    if is_rsa { Failure::from(rsa) } else { Failure::from(core) }
 }
 
 /// A private key, P-256 (SEC1 or PKCS#8 PEM, or a private JWK) or RSA (PKCS#8 or PKCS#1
-/// PEM); `-` is stdin. The text is held in a buffer zeroed on drop (the parsed keys zero
-/// their private parts too).
+/// PEM); `-` is stdin. The text is held in a buffer zeroed on drop, and so is the decoded
+/// DER; a P-256 key zeroes its scalar on drop, but an RSA key's private parts live in
+/// ring's `RsaKeyPair`, which does not zeroize them (ring issue #15).
 pub(crate) fn any_signing_key(path: &Path) -> Result<AnyKey, Failure> {
     let text = read_sensitive(path, true)?;
     if is_jwk(&text) {
@@ -169,26 +165,39 @@ pub(crate) fn any_signing_key(path: &Path) -> Result<AnyKey, Failure> {
     }
     match SigningKey::from_pem(&text) {
         Ok(key) => Ok(AnyKey::Ec(key)),
-        Err(core) => RsaSigningKey::from_pem(&text).map(AnyKey::Rsa).map_err(|rsa| neither(core, rsa)),
+        Err(core) => RsaSigningKey::from_pem(&text)
+            .map(AnyKey::Rsa)
+            .map_err(|rsa| neither(bearerkit_rsa::looks_like_rsa(&text), core, rsa)),
     }
 }
 
-/// The members `n` and `e` of an RSA JWK, as big-endian bytes.
+/// The public members of an RSA JWK. Every other member (a private JWK's `d`, `p`, `q`,
+/// `dp`, `dq`, `qi`, ...) is skipped by the parser without being copied anywhere.
+#[derive(serde::Deserialize)]
+struct RsaJwkMembers {
+    kty: Option<serde_json::Value>,
+    n: Option<serde_json::Value>,
+    e: Option<serde_json::Value>,
+}
+
+/// An RSA JWK (`"kty": "RSA"`) from its members `n` and `e`; `None` when `text` is not an
+/// RSA JWK (then the core's JWK import decides). Only `kty`, `n` and `e` are read.
 fn rsa_jwk(text: &str) -> Option<Result<RsaVerifyingKey, Failure>> {
     use base64ct::{Base64UrlUnpadded, Encoding};
-    let doc: serde_json::Value = serde_json::from_str(text).ok()?;
-    if doc.get("kty")?.as_str()? != "RSA" {
+    let doc: RsaJwkMembers = serde_json::from_str(text).ok()?;
+    if doc.kty?.as_str()? != "RSA" {
         return None;
     }
-    let member = |name: &str| {
-        doc.get(name)
+    let member = |value: Option<serde_json::Value>| {
+        value
+            .as_ref()
             .and_then(serde_json::Value::as_str)
             .and_then(|v| Base64UrlUnpadded::decode_vec(v).ok())
             .ok_or(bearerkit::Error::BadJwk)
     };
     Some(
-        member("n")
-            .and_then(|n| Ok((n, member("e")?)))
+        member(doc.n)
+            .and_then(|n| Ok((n, member(doc.e)?)))
             .map_err(Failure::from)
             .and_then(|(n, e)| RsaVerifyingKey::from_components(&n, &e).map_err(Failure::from)),
     )
@@ -205,14 +214,15 @@ pub(crate) fn any_verifying_key(path: &Path) -> Result<AnyPublicKey, Failure> {
         }
         return VerifyingKey::from_jwk(&text).map(AnyPublicKey::Ec).map_err(Failure::from);
     }
+    let is_rsa = bearerkit_rsa::looks_like_rsa(&text);
     match VerifyingKey::from_pem(&text) {
         Ok(key) => Ok(AnyPublicKey::Ec(key)),
         Err(core) => match RsaVerifyingKey::from_pem(&text) {
             Ok(key) => Ok(AnyPublicKey::Rsa(key)),
             Err(bearerkit_rsa::Error::BadPem) => RsaSigningKey::from_pem(&text)
                 .map(|key| AnyPublicKey::Rsa(key.public_key()))
-                .map_err(|rsa| neither(core, rsa)),
-            Err(rsa) => Err(neither(core, rsa)),
+                .map_err(|rsa| neither(is_rsa, core, rsa)),
+            Err(rsa) => Err(neither(is_rsa, core, rsa)),
         },
     }
 }
@@ -290,7 +300,7 @@ impl CertificateFile {
     }
 
     /// The certificate as PEM text (a DER file is encoded), after checking that it parses
-    /// and holds a P-256 key ([`public_key`](Self::public_key)'s errors).
+    /// and holds a P-256 or RSA key ([`public_key`](Self::public_key)'s errors).
     pub(crate) fn checked_pem(&self) -> Result<String, Failure> {
         use x509_cert::der::{Decode, EncodePem, pem::LineEnding};
         self.public_key()?;
@@ -338,9 +348,9 @@ impl CertificateFile {
         let spki = cert.tbs_certificate().subject_public_key_info().to_der().map_err(bad)?;
         match VerifyingKey::from_spki_der(&spki) {
             Ok(key) => Ok(AnyPublicKey::Ec(key)),
-            Err(core) => {
-                RsaVerifyingKey::from_spki_der(&spki).map(AnyPublicKey::Rsa).map_err(|rsa| neither(core, rsa))
-            }
+            Err(core) => RsaVerifyingKey::from_spki_der(&spki)
+                .map(AnyPublicKey::Rsa)
+                .map_err(|rsa| neither(bearerkit_rsa::looks_like_rsa_der(&spki), core, rsa)),
         }
     }
 }

@@ -3,7 +3,9 @@
 //! against `bearerkit serve` with an RSA realm client.
 
 use crate::common::{bk, dir, serve, stdout_line, write};
-use bearerkit_testkit::rsa::{CERT_2048_PEM, CERT_3072_PEM, KEY_1024_PEM, KEY_2048_PEM, KEY_2048_PKCS1_PEM};
+use bearerkit_testkit::rsa::{
+    CERT_2048_PEM, CERT_3072_PEM, KEY_1024_PEM, KEY_2048_PEM, KEY_2048_PKCS1_PEM, KEY_3072_PEM,
+};
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -55,6 +57,15 @@ fn header(token: &str) -> serde_json::Value {
     serde_json::from_slice(&Base64UrlUnpadded::decode_vec(token.split('.').next().unwrap()).unwrap()).unwrap()
 }
 
+/// `token` with one byte of its signature flipped (the length unchanged).
+fn flip_signature_byte(token: &str) -> String {
+    use base64ct::{Base64UrlUnpadded, Encoding};
+    let (input, sig) = token.rsplit_once('.').unwrap();
+    let mut sig = Base64UrlUnpadded::decode_vec(sig).unwrap();
+    sig[17] ^= 0x01;
+    format!("{input}.{}", Base64UrlUnpadded::encode_string(&sig))
+}
+
 fn verify(token: &str, source: &[&std::ffi::OsStr]) -> assert_cmd::assert::Assert {
     bk().args(["verify", "--aud", AUD, "--now", "1700000010"]).args(source).arg(token).assert()
 }
@@ -92,7 +103,15 @@ fn sign_rs256_by_default_ps256_on_request_and_verify_with_key_public_key_or_cert
         .assert()
         .code(2)
         .stderr(predicate::str::contains("RS256, PS256"));
-    // A changed claim, another RSA key, a P-256 key: refused with the core's codes.
+    // A forged signature of the right length (one byte flipped), a changed claim, another
+    // RSA key, a P-256 key: refused with the core's codes.
+    for token in [&rs, &ps] {
+        for source in [key_arg, ["--cert".as_ref(), cert.as_os_str()]] {
+            verify(&flip_signature_byte(token), &source)
+                .code(1)
+                .stderr(predicate::str::contains("(bad_signature)"));
+        }
+    }
     let mut parts: Vec<String> = rs.split('.').map(str::to_owned).collect();
     parts[1] = parts[1].replacen('e', "f", 1);
     verify(&parts.join("."), &key_arg).code(1).stderr(predicate::str::contains("(bad_"));
@@ -145,6 +164,69 @@ fn rsa_keys_that_cannot_be_used_are_refused_with_codes() {
             out.code(1).stderr(predicate::str::contains("(key_mismatch)"));
         }
     }
+}
+
+/// `pem`'s DER changed by `f`, under `label`, written to DIR/NAME.
+fn damaged(dir: &Path, name: &str, pem: &str, label: &str, f: impl FnOnce(&mut Vec<u8>)) -> PathBuf {
+    use base64ct::{Base64, Encoding};
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let mut der = Base64::decode_vec(body.trim()).unwrap();
+    f(&mut der);
+    let b64 = Base64::encode_string(&der);
+    let lines: Vec<&str> = b64.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap()).collect();
+    let text = format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", lines.join("\n"));
+    write(dir, name, &text)
+}
+
+#[test]
+fn a_damaged_rsa_key_gets_the_rsa_code() {
+    let d = dir();
+    let p = d.path();
+    // PKCS#1 cut short: bad_der (the core, which has no `RSA PRIVATE KEY` label, would say
+    // bad_pem).
+    let cut = damaged(p, "cut.pem", KEY_2048_PKCS1_PEM, "RSA PRIVATE KEY", |der| der.truncate(300));
+    // PKCS#8 with rsaEncryption, its PKCS#1 body marked multi-prime (version 1, which ring
+    // refuses): bad_der (the core would say unsupported_key_type).
+    let multi = damaged(p, "multi.pem", KEY_2048_PEM, "PRIVATE KEY", |der| {
+        // SEQUENCE, version, AlgorithmIdentifier (15 bytes), OCTET STRING, SEQUENCE, version.
+        assert_eq!([der[26], der[27], der[30], der[31], der[32]], [0x30, 0x82, 0x02, 0x01, 0x00]);
+        der[32] = 1;
+    });
+    // Inconsistent components (qInv's last byte): rsa_key_invalid, not key_mismatch.
+    let bad_qinv = damaged(p, "qinv.pem", KEY_2048_PEM, "PRIVATE KEY", |der| *der.last_mut().unwrap() ^= 1);
+    for (key, code) in [(&cut, "(bad_der)"), (&multi, "(bad_der)"), (&bad_qinv, "(rsa_key_invalid)")] {
+        bk().args(["sign", "--iss", "a", "--key"])
+            .arg(key)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(code));
+        bk().args(["thumbprint", "--key"]).arg(key).assert().code(1).stderr(predicate::str::contains(code));
+    }
+}
+
+#[test]
+fn a_private_rsa_jwk_is_read_for_its_public_members_only() {
+    use base64ct::{Base64UrlUnpadded, Encoding};
+    let d = dir();
+    let (key, ..) = files(d.path());
+    let public = stdout_line(&bk().args(["thumbprint", "--key"]).arg(&key).assert().success());
+    // The private members (placeholders here) are skipped, whatever their form.
+    let n = bearerkit_rsa::RsaSigningKey::from_pem(KEY_2048_PEM).unwrap().public_key();
+    let private = format!(
+        r#"{{"kty":"RSA","d":"c2VjcmV0","p":{{"x":[1,2]}},"q":"cQ","dp":7,"dq":null,"qi":"cWk","n":"{}","e":"{}"}}"#,
+        Base64UrlUnpadded::encode_string(n.modulus()),
+        Base64UrlUnpadded::encode_string(n.exponent()),
+    );
+    let file = write(d.path(), "private.jwk", &private);
+    let out = bk().args(["thumbprint", "--key"]).arg(&file).assert().success();
+    assert_eq!(stdout_line(&out), public);
+    // An RSA JWK without a usable n: bad_jwk.
+    let file = write(d.path(), "no-n.jwk", r#"{"kty":"RSA","n":5,"e":"AQAB","d":"c2VjcmV0"}"#);
+    bk().args(["thumbprint", "--key"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("(bad_jwk)"));
 }
 
 #[test]
@@ -204,4 +286,49 @@ fn token_with_an_rsa_key_against_a_realm_client_registered_with_its_certificate(
     }
     // ES256 is not an RSA algorithm: a usage error, nothing sent.
     token(&key, Some("ES256")).code(2);
+}
+
+#[test]
+fn token_alg_ps256_is_what_a_ps256_only_realm_client_gets() {
+    let d = dir();
+    let p = d.path();
+    let key = write(p, "rsa3072.pem", KEY_3072_PEM);
+    let cert = write(p, "rsa3072-cert.pem", CERT_3072_PEM);
+    let config = write(
+        p,
+        "server.toml",
+        &format!(
+            r#"
+[[realms]]
+name = "openbanking"
+[[realms.clients]]
+client_id = "Pss-Client"
+certificate = """
+{CERT_3072_PEM}"""
+assertion_algorithms = ["PS256"]
+scopes = ["VOP"]
+"#
+        ),
+    );
+    let server = serve(["--config".as_ref(), config.as_os_str()] as [&std::ffi::OsStr; 2]);
+    let url = format!("{}/auth/realms/openbanking/protocol/openid-connect/token", server.url);
+    let token = |alg: Option<&str>| {
+        let mut c = bk();
+        c.args(["token", "--flow", "client-assertion", "--client-id", "Pss-Client", "--url", &url])
+            .arg("--key")
+            .arg(&key)
+            .arg("--kid-from-cert")
+            .arg(&cert);
+        if let Some(alg) = alg {
+            c.args(["--alg", alg]);
+        }
+        c.timeout(std::time::Duration::from_secs(30)).assert()
+    };
+    token(Some("PS256")).success().stdout(predicate::str::contains("scope:        VOP"));
+    // RS256, asked for or by default for an RSA key: the realm refuses the algorithm.
+    for alg in [Some("RS256"), None] {
+        token(alg).code(1).stderr(
+            predicate::str::contains("invalid_client").and(predicate::str::contains("unsupported_alg")),
+        );
+    }
 }
