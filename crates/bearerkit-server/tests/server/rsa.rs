@@ -120,6 +120,21 @@ async fn every_rule_of_the_es256_path_applies() {
     // The right kid, another RSA key (3072 bits: a signature of the wrong length).
     let other = rsa_assertion(&f, RSA_CLIENT, KEY_3072_PEM, CERT_2048_PEM, rs, |a| a);
     refused(&f, &other, "bad_signature_length").await;
+    // A forged signature of the right length: one byte flipped, for RS256 and PS256.
+    for alg in [rs, RsaAlgorithm::Ps256] {
+        let good = rsa_assertion(&f, RSA_CLIENT, KEY_2048_PEM, CERT_2048_PEM, alg, |a| a);
+        let (input, sig) = good.rsplit_once('.').unwrap();
+        let mut sig = Base64UrlUnpadded::decode_vec(sig).unwrap();
+        assert_eq!(sig.len(), 256);
+        sig[100] ^= 0x80;
+        let forged = format!("{input}.{}", Base64UrlUnpadded::encode_string(&sig));
+        // Exactly bad_signature (not bad_signature_length); the genuine one still passes.
+        let d = assert_error(post_assertion(&f, &forged).await, 400, "invalid_client").await;
+        let code = d.strip_prefix("assertion rejected: ").unwrap_or(&d);
+        let code = code.split(|c: char| !(c.is_ascii_lowercase() || c == '_')).next().unwrap();
+        assert_eq!(code, "bad_signature", "{d}");
+        accepted(&f, &good).await;
+    }
     // A single-use jti.
     let once = sign(&|a| a);
     accepted(&f, &once).await;
@@ -137,6 +152,13 @@ async fn the_registered_key_decides_the_algorithm() {
     let cross = client_assertion::assertion(KC_JWT_CLIENT, &aud, &j1, now())
         .key_id(&ec_fp)
         .sign_with_to_string(&key.rs256())
+        .unwrap();
+    refused(&f, &cross, "unsupported_alg").await;
+    // PS256 for it too.
+    let j3 = jti();
+    let cross = client_assertion::assertion(KC_JWT_CLIENT, &aud, &j3, now())
+        .key_id(&ec_fp)
+        .sign_with_to_string(&key.ps256())
         .unwrap();
     refused(&f, &cross, "unsupported_alg").await;
     // ES256 for the RSA client, with its kid.
