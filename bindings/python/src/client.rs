@@ -5,7 +5,9 @@ use crate::errors;
 use crate::keys::{CallbackSigner, PyExternalSigner, PyRsaSigningKey, PySigningKey};
 use crate::sign::d1_env;
 use bearerkit_client::bearerkit_rsa::RsaAlgorithm;
-use bearerkit_client::{AssertionSigner, ClientAuth, D1Grant, Flow, PrivateKeyJwt, RetryPolicy, TokenClientBuilder};
+use bearerkit_client::{
+    AssertionSigner, ClientAuth, D1Grant, Flow, PrivateKeyJwt, RetryPolicy, TokenClientBuilder,
+};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyMapping};
@@ -33,14 +35,22 @@ fn es256_signer(key: &Bound<'_, PyAny>) -> PyResult<AssertionSigner> {
 impl PyD1Grant {
     #[new]
     #[pyo3(signature = (issuer_id, env, kid, key, *, lifetime=None))]
-    fn new(issuer_id: &str, env: &str, kid: &str, key: &Bound<'_, PyAny>, lifetime: Option<u64>) -> PyResult<Self> {
+    fn new(
+        issuer_id: &str,
+        env: &str,
+        kid: &str,
+        key: &Bound<'_, PyAny>,
+        lifetime: Option<u64>,
+    ) -> PyResult<Self> {
         let env = d1_env(env)?;
         let grant = if let Ok(k) = key.cast::<PySigningKey>() {
             D1Grant::new(issuer_id, env, kid, k.get().key.clone())
         } else if let Ok(k) = key.cast::<PyExternalSigner>() {
             D1Grant::new(issuer_id, env, kid, CallbackSigner(k.clone().unbind()))
         } else {
-            return Err(PyTypeError::new_err("Thales D1 accepts ES256 only: key must be a SigningKey or an ExternalSigner"));
+            return Err(PyTypeError::new_err(
+                "Thales D1 accepts ES256 only: key must be a SigningKey or an ExternalSigner",
+            ));
         };
         let grant = match lifetime {
             Some(secs) => grant.lifetime(secs),
@@ -113,7 +123,9 @@ impl PyPrivateKeyJwt {
                 None | Some("RS256") => RsaAlgorithm::Rs256,
                 Some("PS256") => RsaAlgorithm::Ps256,
                 Some(other) => {
-                    return Err(errors::argument(format!("an RsaSigningKey signs RS256 or PS256, not {other}")));
+                    return Err(errors::argument(format!(
+                        "an RsaSigningKey signs RS256 or PS256, not {other}"
+                    )));
                 }
             };
             AssertionSigner::rsa(std::sync::Arc::clone(&k.get().key), alg)
@@ -269,7 +281,8 @@ struct Settings {
 }
 
 fn secs(v: f64, name: &str) -> PyResult<Duration> {
-    Duration::try_from_secs_f64(v).map_err(|_| errors::argument(format!("{name} must be a number of seconds >= 0")))
+    Duration::try_from_secs_f64(v)
+        .map_err(|_| errors::argument(format!("{name} must be a number of seconds >= 0")))
 }
 
 fn flow_of(auth: &Bound<'_, PyAny>) -> PyResult<Flow> {
@@ -408,8 +421,21 @@ impl PyTokenClient {
         refresh_margin: Option<f64>,
     ) -> PyResult<Self> {
         let settings = settings_from_args!(
-            scope, timeout, connect_timeout, max_attempts, max_elapsed, proxy, root_certificates, only_given_roots,
-            client_certificate, client_key, correlation_id, json_body, headers, insecure_transport, refresh_margin
+            scope,
+            timeout,
+            connect_timeout,
+            max_attempts,
+            max_elapsed,
+            proxy,
+            root_certificates,
+            only_given_roots,
+            client_certificate,
+            client_key,
+            correlation_id,
+            json_body,
+            headers,
+            insecure_transport,
+            refresh_margin
         );
         let builder = settings.builder(url, flow_of(auth)?)?;
         let client = py.detach(|| builder.build_blocking()).map_err(|e| errors::client(py, &e))?;
@@ -467,8 +493,21 @@ impl PyAsyncTokenClient {
         refresh_margin: Option<f64>,
     ) -> PyResult<Self> {
         let settings = settings_from_args!(
-            scope, timeout, connect_timeout, max_attempts, max_elapsed, proxy, root_certificates, only_given_roots,
-            client_certificate, client_key, correlation_id, json_body, headers, insecure_transport, refresh_margin
+            scope,
+            timeout,
+            connect_timeout,
+            max_attempts,
+            max_elapsed,
+            proxy,
+            root_certificates,
+            only_given_roots,
+            client_certificate,
+            client_key,
+            correlation_id,
+            json_body,
+            headers,
+            insecure_transport,
+            refresh_margin
         );
         let builder = settings.builder(url, flow_of(auth)?)?;
         // The client's HTTP stack lives on pyo3-async-runtimes' tokio runtime.

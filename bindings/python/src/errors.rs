@@ -159,8 +159,14 @@ fn class_of<'py>(py: Python<'py>, code: &str, ctx: Ctx) -> Bound<'py, PyType> {
     match code {
         "expired" => ExpiredToken::type_object(py),
         "not_yet_valid" | "issued_in_future" => NotYetValid::type_object(py),
-        "issuer_mismatch" | "subject_mismatch" | "audience_mismatch" | "unexpected_audience"
-        | "audience_not_sole" | "kid_mismatch" | "missing_kid" | "lifetime_too_long" => ClaimMismatch::type_object(py),
+        "issuer_mismatch"
+        | "subject_mismatch"
+        | "audience_mismatch"
+        | "unexpected_audience"
+        | "audience_not_sole"
+        | "kid_mismatch"
+        | "missing_kid"
+        | "lifetime_too_long" => ClaimMismatch::type_object(py),
         _ => InvalidToken::type_object(py),
     }
 }

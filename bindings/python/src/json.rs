@@ -10,7 +10,11 @@ use pyo3::types::{PyDict, PyString};
 static DUMPS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-fn json_fn<'py>(py: Python<'py>, cell: &'static PyOnceLock<Py<PyAny>>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+fn json_fn<'py>(
+    py: Python<'py>,
+    cell: &'static PyOnceLock<Py<PyAny>>,
+    name: &str,
+) -> PyResult<Bound<'py, PyAny>> {
     let f = cell.get_or_try_init(py, || py.import("json")?.getattr(name).map(Bound::unbind))?;
     Ok(f.bind(py).clone())
 }

@@ -39,7 +39,11 @@ impl PySigningKey {
         loop {
             let mut scalar = [0u8; 32];
             getrandom::fill(&mut scalar).map_err(|e| {
-                errors::raise::<errors::SigningError>(py, "rng_failed", format!("random number generator failed: {e}"))
+                errors::raise::<errors::SigningError>(
+                    py,
+                    "rng_failed",
+                    format!("random number generator failed: {e}"),
+                )
             })?;
             let key = bearerkit::SigningKey::from_bytes(&scalar);
             scalar.fill(0);
@@ -54,26 +58,34 @@ impl PySigningKey {
     #[staticmethod]
     fn from_pem(pem: &Bound<'_, PyAny>) -> PyResult<Self> {
         let text = pem_text(pem)?;
-        bearerkit::SigningKey::from_pem(&text).map(|key| Self { key }).map_err(|e| errors::core(pem.py(), e, Ctx::Key))
+        bearerkit::SigningKey::from_pem(&text)
+            .map(|key| Self { key })
+            .map_err(|e| errors::core(pem.py(), e, Ctx::Key))
     }
 
     /// A private key from a JWK (a dict or its JSON text) with `kty` `EC`, `crv` `P-256`, `d`.
     #[staticmethod]
     fn from_jwk(jwk: &Bound<'_, PyAny>) -> PyResult<Self> {
         let text = json::text_or_dump(jwk)?;
-        bearerkit::SigningKey::from_jwk(&text).map(|key| Self { key }).map_err(|e| errors::core(jwk.py(), e, Ctx::Key))
+        bearerkit::SigningKey::from_jwk(&text)
+            .map(|key| Self { key })
+            .map_err(|e| errors::core(jwk.py(), e, Ctx::Key))
     }
 
     /// A private key from DER: SEC1 `ECPrivateKey` (RFC 5915).
     #[staticmethod]
     fn from_sec1_der(py: Python<'_>, der: &[u8]) -> PyResult<Self> {
-        bearerkit::SigningKey::from_sec1_der(der).map(|key| Self { key }).map_err(|e| errors::core(py, e, Ctx::Key))
+        bearerkit::SigningKey::from_sec1_der(der)
+            .map(|key| Self { key })
+            .map_err(|e| errors::core(py, e, Ctx::Key))
     }
 
     /// A private key from DER: PKCS#8 `PrivateKeyInfo` (RFC 5208).
     #[staticmethod]
     fn from_pkcs8_der(py: Python<'_>, der: &[u8]) -> PyResult<Self> {
-        bearerkit::SigningKey::from_pkcs8_der(der).map(|key| Self { key }).map_err(|e| errors::core(py, e, Ctx::Key))
+        bearerkit::SigningKey::from_pkcs8_der(der)
+            .map(|key| Self { key })
+            .map_err(|e| errors::core(py, e, Ctx::Key))
     }
 
     /// The private key as PKCS#8 DER.
@@ -174,14 +186,18 @@ impl PyVerifyingKey {
     #[staticmethod]
     fn from_pem(pem: &Bound<'_, PyAny>) -> PyResult<Self> {
         let text = pem_text(pem)?;
-        bearerkit::VerifyingKey::from_pem(&text).map(Self::new).map_err(|e| errors::core(pem.py(), e, Ctx::Key))
+        bearerkit::VerifyingKey::from_pem(&text)
+            .map(Self::new)
+            .map_err(|e| errors::core(pem.py(), e, Ctx::Key))
     }
 
     /// A public key from a JWK (dict or JSON text); a private JWK gives its public half.
     #[staticmethod]
     fn from_jwk(jwk: &Bound<'_, PyAny>) -> PyResult<Self> {
         let text = json::text_or_dump(jwk)?;
-        bearerkit::VerifyingKey::from_jwk(&text).map(Self::new).map_err(|e| errors::core(jwk.py(), e, Ctx::Key))
+        bearerkit::VerifyingKey::from_jwk(&text)
+            .map(Self::new)
+            .map_err(|e| errors::core(jwk.py(), e, Ctx::Key))
     }
 
     /// A public key from DER `SubjectPublicKeyInfo` (RFC 5480).
@@ -193,7 +209,9 @@ impl PyVerifyingKey {
     /// A public key from a SEC1 point: `04‖x‖y` (65 bytes) or compressed `02‖x` / `03‖x`.
     #[staticmethod]
     fn from_sec1_bytes(py: Python<'_>, point: &[u8]) -> PyResult<Self> {
-        bearerkit::VerifyingKey::from_sec1_bytes(point).map(Self::new).map_err(|e| errors::core(py, e, Ctx::Key))
+        bearerkit::VerifyingKey::from_sec1_bytes(point)
+            .map(Self::new)
+            .map_err(|e| errors::core(py, e, Ctx::Key))
     }
 
     /// The public key as DER `SubjectPublicKeyInfo`.
@@ -348,7 +366,9 @@ impl PyExternalSigner {
     #[new]
     fn new(sign: Bound<'_, PyAny>) -> PyResult<Self> {
         if !sign.is_callable() {
-            return Err(PyTypeError::new_err("ExternalSigner needs a callable: sign(message: bytes) -> bytes"));
+            return Err(PyTypeError::new_err(
+                "ExternalSigner needs a callable: sign(message: bytes) -> bytes",
+            ));
         }
         Ok(Self { callback: sign.unbind(), last_error: Mutex::new(None) })
     }
@@ -438,7 +458,10 @@ impl PyCertificateThumbprints {
 fn certificate_thumbprints(cert: &Bound<'_, PyAny>) -> PyResult<PyCertificateThumbprints> {
     let py = cert.py();
     let prints = match cert.cast::<PyBytes>() {
-        Ok(b) if !b.as_bytes().starts_with(b"-----") && !b.as_bytes().trim_ascii_start().starts_with(b"-----") => {
+        Ok(b)
+            if !b.as_bytes().starts_with(b"-----")
+                && !b.as_bytes().trim_ascii_start().starts_with(b"-----") =>
+        {
             bearerkit::CertificateThumbprints::from_der(b.as_bytes())
         }
         _ => {

@@ -4,6 +4,9 @@
 //! Every rule (JSON, header, claims, limits, defaults) is the core's; the token client is
 //! `bearerkit-client`'s. The GIL is released around signing, verification and network waits.
 
+// A std crate (pyo3, tokio): `std::` paths are the natural ones here.
+#![allow(clippy::std_instead_of_core)]
+
 mod bench;
 mod client;
 mod errors;

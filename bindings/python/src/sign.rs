@@ -225,7 +225,11 @@ fn now_or_clock(now: Option<u64>) -> u64 {
 fn random_jti(py: Python<'_>) -> PyResult<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| {
-        errors::raise::<errors::SigningError>(py, "rng_failed", format!("random number generator failed: {e}"))
+        errors::raise::<errors::SigningError>(
+            py,
+            "rng_failed",
+            format!("random number generator failed: {e}"),
+        )
     })?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }

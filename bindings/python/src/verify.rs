@@ -106,7 +106,8 @@ impl PyUnverifiedToken {
 #[pyfunction]
 fn decode_unverified(py: Python<'_>, token: &str) -> PyResult<PyUnverifiedToken> {
     let mut scratch = vec![0u8; token.len().saturating_add(16)];
-    let t = dangerous::decode_unverified(token, &mut scratch).map_err(|e| errors::core(py, e, Ctx::Verify))?;
+    let t =
+        dangerous::decode_unverified(token, &mut scratch).map_err(|e| errors::core(py, e, Ctx::Verify))?;
     Ok(PyUnverifiedToken {
         header_json: t.header().as_json().to_owned(),
         claims_json: t.claims().as_json().to_owned(),
@@ -236,7 +237,11 @@ struct Strs<'a> {
 
 impl Options {
     fn strs(&self) -> Strs<'_> {
-        Strs { auds: strs(self.audience.as_ref()), typ: strs(self.typ.as_ref()), required: strs(self.required.as_ref()) }
+        Strs {
+            auds: strs(self.audience.as_ref()),
+            typ: strs(self.typ.as_ref()),
+            required: strs(self.required.as_ref()),
+        }
     }
 }
 
