@@ -40,7 +40,7 @@ class Served:
             env=dict(os.environ, RUST_LOG="warn"), text=True)
         line = self.proc.stdout.readline().strip()
         self.url = line.rsplit(" ", 1)[-1]
-        if not self.url.startswith("http://127.0.0.1:"):
+        if not self.url.startswith(("http://127.0.0.1:", "https://127.0.0.1:")):
             self.close()
             raise AssertionError(f"bearerkit serve printed {line!r}")
 

@@ -178,3 +178,61 @@ def test_fifty_awaits_share_one_request(world):
     with pytest.raises(bearerkit.OAuthError) as e:
         asyncio.run(refused())
     assert e.value.error == "invalid_client"
+
+
+def test_mutual_tls_with_extra_roots(tmp_path):
+    """HTTPS with a client certificate: the server trusts a test CA for clients, the client
+    trusts it for the server (root_certificates), and a client without its certificate is refused."""
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+    import ipaddress
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+
+    def cert(subject, key, issuer_name, issuer_key, *, ca=False, server=False):
+        b = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+             .issuer_name(issuer_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+             .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=1))
+             .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+        if server:
+            b = b.add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                                critical=False).add_extension(
+                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        elif not ca:
+            b = b.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+        return b.sign(issuer_key, hashes.SHA256())
+
+    def pem(obj):
+        if isinstance(obj, x509.Certificate):
+            return obj.public_bytes(serialization.Encoding.PEM).decode()
+        return obj.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                 serialization.NoEncryption()).decode()
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "bearerkit test CA")])
+    ca = cert("bearerkit test CA", ca_key, ca_name, ca_key, ca=True)
+    server_key, client_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    server_cert = cert("127.0.0.1", server_key, ca_name, ca_key, server=True)
+    client_cert = cert("client", client_key, ca_name, ca_key)
+    files = {"ca.pem": pem(ca), "server.pem": pem(server_cert) + pem(ca), "server-key.pem": pem(server_key),
+             "out.txt": OUT_SECRET}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    server = Served("--tls-cert", str(tmp_path / "server.pem"), "--tls-key", str(tmp_path / "server-key.pem"),
+                    "--client-ca", str(tmp_path / "ca.pem"),
+                    "--outbound-client", f"{OUT_CLIENT}:{tmp_path / 'out.txt'}")
+    try:
+        assert server.url.startswith("https://")
+        url = f"{server.url}/oauth2/token"
+        auth = bearerkit.ClientSecret(OUT_CLIENT, OUT_SECRET)
+        token = bearerkit.TokenClient(url, auth, root_certificates=[pem(ca)], client_certificate=pem(client_cert),
+                                      client_key=pem(client_key), correlation_id="py-mtls-1").token()
+        assert token.token_type == "Bearer"
+        with pytest.raises(bearerkit.TransportError) as e:
+            bearerkit.TokenClient(url, auth, root_certificates=[pem(ca)], max_attempts=1).token()
+        assert e.value.code in ("tls", "transport"), e.value
+        # Without the test CA the server's certificate is not trusted: a TLS error, not retried.
+        with pytest.raises(bearerkit.TransportError) as e:
+            bearerkit.TokenClient(url, auth, client_certificate=pem(client_cert), client_key=pem(client_key)).token()
+        assert e.value.code == "tls" and e.value.attempts == 1
+    finally:
+        server.close()
