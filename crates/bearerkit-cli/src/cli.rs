@@ -42,7 +42,7 @@ pub(crate) enum Command {
     Keygen(KeygenArgs),
     /// Print the public key of a private key (SPKI PEM or JWK).
     Pubkey(PubkeyArgs),
-    /// Sign an ES256 JWT assertion.
+    /// Sign a JWT assertion (ES256 with a P-256 key, RS256 or PS256 with an RSA key).
     Sign(SignArgs),
     /// Verify a token strictly; prints the claims when accepted, the error code when not.
     Verify(VerifyArgs),
