@@ -353,7 +353,7 @@ fn parse_errors_never_quote_the_document() {
     assert_eq!(
         e.to_string(),
         "invalid configuration: line 5, column 1: unknown field `secrt`, expected one of `client_id`, \
-         `secret`, `certificate`, `scopes`, `client_credentials`"
+         `secret`, `certificate`, `assertion_algorithms`, `scopes`, `client_credentials`"
     );
     let e = ServerConfig::from_toml_str(&format!("{CLIENT}secret = \"hunter2\n")).unwrap_err();
     assert_eq!(
