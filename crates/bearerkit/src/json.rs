@@ -20,6 +20,8 @@
 
 mod lex;
 mod read;
+// The serializer writes the signed header and claims.
+#[cfg(feature = "sign")]
 pub(crate) mod ser;
 mod validate;
 pub(crate) mod writer;

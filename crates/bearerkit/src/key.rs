@@ -254,9 +254,20 @@ impl SigningKey {
     }
 }
 
+/// ES256 (RFC 6979 deterministic ECDSA with SHA-256, no low-S normalisation), the same
+/// signature bytes as `p256`. With feature `fast-sign`, `k·G` is the constant-time wide
+/// comb of [`crate::fast_sign`]; without it, `p256`'s own.
+#[cfg(feature = "sign")]
 impl signature::Signer<p256::ecdsa::Signature> for SigningKey {
     fn try_sign(&self, msg: &[u8]) -> Result<p256::ecdsa::Signature, signature::Error> {
-        self.inner.try_sign(msg)
+        #[cfg(feature = "fast-sign")]
+        {
+            Ok(crate::fast_sign::sign(self.inner.as_nonzero_scalar(), msg))
+        }
+        #[cfg(not(feature = "fast-sign"))]
+        {
+            self.inner.try_sign(msg)
+        }
     }
 }
 

@@ -8,38 +8,50 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+#[cfg(feature = "verify")]
 pub mod dangerous;
+// Date parsing serves verification; `MAX_DATE` also bounds the dates signing accepts.
+#[cfg_attr(not(feature = "verify"), allow(dead_code))]
 mod date;
 mod error;
+#[cfg(all(feature = "sign", feature = "fast-sign"))]
+pub mod fast_sign;
 pub mod json;
 mod key;
 mod pem;
-#[cfg(feature = "alloc")]
+#[cfg(all(feature = "alloc", feature = "verify"))]
 pub mod prepared;
 pub mod profile;
 pub mod protocol;
 #[cfg(feature = "alloc")]
 mod secret;
 pub mod security;
+#[cfg(feature = "sign")]
 mod sign;
 mod thumbprint;
+#[cfg(feature = "verify")]
 mod validation;
+#[cfg(feature = "verify")]
 mod verify;
 
+pub use date::MAX_DATE;
 pub use error::Error;
 pub use json::JsonStr;
 pub use key::{SigningKey, VerifyingKey, jwk_thumbprint};
-#[cfg(feature = "alloc")]
+#[cfg(all(feature = "alloc", feature = "verify"))]
 pub use prepared::{BaseTable, PreparedVerifyingKey};
 #[cfg(feature = "alloc")]
 pub use secret::Secret;
+#[cfg(feature = "sign")]
 pub use sign::{Assertion, Audience, JwsSigner, MAX_SIGNATURE_LEN, NoClaims, der_to_raw_signature};
 pub use thumbprint::{CertificateThumbprints, Thumbprint};
+#[cfg(feature = "verify")]
 pub use validation::{
     AudiencePolicy, DEFAULT_LEEWAY, DEFAULT_MAX_BYTES, DEFAULT_REQUIRED, DEFAULT_TYP, MAX_LEEWAY, Validation,
 };
+#[cfg(feature = "verify")]
 pub use verify::{
-    Claims, Es256Verifier, Header, JwsVerifier, KeySet, MAX_DATE, VerifiedToken, verify, verify_jws,
+    Claims, Es256Verifier, Header, JwsVerifier, KeySet, VerifiedToken, verify, verify_jws,
     verify_with_key_set,
 };
 

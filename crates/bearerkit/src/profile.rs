@@ -1,13 +1,19 @@
 //! Presets for each flow: the assertion builder and the matching [`Validation`].
 
-use crate::{Assertion, Validation};
+#[cfg(feature = "sign")]
+use crate::Assertion;
+#[cfg(feature = "verify")]
+use crate::Validation;
 
 /// Thales D1 inbound JWT-bearer grant (`docs/thales-d1-inbound.md`).
 ///
 /// The issuer backend signs an ES256 assertion with `kid` (mandatory), `iss` = `sub` = the
 /// issuer / merchant gateway id, `aud` `stg` or `prd`, and `exp` at most 15 minutes ahead.
 pub mod d1 {
-    use super::{Assertion, Validation};
+    #[cfg(feature = "sign")]
+    use super::Assertion;
+    #[cfg(feature = "verify")]
+    use super::Validation;
 
     /// The longest assertion lifetime D1 accepts: 15 minutes.
     pub const MAX_LIFETIME: u64 = 900;
@@ -61,6 +67,7 @@ pub mod d1 {
         }
     }
 
+    #[cfg(feature = "sign")]
     /// A D1 assertion: header `typ` `JWT` and `kid`; `iss` = `sub` = `issuer_id`; `aud` from
     /// `env`; `iat` = `now`; `exp` = `now` + [`DEFAULT_LIFETIME`] (change it with
     /// [`Assertion::expires_in`], at most [`MAX_LIFETIME`]).
@@ -87,6 +94,7 @@ pub mod d1 {
             .expires_in(DEFAULT_LIFETIME)
     }
 
+    #[cfg(feature = "verify")]
     /// What a D1-style server checks: `kid` present and equal to `kid`; `iss` = `sub` =
     /// `issuer_id`; `aud` from `env`; `exp` and `iat` required; `exp − iat` ≤ 15 minutes and
     /// `exp` at most 15 minutes after `now`.
@@ -114,7 +122,10 @@ pub mod d1 {
 /// `aud` = the token endpoint, a unique `jti`; `kid` = the signing certificate's SHA-1
 /// fingerprint in upper-case hex (see [`crate::CertificateThumbprints::sha1_hex`]).
 pub mod client_assertion {
-    use super::{Assertion, Validation};
+    #[cfg(feature = "sign")]
+    use super::Assertion;
+    #[cfg(feature = "verify")]
+    use super::Validation;
 
     /// `client_assertion_type` form value (RFC 7523 §2.2).
     pub const ASSERTION_TYPE: &str = crate::protocol::CLIENT_ASSERTION_TYPE;
@@ -129,6 +140,7 @@ pub mod client_assertion {
     /// The claims a client assertion must carry.
     pub const REQUIRED: &[&str] = &["iss", "sub", "aud", "exp", "jti"];
 
+    #[cfg(feature = "sign")]
     /// A client assertion: `iss` = `sub` = `client_id`, `aud` = `token_endpoint`, `jti`,
     /// `iat` = `now`, `exp` = `now` + 60 s. Add `.key_id(fingerprint)` for Worldline.
     pub const fn assertion<'a>(
@@ -146,6 +158,7 @@ pub mod client_assertion {
             .expires_in(DEFAULT_LIFETIME)
     }
 
+    #[cfg(feature = "verify")]
     /// What the token endpoint checks: `iss` = `sub` = `client_id`, `aud` = `token_endpoint`
     /// (use [`Validation::audiences`] to also accept the realm issuer URL) as the sole
     /// audience (an `aud` array of several is refused, [`Validation::sole_audience`]), `jti`
@@ -167,7 +180,10 @@ pub mod client_assertion {
 /// The plain JWT-bearer authorization grant (RFC 7523 §2.1, §3): `iss`, `sub`, `aud` and
 /// `exp` required.
 pub mod rfc7523 {
-    use super::{Assertion, Validation};
+    #[cfg(feature = "sign")]
+    use super::Assertion;
+    #[cfg(feature = "verify")]
+    use super::Validation;
 
     /// `grant_type` form value (RFC 7523 §2.1).
     pub const GRANT_TYPE: &str = crate::protocol::GRANT_TYPE_JWT_BEARER;
@@ -176,11 +192,13 @@ pub mod rfc7523 {
     /// Claims RFC 7523 §3 requires.
     pub const REQUIRED: &[&str] = &["iss", "sub", "aud", "exp"];
 
+    #[cfg(feature = "sign")]
     /// An RFC 7523 grant assertion with `iat` = `now` and `exp` = `now` + 5 minutes.
     pub const fn assertion<'a>(iss: &'a str, sub: &'a str, aud: &'a str, now: u64) -> Assertion<'a> {
         Assertion::new().issuer(iss).subject(sub).audience(aud).issued_at(now).expires_in(DEFAULT_LIFETIME)
     }
 
+    #[cfg(feature = "verify")]
     /// The matching checks: `iss` and `aud` as given, the RFC's required claims.
     pub const fn validation<'a>(iss: &'a str, aud: &'a str, now: u64) -> Validation<'a> {
         Validation::new(now).issuer(iss).audience(aud).required(REQUIRED)

@@ -81,7 +81,6 @@ impl<T: Es256Verifier + ?Sized> Es256Verifier for &T {
 }
 
 use crate::date::Date;
-pub use crate::date::MAX_DATE;
 
 /// The JOSE header of a token, read without copying.
 #[derive(Clone, Copy, Debug)]

@@ -1,21 +1,47 @@
 //! bearerkit on a bare-metal Cortex-M4: import a JWK private key, sign a Thales D1 assertion
 //! into a stack buffer, verify it, and check that a tampered signature is refused.
 //!
+//! Built three ways (scripts/embedded.sh): `sign,verify` does all of it; `sign` only signs
+//! and prints the token (a device that only makes assertions); `verify` only verifies the
+//! shared vector's token (built into the image by build.rs) and refuses a tampered copy.
+//!
 //! No heap and no global allocator: every buffer is on the stack. Output goes through
 //! semihosting; run it under QEMU with `cargo run --release` (see README.md).
 
 #![no_std]
 #![no_main]
 
+#[cfg(not(any(feature = "sign", feature = "verify")))]
+compile_error!("build with feature `sign`, `verify` or both");
+
+use bearerkit::Error;
 use bearerkit::profile::d1;
-use bearerkit::{Error, SigningKey};
 use cortex_m_rt::{ExceptionFrame, entry, exception};
 use cortex_m_semihosting::{debug, hprintln};
 
 /// The example key of the Thales D1 guide as a private JWK. Firmware that reads the
 /// guide's SEC1 PEM directly can call `SigningKey::from_pem` instead; that links the DER
 /// decoders (about 9 KB more `.text`, see README.md).
+#[cfg(all(feature = "sign", feature = "verify"))]
 const D1_GUIDE_KEY_JWK: &str = r#"{"kty":"EC","crv":"P-256","x":"6swczLIRn_lPxQPpdUb2pHjCr0YeC02lkG7vMmqCNpY","y":"pcCEEpfk0X2VQ8AiiZmo0YCt_p-UsgIAqeKB_KjZbsE","d":"uUhcycfWJ_wS5bKQ-ZbD8vJdm6g1ULMyndiFuP3-wRQ"}"#;
+
+/// The same key as its raw 32-byte private scalar (the JWK's `d`), as a device that only
+/// makes assertions would store it: the sign-only build then links no JSON reader and no
+/// point validation (about 6 KB of `.text`, see README.md).
+#[cfg(all(feature = "sign", not(feature = "verify")))]
+const D1_GUIDE_KEY_SCALAR: [u8; 32] = [
+    0xb9, 0x48, 0x5c, 0xc9, 0xc7, 0xd6, 0x27, 0xfc, 0x12, 0xe5, 0xb2, 0x90, 0xf9, 0x96, 0xc3, 0xf2, 0xf2, 0x5d,
+    0x9b, 0xa8, 0x35, 0x50, 0xb3, 0x32, 0x9d, 0xd8, 0x85, 0xb8, 0xfd, 0xfe, 0xc1, 0x14,
+];
+
+/// Its public half, for the verify-only build.
+#[cfg(all(feature = "verify", not(feature = "sign")))]
+const D1_GUIDE_PUBLIC_JWK: &str = r#"{"kty":"EC","crv":"P-256","x":"6swczLIRn_lPxQPpdUb2pHjCr0YeC02lkG7vMmqCNpY","y":"pcCEEpfk0X2VQ8AiiZmo0YCt_p-UsgIAqeKB_KjZbsE"}"#;
+
+/// The token of the shared vector `d1_guide_key_production` (tests/vectors/signing.json),
+/// which the verify-only build verifies.
+#[cfg(all(feature = "verify", not(feature = "sign")))]
+const VECTOR_TOKEN: &str = include_str!(concat!(env!("OUT_DIR"), "/vector_token.txt"));
 
 const ISSUER: &str = "MGW_ID";
 const KID: &str = "k1";
@@ -23,6 +49,7 @@ const NOW: u64 = 1_700_000_000;
 
 /// Index, inside the signature segment, of the character the tamper check flips. Away from
 /// the last character, whose unused bits would turn the error into `bad_base64`.
+#[cfg(feature = "verify")]
 const TAMPER_AT: usize = 10;
 
 /// Token and scratch buffer size: the D1 token is 242 bytes.
@@ -50,9 +77,11 @@ fn main() -> ! {
     }
 }
 
+/// Sign, verify, refuse a tampered copy.
+#[cfg(all(feature = "sign", feature = "verify"))]
 #[inline(never)]
 fn run() -> Result<(), Error> {
-    let key = SigningKey::from_jwk(D1_GUIDE_KEY_JWK)?;
+    let key = bearerkit::SigningKey::from_jwk(D1_GUIDE_KEY_JWK)?;
     let vk = key.verifying_key();
 
     // Sign into a stack buffer.
@@ -85,7 +114,47 @@ fn run() -> Result<(), Error> {
     }
 }
 
+/// Sign only: print the token.
+#[cfg(all(feature = "sign", not(feature = "verify")))]
+#[inline(never)]
+fn run() -> Result<(), Error> {
+    let key = bearerkit::SigningKey::from_bytes(&D1_GUIDE_KEY_SCALAR)?;
+    let mut buf = [0u8; BUF];
+    let token = d1::assertion(ISSUER, d1::Env::Production, KID, NOW).sign(&key, &mut buf)?;
+    hprintln!("TOKEN {}", token);
+    Ok(())
+}
+
+/// Verify only: the shared vector's token verifies, a tampered copy is refused.
+#[cfg(all(feature = "verify", not(feature = "sign")))]
+#[inline(never)]
+fn run() -> Result<(), Error> {
+    let token = VECTOR_TOKEN.trim();
+    let vk = bearerkit::VerifyingKey::from_jwk(D1_GUIDE_PUBLIC_JWK)?;
+    let policy = d1::validation(ISSUER, d1::Env::Production, KID, NOW);
+    let mut scratch = [0u8; BUF];
+    bearerkit::verify(token, &vk, &policy, &mut scratch)?;
+    hprintln!("VERIFY ok");
+
+    let mut bad = [0u8; BUF];
+    let len = token.len();
+    bad[..len].copy_from_slice(token.as_bytes());
+    let sig_start = token.rfind('.').ok_or(Error::MalformedToken)? + 1;
+    let at = sig_start + TAMPER_AT;
+    bad[at] = flip_b64url(bad[at]);
+    let bad = core::str::from_utf8(&bad[..len]).map_err(|_| Error::MalformedToken)?;
+    match bearerkit::verify(bad, &vk, &policy, &mut scratch) {
+        Err(Error::BadSignature) => {
+            hprintln!("TAMPER {}", Error::BadSignature.code());
+            Ok(())
+        }
+        Ok(_) => Err(Error::BadSignature),
+        Err(other) => Err(other),
+    }
+}
+
 /// Another base64url character: its 6-bit value with the lowest bit flipped.
+#[cfg(feature = "verify")]
 fn flip_b64url(c: u8) -> u8 {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let v = ALPHABET.iter().position(|&a| a == c).unwrap_or(0);

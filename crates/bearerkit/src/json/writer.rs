@@ -13,6 +13,7 @@ impl<'b> Writer<'b> {
         Self { buf, pos: 0 }
     }
 
+    #[cfg(feature = "sign")]
     pub(crate) fn at(buf: &'b mut [u8], pos: usize) -> Self {
         Self { buf, pos }
     }

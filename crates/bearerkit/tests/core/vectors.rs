@@ -75,6 +75,13 @@ fn signing_vectors_byte_identical() {
     let file = load("signing.json");
     let cases = file["cases"].as_array().unwrap();
     assert!(cases.len() >= 20, "at least 20 signing vectors");
+    // With `fast-sign`, `SigningKey` signs through the constant-time comb (window 7); every
+    // other window's table must give the same bytes too, and so must `p256`'s own signer.
+    #[cfg(feature = "fast-sign")]
+    let tables: Vec<bearerkit::fast_sign::CombTable> = (bearerkit::fast_sign::MIN_WINDOW
+        ..=bearerkit::fast_sign::MAX_WINDOW)
+        .map(|w| bearerkit::fast_sign::CombTable::new(w).unwrap())
+        .collect();
     for c in cases {
         let name = c["name"].as_str().unwrap();
         let k = &c["key"];
@@ -110,6 +117,23 @@ fn signing_vectors_byte_identical() {
             "{name} claims"
         );
         assert_eq!(token, expected, "{name} token");
+        let (input, sig) = token.rsplit_once('.').unwrap();
+        let raw: p256::ecdsa::Signature = bearerkit::signature::Signer::sign(key.as_p256(), input.as_bytes());
+        assert_eq!(Base64UrlUnpadded::encode_string(&raw.to_bytes()), sig, "{name}: p256's own signer");
+        #[cfg(feature = "fast-sign")]
+        {
+            use sha2::Digest;
+            let prehash: [u8; 32] = sha2::Sha256::digest(input.as_bytes()).into();
+            for table in &tables {
+                let s = bearerkit::fast_sign::sign_prehash_with(table, &key, &prehash);
+                assert_eq!(
+                    Base64UrlUnpadded::encode_string(&s.to_bytes()),
+                    sig,
+                    "{name}: window {}",
+                    table.window()
+                );
+            }
+        }
         // And every signing vector verifies, through the plain and the prepared path.
         let input = &c["input"];
         let at = input["iat"].as_u64().or(input["nbf"].as_u64()).unwrap_or(0);
