@@ -27,7 +27,11 @@
 //! * keeps the previous accumulator, again by conditional selection, when `dᵢ = 0`.
 //!
 //! The field arithmetic is `p256`'s own field element (constant time). The final `x(R)` takes
-//! one constant-time field inversion.
+//! one constant-time field inversion. The feature turns on `subtle`'s `core_hint_black_box`
+//! (for `p256` too: one `subtle` in the build), so that making a `Choice` is an inlined
+//! `core::hint::black_box` rather than a call to a volatile read: that halves the cost of a
+//! row scan. Both are optimisation barriers on a best-effort basis; the timing test in the
+//! benchmarks measures the result.
 //!
 //! # Window, memory and cost
 //!
