@@ -37,8 +37,8 @@
 //!
 //! [`WINDOW`] is 7: 37 positions, 36 rows of 64 points and a last row of 16 (2,320 points of
 //! 64 bytes: 148,480 bytes, 145 KiB), built on first use behind a `std::sync::OnceLock` in
-//! about 4 ms (two thirds of a millisecond per signature saved pays it back after a few
-//! hundred signatures). One signature then costs 36 complete mixed additions and reads all
+//! about 4 ms (about 35 µs saved per signature pays it back after about a hundred
+//! signatures). One signature then costs 36 complete mixed additions and reads all
 //! 2,320 table entries (the first position is selected, not added). Windows 6 and 8 measure
 //! within a few per cent of 7 (6: 85 KiB, 8: 256 KiB and a slower scan); 4 and 5 are slower.
 //! A table as constants would save the build but put 145 KiB into every binary that signs,
