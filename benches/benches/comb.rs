@@ -87,7 +87,7 @@ fn main() {
         );
         let (sign, _, sign_ratio) = interleaved(
             &mut || {
-                black_box(sign_prehash_with(&table, &key, black_box(&prehash)));
+                black_box(sign_prehash_with(&table, key.as_p256(), black_box(&prehash)));
             },
             &mut || {
                 use p256::ecdsa::signature::hazmat::PrehashSigner;

@@ -389,11 +389,12 @@ pub(crate) fn sign(d: &NonZeroScalar, msg: &[u8]) -> Signature {
     sign_prehash(CombTable::global(), d, &prehash)
 }
 
-/// ES256 over a SHA-256 `prehash` with `key`, using a given `table` (benchmarks and tests;
-/// [`crate::SigningKey`] uses the process-wide table). Byte-identical to `p256`.
+/// ES256 over a SHA-256 `prehash` with `key` (`SigningKey::as_p256`), using a given `table`
+/// (benchmarks and tests; [`crate::SigningKey`] uses the process-wide table). Byte-identical
+/// to `p256`.
 #[must_use]
-pub fn sign_prehash_with(table: &CombTable, key: &crate::SigningKey, prehash: &[u8; 32]) -> Signature {
-    sign_prehash(table, key.as_p256().as_nonzero_scalar(), prehash)
+pub fn sign_prehash_with(table: &CombTable, key: &p256::ecdsa::SigningKey, prehash: &[u8; 32]) -> Signature {
+    sign_prehash(table, key.as_nonzero_scalar(), prehash)
 }
 
 #[cfg(test)]
