@@ -180,11 +180,11 @@ fn curve_b() -> Fe {
     y.square() - x.square() * x + x.double() + x
 }
 
-/// A signed digit as (magnitude, negative), computed without branches.
-#[derive(Clone, Copy)]
+/// A signed digit as (magnitude, negative: 0 or 1), computed without branches.
+#[derive(Clone, Copy, Default)]
 struct Digit {
     magnitude: u32,
-    negative: Choice,
+    negative: u8,
 }
 
 /// Signed radix-`2^w` recoding of `k` in constant time: `positions` digits
@@ -220,7 +220,7 @@ fn recode(k: &Scalar, window: usize, positions: usize, out: &mut [Digit; MAX_POS
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "0..=128")]
         let magnitude = magnitude as u32;
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "0 or 1")]
-        let negative = Choice::from((sign & 1) as u8);
+        let negative = (sign & 1) as u8;
         *digit = Digit { magnitude, negative };
     }
     limbs.zeroize();
@@ -297,7 +297,7 @@ impl CombTable {
 
     /// `k·G` in constant time (see the [module docs](self)).
     fn mul(&self, k: &Scalar) -> Proj {
-        let mut digits = [Digit { magnitude: 0, negative: Choice::from(0) }; MAX_POSITIONS];
+        let mut digits = [Digit::default(); MAX_POSITIONS];
         recode(k, self.window, self.positions, &mut digits);
         let mut acc = Proj::IDENTITY;
         for (i, digit) in digits.iter().take(self.positions).enumerate() {
@@ -309,7 +309,7 @@ impl CombTable {
                 p.conditional_assign(entry, j.ct_eq(&digit.magnitude));
             }
             let (x, mut y) = p.to_fe();
-            y.conditional_negate(digit.negative);
+            y.conditional_negate(Choice::from(digit.negative));
             let is_zero = digit.magnitude.ct_eq(&0);
             if i == 0 {
                 // The accumulator is the identity: take the point itself (Z = 1), or keep
@@ -320,6 +320,11 @@ impl CombTable {
                 let sum = acc.add_mixed(&x, &y, &self.b);
                 acc.conditional_assign(&sum, !is_zero);
             }
+        }
+        // The digits spell the nonce: do not leave them on the stack.
+        for digit in &mut digits {
+            digit.magnitude.zeroize();
+            digit.negative.zeroize();
         }
         acc
     }
