@@ -1,6 +1,7 @@
 //! Constant-time ES256 signing with a wide fixed-base comb (feature `fast-sign`).
 //!
-//! ECDSA signing is dominated by `R = k·G`. With feature `fast-sign`, [`crate::SigningKey`]
+//! ECDSA signing is dominated by `R = k·G`. With feature `fast-sign` (which links `std` for a
+//! `OnceLock`, on any target that has it, `wasm32-unknown-unknown` included), [`crate::SigningKey`]
 //! computes it here instead of with `p256`'s own radix-16 table, then finishes ECDSA exactly
 //! as `p256` does, so every signature is byte-identical to `p256`'s:
 //!

@@ -5,7 +5,8 @@
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
-#[cfg(feature = "std")]
+// `fast-sign` needs `std` for its `OnceLock` only (not `p256/std`).
+#[cfg(any(feature = "std", feature = "fast-sign"))]
 extern crate std;
 
 #[cfg(feature = "verify")]
