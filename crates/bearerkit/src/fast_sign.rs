@@ -1,9 +1,9 @@
 //! Constant-time ES256 signing with a wide fixed-base comb (feature `fast-sign`).
 //!
 //! ECDSA signing is dominated by `R = k·G`. With feature `fast-sign` (which links `std` for a
-//! `OnceLock`, on any target that has it, `wasm32-unknown-unknown` included), [`crate::SigningKey`]
-//! computes it here instead of with `p256`'s own radix-16 table, then finishes ECDSA exactly
-//! as `p256` does, so every signature is byte-identical to `p256`'s:
+//! `OnceLock`, on any target that has it, `wasm32-unknown-unknown` included),
+//! [`crate::SigningKey`] computes it here instead of with `p256`'s own radix-16 table, then
+//! finishes ECDSA exactly as `p256` does, so every signature is byte-identical to `p256`'s:
 //!
 //! * the nonce `k` comes from RFC 6979 (HMAC-DRBG with SHA-256 over the private scalar and
 //!   the message digest, `rfc6979::KGenerator`, the generator `p256`'s ECDSA uses);
@@ -13,7 +13,7 @@
 //!
 //! # Method
 //!
-//! `k` is recoded into signed radix-`2^w` digits `k = Σ dᵢ·2^(w·i)`, `dᵢ ∈ [−2^(w−1), 2^(w−1)]`
+//! `k` is recoded into signed radix-`2^w` digits `k = Σ dᵢ·2^(w·i)`, `dᵢ ∈ (−2^(w−1), 2^(w−1)]`
 //! (`⌈257/w⌉` positions: one spare bit for the final carry), without branches. A table built
 //! once per process holds, for every position `i`, the affine points `j·2^(w·i)·G` for
 //! `j = 1..=2^(w−1)`, so `k·G = Σ ±T[i][|dᵢ|]` costs one point addition per position and no
@@ -38,10 +38,10 @@
 //!
 //! [`WINDOW`] is 7: 37 positions, 36 rows of 64 points and a last row of 16 (2,320 points of
 //! 64 bytes: 148,480 bytes, 145 KiB), built on first use behind a `std::sync::OnceLock` in
-//! about 4 ms (about 35 µs saved per signature pays it back after about a hundred
+//! about 4 ms (about 33 µs saved per signature pays it back after about a hundred
 //! signatures). One signature then costs 36 complete mixed additions and reads all
 //! 2,320 table entries (the first position is selected, not added). Windows 6 and 8 measure
-//! within a few per cent of 7 (6: 85 KiB, 8: 256 KiB and a slower scan); 4 and 5 are slower.
+//! within a few per cent of 7 (6: 85 KiB, 8: 256 KiB and a longer scan); 4 and 5 are slower.
 //! A table as constants would save the build but put 145 KiB into every binary that signs,
 //! also those that sign once; the run-time table costs nothing until the first signature. See
 //! `benches/RESULTS.md` for the measured speed per window and the
@@ -189,7 +189,7 @@ struct Digit {
 }
 
 /// Signed radix-`2^w` recoding of `k` in constant time: `positions` digits
-/// `dᵢ ∈ [−2^(w−1), 2^(w−1)]` with `Σ dᵢ·2^(w·i) = k`. Which bits are read depends only on
+/// `dᵢ ∈ (−2^(w−1), 2^(w−1)]` with `Σ dᵢ·2^(w·i) = k`. Which bits are read depends only on
 /// `w` (public); the digit values are computed with arithmetic, not branches.
 fn recode(k: &Scalar, window: usize, positions: usize, out: &mut [Digit; MAX_POSITIONS]) {
     let mut be = k.to_bytes();
