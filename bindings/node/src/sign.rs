@@ -138,6 +138,11 @@ impl Spec {
             1 => Profile::D1(d1_env(env.as_deref().unwrap_or(""))?),
             _ => Profile::ClientAssertion,
         };
+        // The profiles' `iat` is `now`: the system clock unless given.
+        let iat = match (profile, iat) {
+            (Profile::Exact, iat) | (_, iat @ Some(_)) => errors::opt_seconds(iat, "iat (now)")?,
+            (_, None) => Some(bearerkit::now_unix()),
+        };
         let jti = match (profile, jti) {
             (Profile::Exact, jti) => jti,
             (_, Some(jti)) => Some(jti),
@@ -154,7 +159,7 @@ impl Spec {
             exp: errors::opt_seconds(exp, "exp")?,
             expires_in: errors::opt_seconds(expires_in, "expiresIn")?,
             nbf: errors::opt_seconds(nbf, "nbf")?,
-            iat: errors::opt_seconds(iat, "iat")?,
+            iat,
             jti,
             kid,
             typ,
@@ -169,7 +174,7 @@ impl Spec {
             _ => Vec::new(),
         };
         let iss = self.iss.as_deref().unwrap_or("");
-        let now = self.iat.unwrap_or(0);
+        let now = self.iat.unwrap_or_default();
         let jti = self.jti.as_deref().unwrap_or("");
         match self.profile {
             Profile::D1(env) => {
