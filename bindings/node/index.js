@@ -129,17 +129,38 @@ function checkOptions(options, known, what) {
 }
 const EMPTY = Object.freeze({});
 
-/** A JSON document given as text (used as is) or as a value (written by `JSON.stringify`). */
+/** A JSON document given as text (used as is) or as a value (written like `JSON.stringify`, with `BigInt`s as integers). */
 function jsonText(value, what) {
   if (typeof value === 'string') return value;
   let text;
   try {
     text = JSON.stringify(value);
   } catch (e) {
-    throw argumentError(`${what} is not JSON: ${e.message}`);
+    if (!(e instanceof TypeError) || !/BigInt/.test(e.message)) throw argumentError(`${what} is not JSON: ${e.message}`);
+    text = stringifyWithBigInt(value, what);
   }
   if (text === undefined) throw argumentError(`${what} is not JSON`);
   return text;
+}
+
+/**
+ * `JSON.stringify(value)` for values holding `BigInt`s (claims with integers beyond 2^53),
+ * written as JSON integers. Only plain data: objects, arrays, strings, numbers, booleans, null.
+ */
+function stringifyWithBigInt(value, what, depth = 0) {
+  if (depth > 64) throw argumentError(`${what} is nested too deeply`);
+  if (typeof value === 'bigint') return value.toString();
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (typeof value.toJSON === 'function') return stringifyWithBigInt(value.toJSON(), what, depth + 1);
+  if (Array.isArray(value)) {
+    return `[${value.map((v) => stringifyWithBigInt(v, what, depth + 1) ?? 'null').join(',')}]`;
+  }
+  const members = [];
+  for (const [k, v] of Object.entries(value)) {
+    const text = stringifyWithBigInt(v, what, depth + 1);
+    if (text !== undefined) members.push(`${JSON.stringify(k)}:${text}`);
+  }
+  return `{${members.join(',')}}`;
 }
 
 function nowSeconds() {

@@ -148,15 +148,17 @@ pub(crate) fn client(e: &bearerkit_client::Error) -> Error {
     }
 }
 
-/// A JavaScript number as a date or a count of seconds: an integer from 0 to 2^53 − 1.
+/// A JavaScript number as a date or a count of seconds: a non-negative integer. Numbers from
+/// 2^53 up are integers too (if not exactly the ones written in the source); from 2^64 up they
+/// saturate to `u64::MAX`, so the core's own rules (dates after 9999, a leeway over 3600, ...)
+/// decide about them, as for any other large value.
 pub(crate) fn seconds(v: f64, name: &str) -> napi::Result<u64> {
-    const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
-    if (0.0..=MAX_SAFE).contains(&v) && v.fract() == 0.0 {
-        // In range and integral: the conversion is exact.
+    if v.is_finite() && v >= 0.0 && v.fract() == 0.0 {
+        // Non-negative and integral: `as` converts exactly, saturating from 2^64 up.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         Ok(v as u64)
     } else {
-        Err(argument(format!("{name} must be an integer number of seconds from 0 to 2^53 - 1")))
+        Err(argument(format!("{name} must be a non-negative integer number of seconds")))
     }
 }
 
