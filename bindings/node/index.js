@@ -551,7 +551,9 @@ function signSpec(key, algorithm, background, p, env, iss, sub, aud, exp, expire
 async function signExternal(sign, p, env, iss, sub, aud, exp, expiresIn, nbf, iat, jti, kid, typ, claims) {
   let input;
   try {
-    [input, jti] = native._signingInput(p, env, iss, sub, aud, exp, expiresIn, nbf, iat, jti, kid, typ, claims);
+    const first = native._signingInput(p, env, iss, sub, aud, exp, expiresIn, nbf, iat, jti, kid, typ, claims);
+    input = first[0];
+    if (first.length > 1) jti = first[1];
   } catch (e) {
     throw fromNative(e);
   }

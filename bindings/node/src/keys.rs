@@ -409,8 +409,10 @@ pub struct CertificateThumbprints {
     /// SHA-1 of the DER certificate, 40 upper-case hex digits (Worldline's `kid`).
     pub sha1_hex: String,
     /// base64url SHA-1 (`x5t`).
+    #[napi(js_name = "x5t")]
     pub x5t: String,
     /// base64url SHA-256 (`x5t#S256`).
+    #[napi(js_name = "x5tS256")]
     pub x5t_s256: String,
 }
 

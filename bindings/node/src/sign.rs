@@ -394,7 +394,8 @@ pub fn sign_rsa_async(
 }
 
 /// The first half of external (KMS/HSM) signing: the ES256 signing input of the spec, with
-/// the profile's random `jti` fixed, as `[signingInput, jti]` for [`finish_signed`].
+/// the `jti` it signs (a profile's random one, or the one given), as `[signingInput, jti]`
+/// (`[signingInput]` without a `jti`) for [`finish_signed`].
 ///
 /// # Errors
 /// As [`sign_es256`].
@@ -417,7 +418,7 @@ pub fn signing_input(
 ) -> napi::Result<Vec<String>> {
     let spec = spec_args!(profile, env, iss, sub, aud, exp, expires_in, nbf, iat, jti, kid, typ, claims);
     let input = spec.signing_input()?;
-    Ok(vec![input, spec.jti.unwrap_or_default()])
+    Ok(core::iter::once(input).chain(spec.jti).collect())
 }
 
 /// The second half of external signing: the token for the same spec (and the `jti` the
