@@ -1,0 +1,249 @@
+// bearerkit's Node package against jose (KeyObject), fast-jwt and raw node:crypto: sign and verify
+// a Thales D1 assertion per call, same key and claims, in one run.
+//
+//   node benches/node/bench.mjs [ROUNDS]     # after `bash scripts/node.sh` (addon built, npm ci done)
+//
+// Each round times a batch of calls of every contender back to back (the order alternates between
+// rounds), so the ratios compare calls made under the same machine load; the medians over the
+// rounds are printed, with the median of the per-round ratios. jose's calls are async (they are
+// awaited one by one); the others are synchronous. The binding's overhead is the JavaScript call's
+// time minus the same core call timed inside the addon (`_benchCore*`, no JavaScript per call),
+// measured in the same rounds. Peak memory is VmHWM of a fresh process that loads one library,
+// signs and verifies 2,000 times. fast-jwt's verified-token cache is off (its default).
+// Prints Markdown for benches/RESULTS.md.
+import { createRequire } from 'node:module';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const PKG = new URL('../../bindings/node/package.json', import.meta.url);
+const require = createRequire(PKG);
+const bearerkit = require('./index.js');
+const SELF = fileURLToPath(import.meta.url);
+
+const ISSUER = 'MGW_ID_0001';
+const ENV = 'prd';
+const KID = 'k1';
+const JTI = '3f1b0c7a9d2e4f60a1b2c3d4e5f60718';
+// A fixed P-256 scalar (the same key for every contender, every run).
+const SCALAR = '1b2c3d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccddeeff001';
+
+function cpuModel() {
+  try {
+    const line = fs.readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
+    if (line) return line.split(':')[1].trim();
+  } catch {}
+  return os.cpus()[0]?.model ?? 'unknown';
+}
+
+function vmHwmKiB() {
+  const line = fs.readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+  return Number(line.split(/\s+/)[1]);
+}
+
+function keys() {
+  const key = bearerkit.SigningKey.fromJwk({ ...derivedJwk(), d: Buffer.from(SCALAR, 'hex').toString('base64url') });
+  const privateKey = crypto.createPrivateKey({ key: key.toJwk(), format: 'jwk' });
+  const publicKey = crypto.createPublicKey(privateKey);
+  return { key, privateKey, publicKey, privatePem: key.toPem(), publicPem: key.publicKey.toPem() };
+}
+
+function derivedJwk() {
+  const ecdh = crypto.createECDH('prime256v1');
+  ecdh.setPrivateKey(Buffer.from(SCALAR, 'hex'));
+  const pub = ecdh.getPublicKey();
+  return { kty: 'EC', crv: 'P-256', x: pub.subarray(1, 33).toString('base64url'), y: pub.subarray(33).toString('base64url') };
+}
+
+async function contenders(now) {
+  const jose = await import(require.resolve('jose'));
+  const fastJwt = require('fast-jwt');
+  const { key, privateKey, publicKey, privatePem, publicPem } = keys();
+  const claims = { iss: ISSUER, sub: ISSUER, aud: ENV, exp: now + 300, iat: now, jti: JTI };
+  const header = { alg: 'ES256', typ: 'JWT', kid: KID };
+  const token = bearerkit.d1Assertion(key, { issuerId: ISSUER, env: ENV, kid: KID, now, jti: JTI });
+  const reused = bearerkit.VerifyingKey.fromPem(publicPem);
+  reused.prepare();
+  const d1 = { issuerId: ISSUER, env: ENV, kid: KID, now };
+  const fastSign = fastJwt.createSigner({ key: privatePem, algorithm: 'ES256', kid: KID, header: { typ: 'JWT' } });
+  const fastVerify = fastJwt.createVerifier({
+    key: publicPem, algorithms: ['ES256'], allowedIss: ISSUER, allowedSub: ISSUER, allowedAud: ENV,
+    requiredClaims: ['exp', 'iat', 'iss', 'sub', 'aud'], clockTimestamp: now * 1000, clockTolerance: 60,
+  });
+  const headerB64 = Buffer.from(JSON.stringify(header)).toString('base64url');
+  const rawSign = () => {
+    const input = `${headerB64}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+    const sig = crypto.sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+    return `${input}.${sig.toString('base64url')}`;
+  };
+  const rawVerify = () => {
+    const dot = token.lastIndexOf('.');
+    const ok = crypto.verify('sha256', Buffer.from(token.slice(0, dot)), { key: publicKey, dsaEncoding: 'ieee-p1363' },
+      Buffer.from(token.slice(dot + 1), 'base64url'));
+    const c = JSON.parse(Buffer.from(token.slice(token.indexOf('.') + 1, dot), 'base64url').toString());
+    if (!ok || c.iss !== ISSUER || c.aud !== ENV || c.exp + 60 < now) throw new Error('raw verify failed');
+    return c;
+  };
+  const sign = {
+    bearerkit: () => bearerkit.d1Assertion(key, { issuerId: ISSUER, env: ENV, kid: KID, now, jti: JTI }),
+    jose: () => new jose.SignJWT(claims).setProtectedHeader(header).sign(privateKey),
+    'fast-jwt': () => fastSign({ ...claims }),
+    'node:crypto': rawSign,
+  };
+  const verify = {
+    bearerkit: () => bearerkit.verifyD1Assertion(token, reused, d1),
+    jose: () => jose.jwtVerify(token, publicKey, { issuer: ISSUER, subject: ISSUER, audience: ENV, algorithms: ['ES256'], currentDate: new Date(now * 1000), clockTolerance: 60 }),
+    'fast-jwt': () => fastVerify(token),
+    'node:crypto': rawVerify,
+  };
+  const core = {
+    sign: (n) => bearerkit._benchCoreSignD1(key, ISSUER, ENV, KID, now, JTI, n),
+    verify: (n) => bearerkit._benchCoreVerifyD1(token, reused, ISSUER, ENV, KID, now, n),
+  };
+  const asyncNames = new Set(['jose']);
+  // Everyone accepts everyone's work before anything is timed.
+  for (const f of Object.values(sign)) {
+    const t = await f();
+    bearerkit.verifyD1Assertion(t, reused, d1);
+    await jose.jwtVerify(t, publicKey, { audience: ENV, currentDate: new Date(now * 1000) });
+  }
+  for (const [name, f] of Object.entries(verify)) {
+    if (!(await f())) throw new Error(name);
+  }
+  return { sign, verify, core, asyncNames, token, publicPem };
+}
+
+async function batchNs(f, n, isAsync) {
+  const start = process.hrtime.bigint();
+  if (isAsync) {
+    for (let i = 0; i < n; i++) await f();
+  } else {
+    for (let i = 0; i < n; i++) f();
+  }
+  return Number(process.hrtime.bigint() - start) / n;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const ratio = (a, b) => median(a.map((x, i) => x / b[i]));
+const diff = (a, b) => median(a.map((x, i) => x - b[i]));
+const us = (ns) => `${(ns / 1000).toFixed(1)} µs`;
+
+/** Peak RSS (KiB, VmHWM) of this file run in a fresh process for one library. */
+function peakRss(lib) {
+  return Number(execFileSync(process.execPath, [SELF, '--rss', lib], { encoding: 'utf8' }).trim());
+}
+
+async function rssChild(lib) {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { iss: ISSUER, sub: ISSUER, aud: ENV, exp: now + 300, iat: now };
+  if (lib === 'bearerkit') {
+    const key = bearerkit.SigningKey.generate();
+    const pub = key.publicKey;
+    for (let i = 0; i < 2000; i++) {
+      const t = bearerkit.d1Assertion(key, { issuerId: ISSUER, env: ENV, kid: KID, now });
+      bearerkit.verifyD1Assertion(t, pub, { issuerId: ISSUER, env: ENV, kid: KID, now });
+    }
+  } else if (lib === 'jose') {
+    const jose = await import(require.resolve('jose'));
+    const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    for (let i = 0; i < 2000; i++) {
+      const t = await new jose.SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: KID }).sign(privateKey);
+      await jose.jwtVerify(t, publicKey, { audience: ENV, issuer: ISSUER });
+    }
+  } else if (lib === 'fast-jwt') {
+    const fastJwt = require('fast-jwt');
+    const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const s = fastJwt.createSigner({ key: privateKey.export({ type: 'pkcs8', format: 'pem' }), algorithm: 'ES256', kid: KID });
+    const v = fastJwt.createVerifier({ key: publicKey.export({ type: 'spki', format: 'pem' }), algorithms: ['ES256'], allowedAud: ENV });
+    for (let i = 0; i < 2000; i++) v(s({ ...claims }));
+  } else if (lib === 'node:crypto') {
+    const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    for (let i = 0; i < 2000; i++) {
+      const input = Buffer.from(`${Buffer.from('{"alg":"ES256"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`);
+      const sig = crypto.sign('sha256', input, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+      crypto.verify('sha256', input, { key: publicKey, dsaEncoding: 'ieee-p1363' }, sig);
+    }
+  }
+  console.log(vmHwmKiB());
+}
+
+async function main() {
+  const rounds = Number(process.argv[2] ?? 15);
+  const n = 400;
+  const now = Math.floor(Date.now() / 1000);
+  const { sign, verify, core, asyncNames, token, publicPem } = await contenders(now);
+  // Warm up (JIT, tables, lazy initialisation).
+  for (const group of [sign, verify]) for (const [name, f] of Object.entries(group)) await batchNs(f, 100, asyncNames.has(name));
+  core.sign(50);
+  core.verify(50);
+  const s = Object.fromEntries([...Object.keys(sign), 'core'].map((k) => [k, []]));
+  const v = Object.fromEntries([...Object.keys(verify), 'core'].map((k) => [k, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const [group, out, kind] of [[sign, s, 'sign'], [verify, v, 'verify']]) {
+      const names = Object.keys(group);
+      for (const name of r % 2 === 0 ? names : names.reverse()) out[name].push(await batchNs(group[name], n, asyncNames.has(name)));
+      out.core.push(core[kind](n) / n);
+    }
+  }
+  // When to build a key's tables: a fresh key's first (plain) verification against the build.
+  const once = [];
+  const build = [];
+  const d1 = { issuerId: ISSUER, env: ENV, kid: KID, now };
+  for (let r = 0; r < rounds; r++) {
+    const fresh = Array.from({ length: 40 }, () => bearerkit.VerifyingKey.fromPem(publicPem));
+    let t0 = process.hrtime.bigint();
+    for (const k of fresh) bearerkit.verifyD1Assertion(token, k, d1);
+    once.push(Number(process.hrtime.bigint() - t0) / 40);
+    t0 = process.hrtime.bigint();
+    for (const k of fresh.slice(0, 10)) k.prepare();
+    build.push(Number(process.hrtime.bigint() - t0) / 10);
+  }
+  const rss = {};
+  for (const lib of ['bearerkit', 'jose', 'fast-jwt', 'node:crypto']) rss[lib] = peakRss(lib);
+  const josePkg = JSON.parse(fs.readFileSync(require.resolve('jose/package.json'), 'utf8')).version;
+  const fastPkg = JSON.parse(fs.readFileSync(require.resolve('fast-jwt/package.json'), 'utf8')).version;
+
+  console.log(`CPU: ${cpuModel()}; Node ${process.version}; bearerkit ${bearerkit.version}; jose ${josePkg}; fast-jwt ${fastPkg}; ${rounds} rounds of ${n} calls per contender, interleaved`);
+  console.log();
+  console.log('| per call (median) | sign | verify |');
+  console.log('|---|---:|---:|');
+  console.log(`| bearerkit (\`d1Assertion\`, \`verifyD1Assertion\` with a reused, prepared VerifyingKey) | ${us(median(s.bearerkit))} | ${us(median(v.bearerkit))} |`);
+  console.log(`| jose (KeyObject; async, awaited per call) | ${us(median(s.jose))} | ${us(median(v.jose))} |`);
+  console.log(`| fast-jwt (PEM keys, no token cache) | ${us(median(s['fast-jwt']))} | ${us(median(v['fast-jwt']))} |`);
+  console.log(`| raw node:crypto (\`dsaEncoding: 'ieee-p1363'\`, JSON and base64url by hand) | ${us(median(s['node:crypto']))} | ${us(median(v['node:crypto']))} |`);
+  console.log(`| the same core call inside the addon | ${us(median(s.core))} | ${us(median(v.core))} |`);
+  console.log();
+  console.log('| ratio (median of the per-round ratios) | value | target |');
+  console.log('|---|---:|---:|');
+  console.log(`| bearerkit sign / jose sign | ${ratio(s.bearerkit, s.jose).toFixed(3)} | ≤ 0.6 |`);
+  console.log(`| bearerkit verify / jose verify | ${ratio(v.bearerkit, v.jose).toFixed(3)} | ≤ 0.5 |`);
+  console.log(`| bearerkit verify / fast-jwt verify | ${ratio(v.bearerkit, v['fast-jwt']).toFixed(3)} | < 1 |`);
+  console.log(`| bearerkit sign / fast-jwt sign | ${ratio(s.bearerkit, s['fast-jwt']).toFixed(3)} | |`);
+  console.log(`| bearerkit sign / raw node:crypto sign | ${ratio(s.bearerkit, s['node:crypto']).toFixed(3)} | |`);
+  console.log(`| bearerkit verify / raw node:crypto verify | ${ratio(v.bearerkit, v['node:crypto']).toFixed(3)} | |`);
+  console.log();
+  console.log('| binding overhead per call (median of the per-round differences, JS call − core call) | value | target |');
+  console.log('|---|---:|---:|');
+  console.log(`| sign (\`d1Assertion\`) | ${(diff(s.bearerkit, s.core) / 1000).toFixed(2)} µs | < 2 µs |`);
+  console.log(`| verify (\`verifyD1Assertion\`, claims not read) | ${(diff(v.bearerkit, v.core) / 1000).toFixed(2)} µs | < 2 µs |`);
+  console.log();
+  console.log('| a key\'s tables: build now or on second use | value |');
+  console.log('|---|---:|');
+  console.log(`| first verification with a fresh key (plain p256) | ${us(median(once))} |`);
+  console.log(`| building the key's tables (\`prepare()\`) | ${us(median(build))} |`);
+  console.log(`| prepared verification | ${us(median(v.bearerkit))} |`);
+  console.log(`| verifications to repay the build | ${(median(build) / (median(once) - median(v.bearerkit))).toFixed(1)} |`);
+  console.log();
+  console.log('| peak RSS (VmHWM), fresh process: load + 2,000 sign and verify | KiB |');
+  console.log('|---|---:|');
+  for (const [lib, kib] of Object.entries(rss)) console.log(`| ${lib} | ${kib.toLocaleString('en-US')} |`);
+}
+
+if (process.argv[2] === '--rss') await rssChild(process.argv[3]);
+else await main();

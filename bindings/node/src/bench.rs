@@ -1,0 +1,69 @@
+//! Private helpers for `benches/node/bench.mjs`: the same core call as the public functions,
+//! timed `n` times inside Rust, so the benchmark can subtract the core's own time from a
+//! JavaScript call and report the binding's overhead. Not part of the public API.
+
+use crate::errors::{self, Ctx};
+use crate::keys::{SigningKey, VerifyingKey};
+use crate::sign::d1_env;
+use bearerkit::profile::d1;
+use napi_derive::napi;
+use std::time::Instant;
+
+/// Nanoseconds for `n` D1 verifications of `token` with `key` (prepared as the public call
+/// would have it), each exactly what `verifyD1Assertion` does minus the JavaScript layer.
+///
+/// # Errors
+/// The verification's error, if the token does not verify.
+#[napi(js_name = "_benchCoreVerifyD1")]
+#[allow(clippy::too_many_arguments, clippy::cast_precision_loss)]
+pub fn bench_core_verify_d1(
+    token: String,
+    key: &VerifyingKey,
+    issuer_id: String,
+    env: String,
+    kid: String,
+    now: f64,
+    n: u32,
+) -> napi::Result<f64> {
+    let env = d1_env(&env)?;
+    let now = errors::seconds(now, "now")?;
+    let policy = d1::validation(&issuer_id, env, &kid, now);
+    let inner = &key.inner;
+    let start = Instant::now();
+    for _ in 0..n {
+        let mut scratch = vec![0u8; token.len().saturating_add(16)];
+        let t = bearerkit::verify(&token, inner.as_ref(), &policy, &mut scratch)
+            .map_err(|e| errors::core(e, Ctx::Verify))?;
+        core::hint::black_box(t.claims().as_json().to_owned());
+    }
+    Ok(start.elapsed().as_nanos() as f64)
+}
+
+/// Nanoseconds for `n` D1 assertions signed by `key`, as `d1Assertion` makes them (a fixed
+/// `jti`).
+///
+/// # Errors
+/// The signing error, if any.
+#[napi(js_name = "_benchCoreSignD1")]
+#[allow(clippy::too_many_arguments, clippy::cast_precision_loss)]
+pub fn bench_core_sign_d1(
+    key: &SigningKey,
+    issuer_id: String,
+    env: String,
+    kid: String,
+    now: f64,
+    jti: String,
+    n: u32,
+) -> napi::Result<f64> {
+    let env = d1_env(&env)?;
+    let now = errors::seconds(now, "now")?;
+    let start = Instant::now();
+    for _ in 0..n {
+        let token = d1::assertion(&issuer_id, env, &kid, now)
+            .jwt_id(&jti)
+            .sign_with_to_string(&key.key)
+            .map_err(|e| errors::core(e, Ctx::Sign))?;
+        core::hint::black_box(token);
+    }
+    Ok(start.elapsed().as_nanos() as f64)
+}
