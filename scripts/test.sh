@@ -62,6 +62,9 @@ rustup target add thumbv7em-none-eabihf wasm32-unknown-unknown >/dev/null
 # gcc and libc6-dev: `ring` (rustls, rcgen) compiles C; qemu runs the firmware; openssl is the
 # interop peer of the CLI tests; binutils' `size` measures the firmware.
 apt_install qemu-system-arm:qemu-system-arm openssl:openssl size:binutils cc:gcc
+# Node and npm run the JavaScript packages' tests; Debian's Chromium runs the browser tests
+# (playwright-core drives it; no browser is ever downloaded).
+apt_install node:nodejs npm:npm chromium:chromium
 if [ ! -e /usr/include/stdio.h ]; then apt_packages libc6-dev; fi
 if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
   # Debian's own python3 keeps venv/ensurepip in a separate package.
@@ -144,6 +147,8 @@ pytest_run() {
   return $rc
 }
 run "vectors confirmed by an independent implementation (Python cryptography), PyJWT assertions against the local realm" pytest_run
+# The WebAssembly package: built (web and nodejs), its size printed, tests in Node and Chromium.
+run "WebAssembly package: build, size, tests in Node and headless Chromium (vectors, WebCrypto, workbench)" bash scripts/wasm.sh
 # The Python package: pip install ./bindings/python into a fresh venv, its tests, stubs, example.
 run "Python package: pip install into a fresh venv, vectors, interop, token client, typing" bash scripts/python.sh
 # cargo deny (bans, licenses, sources; advisories only when a database is present) and no C

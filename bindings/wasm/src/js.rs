@@ -1,0 +1,150 @@
+//! Conversions between JavaScript values and the core: errors with `.code`, option objects,
+//! JSON through the host's own `JSON`, the clock and the random source.
+
+use js_sys::{Array, Error, JSON, Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+/// A JavaScript `Error` with `.code` (and `.name` = `BearerkitError`).
+pub(crate) fn error(code: &str, message: &str) -> JsValue {
+    let e = Error::new(message);
+    e.set_name("BearerkitError");
+    // Setting a property on a fresh Error object cannot fail.
+    let _ = Reflect::set(&e, &"code".into(), &code.into());
+    e.into()
+}
+
+/// The core's error as a JavaScript `Error`.
+pub(crate) fn core(e: bearerkit::Error) -> JsValue {
+    let message = e.to_string();
+    error(e.code(), &message)
+}
+
+/// An argument the API refuses (`invalid_argument`).
+pub(crate) fn argument(message: &str) -> JsValue {
+    error("invalid_argument", message)
+}
+
+/// Seconds since the Unix epoch from the host's clock.
+pub(crate) fn now() -> u64 {
+    let ms = js_sys::Date::now();
+    if ms.is_finite() && ms > 0.0 {
+        // Whole seconds; a clock before 1970 reads 0.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let secs = (ms / 1000.0).floor() as u64;
+        secs
+    } else {
+        0
+    }
+}
+
+/// `n` random bytes from `crypto.getRandomValues`.
+pub(crate) fn random<const N: usize>() -> Result<[u8; N], JsValue> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| error("rng_failed", &format!("random number generator failed: {e}")))?;
+    Ok(bytes)
+}
+
+/// `JSON.parse(text)`.
+pub(crate) fn parse(text: &str) -> Result<JsValue, JsValue> {
+    JSON::parse(text).map_err(|_| error("bad_json", "not JSON"))
+}
+
+/// A JSON document given as a string (used as is) or as a value (`JSON.stringify`).
+pub(crate) fn text_or_stringify(value: &JsValue) -> Result<String, JsValue> {
+    if let Some(s) = value.as_string() {
+        return Ok(s);
+    }
+    JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| argument("not JSON: JSON.stringify failed or gave nothing"))
+}
+
+/// Reads the members of an options object; a missing object means no options.
+pub(crate) struct Options(Option<Object>);
+
+impl Options {
+    pub(crate) fn new(value: &JsValue) -> Result<Self, JsValue> {
+        if value.is_undefined() || value.is_null() {
+            return Ok(Self(None));
+        }
+        if !value.is_object() {
+            return Err(argument("options must be an object"));
+        }
+        Ok(Self(Some(value.clone().unchecked_into())))
+    }
+
+    /// The member `name`, `None` when absent, `undefined` or `null`.
+    pub(crate) fn get(&self, name: &str) -> Option<JsValue> {
+        let obj = self.0.as_ref()?;
+        let v = Reflect::get(obj, &name.into()).ok()?;
+        if v.is_undefined() || v.is_null() { None } else { Some(v) }
+    }
+
+    pub(crate) fn string(&self, name: &str) -> Result<Option<String>, JsValue> {
+        self.get(name)
+            .map(|v| v.as_string().ok_or_else(|| argument(&format!("{name} must be a string"))))
+            .transpose()
+    }
+
+    /// A whole number of seconds (a number or a BigInt). Values past 2^53 − 1 (or past
+    /// u64) are far beyond any date the core accepts; they read as `u64::MAX`, so the core
+    /// answers with its own code (`date_out_of_range`) instead of a rounded value.
+    pub(crate) fn u64(&self, name: &str) -> Result<Option<u64>, JsValue> {
+        self.get(name)
+            .map(|v| {
+                if v.is_bigint() {
+                    let big: js_sys::BigInt = v.unchecked_into();
+                    let negative = big.to_string(10).is_ok_and(|t| String::from(t).starts_with('-'));
+                    return if negative {
+                        Err(argument(&format!("{name} must not be negative")))
+                    } else {
+                        Ok(u64::try_from(big).unwrap_or(u64::MAX))
+                    };
+                }
+                let n = v.as_f64().ok_or_else(|| argument(&format!("{name} must be a number")))?;
+                if !(n.is_finite() && n >= 0.0 && n.fract() == 0.0) {
+                    return Err(argument(&format!("{name} must be a whole number of seconds, at least 0")));
+                }
+                if n > 9_007_199_254_740_991.0 {
+                    return Ok(u64::MAX);
+                }
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                Ok(n as u64)
+            })
+            .transpose()
+    }
+
+    pub(crate) fn bool(&self, name: &str) -> Result<bool, JsValue> {
+        self.get(name)
+            .map(|v| v.as_bool().ok_or_else(|| argument(&format!("{name} must be a boolean"))))
+            .transpose()
+            .map(|b| b.unwrap_or(false))
+    }
+
+    /// A string or an array of strings: the list, and whether it was one string.
+    pub(crate) fn strings(&self, name: &str) -> Result<Option<(Vec<String>, bool)>, JsValue> {
+        let Some(v) = self.get(name) else { return Ok(None) };
+        if let Some(s) = v.as_string() {
+            return Ok(Some((vec![s], true)));
+        }
+        if Array::is_array(&v) {
+            let list: Array = v.unchecked_into();
+            let mut out = Vec::with_capacity(list.length() as usize);
+            for item in list.iter() {
+                out.push(item.as_string().ok_or_else(|| argument(&format!("{name} must hold strings")))?);
+            }
+            return Ok(Some((out, false)));
+        }
+        Err(argument(&format!("{name} must be a string or an array of strings")))
+    }
+}
+
+/// `{header, claims}` from the JSON texts.
+pub(crate) fn header_and_claims(header: &str, claims: &str) -> Result<JsValue, JsValue> {
+    let out = Object::new();
+    let _ = Reflect::set(&out, &"header".into(), &parse(header)?);
+    let _ = Reflect::set(&out, &"claims".into(), &parse(claims)?);
+    Ok(out.into())
+}
