@@ -102,10 +102,13 @@ cargo_test() {
 }
 run "core tests, no features (no_std paths)" cargo_test -p bearerkit
 run "core tests, std + precomputed tables (prepared verifier too)" cargo_test -p bearerkit --features std,precomputed-tables
-run "CLI and server tests (built binary, loopback HTTP)" cargo_test --workspace --exclude bearerkit --exclude bearerkit-benches --exclude bearerkit-client
+# (The Python, Node and WebAssembly packages are tested from their own languages below.)
+run "CLI and server tests (built binary, loopback HTTP)" cargo_test --workspace --exclude bearerkit --exclude bearerkit-benches --exclude bearerkit-client \
+  --exclude bearerkit-python --exclude bearerkit-node --exclude bearerkit-wasm
 # The client on its own, with every feature (the blocking twin and its tests included).
 run "token client tests, all features (async and blocking, loopback HTTP)" cargo_test -p bearerkit-client --all-features
-run "core builds for thumbv7em-none-eabihf without alloc" cargo build -p bearerkit --no-default-features --target thumbv7em-none-eabihf
+run "core builds for thumbv7em-none-eabihf without alloc (sign and verify, sign only, verify only)" bash -c \
+  "cargo build -p bearerkit --no-default-features --features sign,verify --target thumbv7em-none-eabihf && cargo build -p bearerkit --no-default-features --features sign --target thumbv7em-none-eabihf && cargo build -p bearerkit --no-default-features --features verify --target thumbv7em-none-eabihf"
 run "core builds for thumbv7em-none-eabihf with alloc" cargo build -p bearerkit --features alloc --target thumbv7em-none-eabihf
 run "core builds for wasm32-unknown-unknown" cargo build -p bearerkit --features alloc --target wasm32-unknown-unknown
 no_heap_features() {
@@ -149,6 +152,9 @@ pytest_run() {
 run "vectors confirmed by an independent implementation (Python cryptography), PyJWT assertions against the local realm" pytest_run
 # The WebAssembly package: built (web and nodejs), its size printed, tests in Node and Chromium.
 run "WebAssembly package: build, size, tests in Node and headless Chromium (vectors, WebCrypto, workbench)" bash scripts/wasm.sh
+# The Node package: npm ci, the napi-rs addon, node --test (vectors, jose and node:crypto interop,
+# the token client against bearerkit serve, the packed tarball in a fresh project, tsc --strict).
+run "Node package: addon build, vectors, interop, token client, npm pack install, TypeScript" bash scripts/node.sh
 # The Python package: pip install ./bindings/python into a fresh venv, its tests, stubs, example.
 run "Python package: pip install into a fresh venv, vectors, interop, token client, typing" bash scripts/python.sh
 # cargo deny (bans, licenses, sources; advisories only when a database is present) and no C
