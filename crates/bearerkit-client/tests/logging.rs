@@ -119,9 +119,10 @@ fn clients(
     let via = |url: String| url.replace(&f.server.base_url(), &relay.url(""));
     let secret = |s: &'static str| if good { s } else { WRONG_SECRET };
     let key = |k: SigningKey| if good { k } else { stranger.clone() };
+    // The certificate's fingerprint as `kid` directly: the stranger's key does not match the
+    // certificate, which `kid_from_certificate_pem` would refuse before anything is sent.
     let pkj = PrivateKeyJwt::new(KC_JWT_CLIENT, key(SigningKey::from_pem(&f.cert.key_pem).unwrap()))
-        .kid_from_certificate_pem(&f.cert.cert_pem)
-        .unwrap()
+        .kid(f.cert.sha1_fingerprint.clone())
         // Through the relay the URL differs from the one the server expects as `aud`.
         .audience(f.server.keycloak_token_url(REALM));
     let flows = [
