@@ -9,7 +9,7 @@ use crate::errors::{self, Ctx};
 use crate::keys::{EcKey, KeySet, KeySetInner, VerifyingKey};
 use crate::sign::d1_env;
 use bearerkit::profile::{client_assertion, d1};
-use bearerkit::{Validation, dangerous};
+use bearerkit::{PolicyOptions, Validation, dangerous};
 use napi::bindgen_prelude::AsyncTask;
 use napi::{Env, Task};
 use napi_derive::napi;
@@ -29,33 +29,16 @@ enum Profile {
 /// The options of a verification, owned; `None` (or `false`) is the core's default.
 pub(crate) struct Options {
     profile: Profile,
-    issuer: Option<String>,
-    audience: Option<Vec<String>>,
-    any_audience: bool,
-    subject: Option<String>,
-    kid: Option<String>,
-    require_kid: bool,
-    typ: Option<Vec<String>>,
-    leeway: Option<u64>,
-    max_lifetime: Option<u64>,
-    max_expiry_ahead: Option<u64>,
-    required: Option<Vec<String>>,
-    max_bytes: Option<usize>,
+    /// The profile's issuer id (D1) or client id (client assertion); unused for `Plain`.
+    profile_id: String,
+    /// The D1 profile's `kid`.
+    profile_kid: String,
     now: u64,
-    issuer_equals_subject: bool,
-    sole_audience: bool,
-    audience_as_string: bool,
-    allow_missing_exp: bool,
-}
-
-fn strs(v: Option<&Vec<String>>) -> Vec<&str> {
-    v.map(|l| l.iter().map(String::as_str).collect()).unwrap_or_default()
+    /// Every other option (each left `None` keeps the profile's or the core's rule).
+    policy: PolicyOptions,
 }
 
 impl Options {
-    /// The options from the positional arguments `index.js` passes. `profile`: 0 plain, 1 D1
-    /// (`issuer` is the issuer id, `env` and `kid` needed), 2 client assertion (`issuer` is
-    /// the client id, `audience` the accepted audiences).
     #[allow(clippy::too_many_arguments, clippy::fn_params_excessive_bools)]
     fn new(
         profile: u32,
@@ -90,8 +73,7 @@ impl Options {
         let max_bytes = errors::opt_seconds(max_bytes, "maxBytes")?
             .map(|n| usize::try_from(n).map_err(|_| errors::argument("maxBytes is too large")))
             .transpose()?;
-        Ok(Self {
-            profile,
+        let mut policy = PolicyOptions {
             issuer,
             audience,
             any_audience,
@@ -104,80 +86,42 @@ impl Options {
             max_expiry_ahead: errors::opt_seconds(max_expiry_ahead, "maxExpiryAhead")?,
             required,
             max_bytes,
-            now: errors::opt_seconds(now, "now")?.unwrap_or_else(bearerkit::now_unix),
             issuer_equals_subject: issuer_equals_subject.unwrap_or(false),
             sole_audience: sole_audience.unwrap_or(false),
             audience_as_string: audience_as_string.unwrap_or(false),
-            allow_missing_exp: allow_missing_exp.unwrap_or(false),
+            dangerous_allow_missing_exp: allow_missing_exp.unwrap_or(false),
+        };
+        // For the profiles, `issuer` is the issuer id or client id, and D1's `kid` is the
+        // profile's own: they go into the base validation, not on top of it.
+        let profile_id = if matches!(profile, Profile::Plain) {
+            String::new()
+        } else {
+            policy.issuer.take().unwrap_or_default()
+        };
+        let profile_kid = if matches!(profile, Profile::D1(_)) {
+            policy.kid.take().unwrap_or_default()
+        } else {
+            String::new()
+        };
+        Ok(Self {
+            profile,
+            profile_id,
+            profile_kid,
+            now: errors::opt_seconds(now, "now")?.unwrap_or_else(bearerkit::now_unix),
+            policy,
         })
     }
 
-    /// Run `f` with the core's policy: the profile's (or the default), then the options.
     fn with_policy<R>(&self, f: impl FnOnce(&Validation<'_>) -> R) -> R {
-        let auds = strs(self.audience.as_ref());
-        let typ = strs(self.typ.as_ref());
-        let required = strs(self.required.as_ref());
-        let issuer = self.issuer.as_deref().unwrap_or("");
-        let mut policy = match self.profile {
+        let first_audience = self.policy.audience.as_ref().and_then(|l| l.first()).map_or("", String::as_str);
+        let base = match self.profile {
             Profile::Plain => Validation::new(self.now),
-            Profile::D1(env) => d1::validation(issuer, env, self.kid.as_deref().unwrap_or(""), self.now),
+            Profile::D1(env) => d1::validation(&self.profile_id, env, &self.profile_kid, self.now),
             Profile::ClientAssertion => {
-                client_assertion::validation(issuer, auds.first().copied().unwrap_or(""), self.now)
+                client_assertion::validation(&self.profile_id, first_audience, self.now)
             }
         };
-        if matches!(self.profile, Profile::Plain)
-            && let Some(v) = &self.issuer
-        {
-            policy = policy.issuer(v);
-        }
-        if self.audience.is_some() {
-            policy = policy.audiences(&auds);
-        }
-        if self.any_audience {
-            policy = policy.any_audience();
-        }
-        if let Some(v) = &self.subject {
-            policy = policy.subject(v);
-        }
-        if !matches!(self.profile, Profile::D1(_))
-            && let Some(v) = &self.kid
-        {
-            policy = policy.kid(v);
-        }
-        if self.require_kid {
-            policy = policy.require_kid(true);
-        }
-        if self.typ.is_some() {
-            policy = policy.typ(&typ);
-        }
-        if let Some(v) = self.leeway {
-            policy = policy.leeway(v);
-        }
-        if let Some(v) = self.max_lifetime {
-            policy = policy.max_lifetime(v);
-        }
-        if let Some(v) = self.max_expiry_ahead {
-            policy = policy.max_expiry_ahead(v);
-        }
-        if self.required.is_some() {
-            policy = policy.required(&required);
-        }
-        if let Some(v) = self.max_bytes {
-            policy = policy.max_bytes(v);
-        }
-        if self.issuer_equals_subject {
-            policy = policy.issuer_equals_subject(true);
-        }
-        if self.sole_audience {
-            policy = policy.sole_audience(true);
-        }
-        if self.audience_as_string {
-            policy = policy.audience_as_string(true);
-        }
-        if self.allow_missing_exp {
-            policy = dangerous::allow_missing_exp(policy);
-        }
-        f(&policy)
+        self.policy.with_validation(base, f)
     }
 }
 

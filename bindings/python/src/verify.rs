@@ -6,7 +6,7 @@ use crate::json;
 use crate::keys::{PyKeySet, PyVerifyingKey};
 use crate::sign::{audience_list, d1_env};
 use bearerkit::profile::{client_assertion, d1};
-use bearerkit::{Validation, dangerous};
+use bearerkit::{PolicyOptions, Validation, dangerous};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -144,122 +144,19 @@ fn run(py: Python<'_>, token: &str, key: &VerifyKey, policy: &Validation<'_>) ->
     result.map_err(|e| errors::core(py, e, Ctx::Verify))
 }
 
-/// The options of `verify`, owned; `None` is the core's default.
-struct Options {
-    issuer: Option<String>,
-    audience: Option<Vec<String>>,
-    any_audience: bool,
-    subject: Option<String>,
-    kid: Option<String>,
-    require_kid: bool,
-    typ: Option<Vec<String>>,
-    leeway: Option<u64>,
-    max_lifetime: Option<u64>,
-    max_expiry_ahead: Option<u64>,
-    required: Option<Vec<String>>,
-    max_bytes: Option<usize>,
-    issuer_equals_subject: bool,
-    sole_audience: bool,
-    audience_as_string: bool,
-    allow_missing_exp: bool,
-}
-
-/// Apply the options to `policy` (the core's default or a profile's), borrowing their
-/// strings.
-fn apply<'a>(
-    mut policy: Validation<'a>,
-    o: &'a Options,
-    auds: &'a [&'a str],
-    typ: &'a [&'a str],
-    required: &'a [&'a str],
-) -> Validation<'a> {
-    if let Some(v) = &o.issuer {
-        policy = policy.issuer(v);
-    }
-    if o.audience.is_some() {
-        policy = policy.audiences(auds);
-    }
-    if o.any_audience {
-        policy = policy.any_audience();
-    }
-    if let Some(v) = &o.subject {
-        policy = policy.subject(v);
-    }
-    if let Some(v) = &o.kid {
-        policy = policy.kid(v);
-    }
-    if o.require_kid {
-        policy = policy.require_kid(true);
-    }
-    if o.typ.is_some() {
-        policy = policy.typ(typ);
-    }
-    if let Some(v) = o.leeway {
-        policy = policy.leeway(v);
-    }
-    if let Some(v) = o.max_lifetime {
-        policy = policy.max_lifetime(v);
-    }
-    if let Some(v) = o.max_expiry_ahead {
-        policy = policy.max_expiry_ahead(v);
-    }
-    if o.required.is_some() {
-        policy = policy.required(required);
-    }
-    if let Some(v) = o.max_bytes {
-        policy = policy.max_bytes(v);
-    }
-    if o.issuer_equals_subject {
-        policy = policy.issuer_equals_subject(true);
-    }
-    if o.sole_audience {
-        policy = policy.sole_audience(true);
-    }
-    if o.audience_as_string {
-        policy = policy.audience_as_string(true);
-    }
-    if o.allow_missing_exp {
-        policy = dangerous::allow_missing_exp(policy);
-    }
-    policy
-}
-
-fn strs(v: Option<&Vec<String>>) -> Vec<&str> {
-    v.map(|l| l.iter().map(String::as_str).collect()).unwrap_or_default()
-}
-
-/// The options' lists as `&str` slices, for the core's `Validation`.
-struct Strs<'a> {
-    auds: Vec<&'a str>,
-    typ: Vec<&'a str>,
-    required: Vec<&'a str>,
-}
-
-impl Options {
-    fn strs(&self) -> Strs<'_> {
-        Strs {
-            auds: strs(self.audience.as_ref()),
-            typ: strs(self.typ.as_ref()),
-            required: strs(self.required.as_ref()),
-        }
-    }
-}
-
 /// Verify `token` with `key` under `options` applied to `base`.
-fn verify_with<'a>(
+fn verify_with(
     py: Python<'_>,
     token: &str,
     key: &Bound<'_, PyAny>,
-    options: &'a Options,
-    strs: &'a Strs<'a>,
-    base: Validation<'a>,
+    options: &PolicyOptions,
+    base: Validation<'_>,
 ) -> PyResult<PyVerifiedToken> {
     let key = verify_key(key)?;
     if options.any_audience && options.audience.is_some() {
         return Err(errors::argument("give audience or any_audience=True, not both"));
     }
-    let policy = apply(base, options, &strs.auds, &strs.typ, &strs.required);
-    run(py, token, &key, &policy)
+    options.with_validation(base, |policy| run(py, token, &key, policy))
 }
 
 fn audience_option(audience: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<String>>> {
@@ -297,7 +194,7 @@ fn verify(
     audience_as_string: bool,
     dangerous_allow_missing_exp: bool,
 ) -> PyResult<PyVerifiedToken> {
-    let options = Options {
+    let options = PolicyOptions {
         issuer,
         audience: audience_option(audience)?,
         any_audience,
@@ -313,32 +210,10 @@ fn verify(
         issuer_equals_subject,
         sole_audience,
         audience_as_string,
-        allow_missing_exp: dangerous_allow_missing_exp,
+        dangerous_allow_missing_exp,
     };
     let now = now.unwrap_or_else(bearerkit::now_unix);
-    let strs = options.strs();
-    verify_with(py, token, key, &options, &strs, Validation::new(now))
-}
-
-fn profile_options(leeway: Option<u64>) -> Options {
-    Options {
-        issuer: None,
-        audience: None,
-        any_audience: false,
-        subject: None,
-        kid: None,
-        require_kid: false,
-        typ: None,
-        leeway,
-        max_lifetime: None,
-        max_expiry_ahead: None,
-        required: None,
-        max_bytes: None,
-        issuer_equals_subject: false,
-        sole_audience: false,
-        audience_as_string: false,
-        allow_missing_exp: false,
-    }
+    verify_with(py, token, key, &options, Validation::new(now))
 }
 
 /// Verify a Thales D1 assertion the way D1 does (the core's `d1` profile): `iss` = `sub` =
@@ -359,9 +234,8 @@ fn verify_d1_assertion(
 ) -> PyResult<PyVerifiedToken> {
     let env = d1_env(env)?;
     let now = now.unwrap_or_else(bearerkit::now_unix);
-    let options = profile_options(leeway);
-    let strs = options.strs();
-    verify_with(py, token, key, &options, &strs, d1::validation(issuer_id, env, kid, now))
+    let options = PolicyOptions { leeway, ..PolicyOptions::default() };
+    verify_with(py, token, key, &options, d1::validation(issuer_id, env, kid, now))
 }
 
 /// Verify a `private_key_jwt` client assertion (the core's `client_assertion` profile):
@@ -384,12 +258,9 @@ fn verify_client_assertion(
     let (auds, _) = audience_list(audience)?;
     let first = auds.first().cloned().unwrap_or_default();
     let now = now.unwrap_or_else(bearerkit::now_unix);
-    let mut options = profile_options(leeway);
-    options.audience = Some(auds);
-    options.max_lifetime = max_lifetime;
-    options.kid = kid;
-    let strs = options.strs();
-    verify_with(py, token, key, &options, &strs, client_assertion::validation(client_id, &first, now))
+    let options =
+        PolicyOptions { audience: Some(auds), leeway, max_lifetime, kid, ..PolicyOptions::default() };
+    verify_with(py, token, key, &options, client_assertion::validation(client_id, &first, now))
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -4,128 +4,46 @@ use crate::js::{self, Options};
 use crate::keys::{KeySet, VerifyingKey};
 use crate::sign::d1_env;
 use bearerkit::profile::{client_assertion as ca_profile, d1};
-use bearerkit::{Validation, dangerous};
+use bearerkit::{PolicyOptions, Validation, dangerous};
 use wasm_bindgen::prelude::*;
 
-/// The options of `verify`, owned.
-struct Policy {
-    issuer: Option<String>,
-    audience: Option<Vec<String>>,
-    any_audience: bool,
-    subject: Option<String>,
-    kid: Option<String>,
-    require_kid: bool,
-    typ: Option<Vec<String>>,
-    leeway: Option<u64>,
-    max_lifetime: Option<u64>,
-    max_expiry_ahead: Option<u64>,
-    required: Option<Vec<String>>,
-    max_bytes: Option<u64>,
-    now: Option<u64>,
-    issuer_equals_subject: bool,
-    sole_audience: bool,
-    audience_as_string: bool,
-    allow_missing_exp: bool,
+/// The options of `verify` (each left out is the core's default) and `now`.
+fn read_policy(o: &Options) -> Result<(PolicyOptions, Option<u64>), JsValue> {
+    let p = PolicyOptions {
+        issuer: o.string("issuer")?,
+        audience: o.strings("audience")?.map(|(l, _)| l),
+        any_audience: o.bool("anyAudience")?,
+        subject: o.string("subject")?,
+        kid: o.string("kid")?,
+        require_kid: o.bool("requireKid")?,
+        typ: o.strings("typ")?.map(|(l, _)| l),
+        leeway: o.u64("leeway")?,
+        max_lifetime: o.u64("maxLifetime")?,
+        max_expiry_ahead: o.u64("maxExpiryAhead")?,
+        required: o.strings("required")?.map(|(l, _)| l),
+        max_bytes: o.u64("maxBytes")?.map(|x| usize::try_from(x).unwrap_or(usize::MAX)),
+        issuer_equals_subject: o.bool("issuerEqualsSubject")?,
+        sole_audience: o.bool("soleAudience")?,
+        audience_as_string: o.bool("audienceAsString")?,
+        dangerous_allow_missing_exp: o.bool("dangerousAllowMissingExp")?,
+    };
+    if p.any_audience && p.audience.is_some() {
+        return Err(js::argument("give audience or anyAudience: true, not both"));
+    }
+    Ok((p, o.u64("now")?))
 }
 
-impl Policy {
-    fn read(o: &Options) -> Result<Self, JsValue> {
-        let p = Self {
-            issuer: o.string("issuer")?,
-            audience: o.strings("audience")?.map(|(l, _)| l),
-            any_audience: o.bool("anyAudience")?,
-            subject: o.string("subject")?,
-            kid: o.string("kid")?,
-            require_kid: o.bool("requireKid")?,
-            typ: o.strings("typ")?.map(|(l, _)| l),
-            leeway: o.u64("leeway")?,
-            max_lifetime: o.u64("maxLifetime")?,
-            max_expiry_ahead: o.u64("maxExpiryAhead")?,
-            required: o.strings("required")?.map(|(l, _)| l),
-            max_bytes: o.u64("maxBytes")?,
-            now: o.u64("now")?,
-            issuer_equals_subject: o.bool("issuerEqualsSubject")?,
-            sole_audience: o.bool("soleAudience")?,
-            audience_as_string: o.bool("audienceAsString")?,
-            allow_missing_exp: o.bool("dangerousAllowMissingExp")?,
-        };
-        if p.any_audience && p.audience.is_some() {
-            return Err(js::argument("give audience or anyAudience: true, not both"));
-        }
-        Ok(p)
-    }
-}
-
-fn strs(v: Option<&Vec<String>>) -> Vec<&str> {
-    v.map(|l| l.iter().map(String::as_str).collect()).unwrap_or_default()
-}
-
-/// Verify with the policy's options applied to `base`.
-fn run<'a>(
-    token: &str,
-    key: Key<'_>,
-    p: &'a Policy,
-    base: Validation<'a>,
-    auds: &'a [&'a str],
-    typ: &'a [&'a str],
-    required: &'a [&'a str],
-) -> Result<JsValue, JsValue> {
-    let mut v = base;
-    if let Some(x) = &p.issuer {
-        v = v.issuer(x);
-    }
-    if p.audience.is_some() {
-        v = v.audiences(auds);
-    }
-    if p.any_audience {
-        v = v.any_audience();
-    }
-    if let Some(x) = &p.subject {
-        v = v.subject(x);
-    }
-    if let Some(x) = &p.kid {
-        v = v.kid(x);
-    }
-    if p.require_kid {
-        v = v.require_kid(true);
-    }
-    if p.typ.is_some() {
-        v = v.typ(typ);
-    }
-    if let Some(x) = p.leeway {
-        v = v.leeway(x);
-    }
-    if let Some(x) = p.max_lifetime {
-        v = v.max_lifetime(x);
-    }
-    if let Some(x) = p.max_expiry_ahead {
-        v = v.max_expiry_ahead(x);
-    }
-    if p.required.is_some() {
-        v = v.required(required);
-    }
-    if let Some(x) = p.max_bytes {
-        v = v.max_bytes(usize::try_from(x).unwrap_or(usize::MAX));
-    }
-    if p.issuer_equals_subject {
-        v = v.issuer_equals_subject(true);
-    }
-    if p.sole_audience {
-        v = v.sole_audience(true);
-    }
-    if p.audience_as_string {
-        v = v.audience_as_string(true);
-    }
-    if p.allow_missing_exp {
-        v = dangerous::allow_missing_exp(v);
-    }
+/// Verify with `options` applied to `base`.
+fn run(token: &str, key: Key<'_>, options: &PolicyOptions, base: Validation<'_>) -> Result<JsValue, JsValue> {
     let mut scratch = vec![0u8; token.len().saturating_add(16)];
-    let verified = match key {
-        Key::One(k) => bearerkit::verify(token, k, &v, &mut scratch),
-        Key::Set(s) => bearerkit::verify_with_key_set(token, s, &v, &mut scratch),
-    }
-    .map_err(js::core)?;
-    js::header_and_claims(verified.header().as_json(), verified.claims().as_json())
+    options.with_validation(base, |v| {
+        let verified = match key {
+            Key::One(k) => bearerkit::verify(token, k, v, &mut scratch),
+            Key::Set(s) => bearerkit::verify_with_key_set(token, s, v, &mut scratch),
+        }
+        .map_err(js::core)?;
+        js::header_and_claims(verified.header().as_json(), verified.claims().as_json())
+    })
 }
 
 #[derive(Clone, Copy)]
@@ -135,10 +53,8 @@ enum Key<'k> {
 }
 
 fn verify_any(token: &str, key: Key<'_>, options: &JsValue) -> Result<JsValue, JsValue> {
-    let p = Policy::read(&Options::new(options)?)?;
-    let (auds, typ, required) = (strs(p.audience.as_ref()), strs(p.typ.as_ref()), strs(p.required.as_ref()));
-    let now = p.now.unwrap_or_else(js::now);
-    run(token, key, &p, Validation::new(now), &auds, &typ, &required)
+    let (p, now) = read_policy(&Options::new(options)?)?;
+    run(token, key, &p, Validation::new(now.unwrap_or_else(js::now)))
 }
 
 /// Verify a token with the core's strict contract: `{header, claims}`, or a thrown `Error`
@@ -176,10 +92,9 @@ pub fn verify_d1_assertion(
     let issuer_id = o.string("issuerId")?.ok_or_else(|| js::argument("issuerId is required"))?;
     let env = d1_env(&o.string("env")?.ok_or_else(|| js::argument("env is required"))?)?;
     let kid = o.string("kid")?.ok_or_else(|| js::argument("kid is required"))?;
-    let mut p = Policy::read(&Options::new(&JsValue::UNDEFINED)?)?;
-    p.leeway = o.u64("leeway")?;
+    let p = PolicyOptions { leeway: o.u64("leeway")?, ..PolicyOptions::default() };
     let now = o.u64("now")?.unwrap_or_else(js::now);
-    run(token, Key::One(key), &p, d1::validation(&issuer_id, env, &kid, now), &[], &[], &[])
+    run(token, Key::One(key), &p, d1::validation(&issuer_id, env, &kid, now))
 }
 
 /// Verify a `private_key_jwt` client assertion: `iss` = `sub` = `clientId`, `aud` one of
@@ -193,15 +108,16 @@ pub fn verify_client_assertion(
     let o = Options::new(&options)?;
     let client_id = o.string("clientId")?.ok_or_else(|| js::argument("clientId is required"))?;
     let (auds, _) = o.strings("audience")?.ok_or_else(|| js::argument("audience is required"))?;
-    let mut p = Policy::read(&Options::new(&JsValue::UNDEFINED)?)?;
-    p.leeway = o.u64("leeway")?;
-    p.max_lifetime = o.u64("maxLifetime")?;
-    p.kid = o.string("kid")?;
-    p.audience = Some(auds);
-    let first = p.audience.as_ref().and_then(|l| l.first()).cloned().unwrap_or_default();
-    let aud_refs = strs(p.audience.as_ref());
+    let first = auds.first().cloned().unwrap_or_default();
+    let p = PolicyOptions {
+        leeway: o.u64("leeway")?,
+        max_lifetime: o.u64("maxLifetime")?,
+        kid: o.string("kid")?,
+        audience: Some(auds),
+        ..PolicyOptions::default()
+    };
     let now = o.u64("now")?.unwrap_or_else(js::now);
-    run(token, Key::One(key), &p, ca_profile::validation(&client_id, &first, now), &aud_refs, &[], &[])
+    run(token, Key::One(key), &p, ca_profile::validation(&client_id, &first, now))
 }
 
 /// Decode a token WITHOUT verifying anything (format and JSON rules still apply): `{header,

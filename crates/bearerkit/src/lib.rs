@@ -21,6 +21,8 @@ pub mod json;
 mod key;
 mod pem;
 #[cfg(all(feature = "alloc", feature = "verify"))]
+mod policy_options;
+#[cfg(all(feature = "alloc", feature = "verify"))]
 pub mod prepared;
 pub mod profile;
 pub mod protocol;
@@ -39,6 +41,8 @@ pub use date::MAX_DATE;
 pub use error::Error;
 pub use json::JsonStr;
 pub use key::{SigningKey, VerifyingKey, jwk_thumbprint};
+#[cfg(all(feature = "alloc", feature = "verify"))]
+pub use policy_options::PolicyOptions;
 #[cfg(all(feature = "alloc", feature = "verify"))]
 pub use prepared::{BaseTable, PreparedVerifyingKey};
 #[cfg(feature = "alloc")]
