@@ -27,7 +27,10 @@ for target in web nodejs; do
   out=pkg/${target/nodejs/node}
   rm -rf "$out"
   "$WASM_BINDGEN" --target "$target" --out-dir "$out" --remove-name-section --remove-producers-section "$WASM"
-  node_modules/.bin/wasm-opt -Oz "${FEATURES[@]}" "$out/bearerkit_wasm_bg.wasm" -o "$out/bearerkit_wasm_bg.wasm"
+  # --converge: repeat -Oz until it stops shrinking; --zero-filled-memory: the module's own
+  # memory starts zeroed (it is not imported), so zero data segments can go.
+  node_modules/.bin/wasm-opt -Oz --converge --zero-filled-memory "${FEATURES[@]}" \
+    "$out/bearerkit_wasm_bg.wasm" -o "$out/bearerkit_wasm_bg.wasm"
 done
 # The nodejs build is CommonJS inside a `"type": "module"` package.
 echo '{"type": "commonjs"}' > pkg/node/package.json

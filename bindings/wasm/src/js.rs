@@ -1,6 +1,8 @@
 //! Conversions between JavaScript values and the core: errors with `.code`, option objects,
 //! JSON through the host's own `JSON`, the clock and the random source.
 
+use alloc::string::String;
+use alloc::vec::Vec;
 use js_sys::{Array, Error, JSON, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
@@ -15,8 +17,7 @@ pub(crate) fn error(code: &str, message: &str) -> JsValue {
 
 /// The core's error as a JavaScript `Error`.
 pub(crate) fn core(e: bearerkit::Error) -> JsValue {
-    let message = e.to_string();
-    error(e.code(), &message)
+    error(e.code(), e.message().as_str())
 }
 
 /// An argument the API refuses (`invalid_argument`).
@@ -24,13 +25,24 @@ pub(crate) fn argument(message: &str) -> JsValue {
     error("invalid_argument", message)
 }
 
+/// `invalid_argument` for the option `name`: "`name` `what`" (no `format!`: the module links
+/// no formatting code).
+pub(crate) fn option_error(name: &str, what: &str) -> JsValue {
+    let mut message = String::with_capacity(name.len() + what.len() + 1);
+    message.push_str(name);
+    message.push(' ');
+    message.push_str(what);
+    argument(&message)
+}
+
 /// Seconds since the Unix epoch from the host's clock.
 pub(crate) fn now() -> u64 {
     let ms = js_sys::Date::now();
     if ms.is_finite() && ms > 0.0 {
-        // Whole seconds; a clock before 1970 reads 0.
+        // Whole seconds (the conversion truncates a positive value, i.e. floors it); a
+        // clock before 1970 reads 0.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let secs = (ms / 1000.0).floor() as u64;
+        let secs = (ms / 1000.0) as u64;
         secs
     } else {
         0
@@ -41,7 +53,7 @@ pub(crate) fn now() -> u64 {
 pub(crate) fn random<const N: usize>() -> Result<[u8; N], JsValue> {
     let mut bytes = [0u8; N];
     getrandom::fill(&mut bytes)
-        .map_err(|e| error("rng_failed", &format!("random number generator failed: {e}")))?;
+        .map_err(|_| error("rng_failed", "random number generator failed (crypto.getRandomValues)"))?;
     Ok(bytes)
 }
 
@@ -84,7 +96,7 @@ impl Options {
 
     pub(crate) fn string(&self, name: &str) -> Result<Option<String>, JsValue> {
         self.get(name)
-            .map(|v| v.as_string().ok_or_else(|| argument(&format!("{name} must be a string"))))
+            .map(|v| v.as_string().ok_or_else(|| option_error(name, "must be a string")))
             .transpose()
     }
 
@@ -98,27 +110,40 @@ impl Options {
                     let big: js_sys::BigInt = v.unchecked_into();
                     let negative = big.to_string(10).is_ok_and(|t| String::from(t).starts_with('-'));
                     return if negative {
-                        Err(argument(&format!("{name} must not be negative")))
+                        Err(option_error(name, "must not be negative"))
                     } else {
                         Ok(u64::try_from(big).unwrap_or(u64::MAX))
                     };
                 }
-                let n = v.as_f64().ok_or_else(|| argument(&format!("{name} must be a number")))?;
-                if !(n.is_finite() && n >= 0.0 && n.fract() == 0.0) {
-                    return Err(argument(&format!("{name} must be a whole number of seconds, at least 0")));
+                let n = v.as_f64().ok_or_else(|| option_error(name, "must be a number"))?;
+                let not_whole = || option_error(name, "must be a whole number of seconds, at least 0");
+                if !(n.is_finite() && n >= 0.0) {
+                    return Err(not_whole());
                 }
+                // Every double past 2^53 − 1 is a whole number.
                 if n > 9_007_199_254_740_991.0 {
                     return Ok(u64::MAX);
                 }
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                Ok(n as u64)
+                // Exact below 2^53: the conversion back tells whether `n` had a fraction
+                // (`f64::fract` needs `std`).
+                #[allow(
+                    clippy::cast_possible_truncation,
+                    clippy::cast_sign_loss,
+                    clippy::cast_precision_loss
+                )]
+                let whole = n as u64;
+                #[allow(clippy::cast_precision_loss, clippy::float_cmp)]
+                if whole as f64 != n {
+                    return Err(not_whole());
+                }
+                Ok(whole)
             })
             .transpose()
     }
 
     pub(crate) fn bool(&self, name: &str) -> Result<bool, JsValue> {
         self.get(name)
-            .map(|v| v.as_bool().ok_or_else(|| argument(&format!("{name} must be a boolean"))))
+            .map(|v| v.as_bool().ok_or_else(|| option_error(name, "must be a boolean")))
             .transpose()
             .map(|b| b.unwrap_or(false))
     }
@@ -127,17 +152,17 @@ impl Options {
     pub(crate) fn strings(&self, name: &str) -> Result<Option<(Vec<String>, bool)>, JsValue> {
         let Some(v) = self.get(name) else { return Ok(None) };
         if let Some(s) = v.as_string() {
-            return Ok(Some((vec![s], true)));
+            return Ok(Some((alloc::vec![s], true)));
         }
         if Array::is_array(&v) {
             let list: Array = v.unchecked_into();
             let mut out = Vec::with_capacity(list.length() as usize);
             for item in list.iter() {
-                out.push(item.as_string().ok_or_else(|| argument(&format!("{name} must hold strings")))?);
+                out.push(item.as_string().ok_or_else(|| option_error(name, "must hold strings"))?);
             }
             return Ok(Some((out, false)));
         }
-        Err(argument(&format!("{name} must be a string or an array of strings")))
+        Err(option_error(name, "must be a string or an array of strings"))
     }
 }
 

@@ -1,6 +1,8 @@
 //! Keys: P-256 signing and verifying keys, key sets by `kid`, thumbprints.
 
 use crate::js;
+use alloc::string::String;
+use alloc::vec::Vec;
 use bearerkit::p256::ecdsa::Signature;
 use bearerkit::{Es256Verifier, JsonStr, PreparedVerifyingKey};
 use core::cell::{Cell, OnceCell};
@@ -74,8 +76,8 @@ impl SigningKey {
         #[wasm_bindgen(unchecked_param_type = "'pkcs8' | 'sec1' | undefined")] format: Option<String>,
     ) -> Result<String, JsValue> {
         match format.as_deref() {
-            None | Some("pkcs8") => Ok(self.key.to_pkcs8_pem_string().to_string()),
-            Some("sec1") => Ok(self.key.to_sec1_pem_string().to_string()),
+            None | Some("pkcs8") => Ok(String::from(self.key.to_pkcs8_pem_string().as_str())),
+            Some("sec1") => Ok(String::from(self.key.to_sec1_pem_string().as_str())),
             Some(_) => Err(js::argument("format must be \"pkcs8\" or \"sec1\"")),
         }
     }
@@ -94,7 +96,7 @@ impl SigningKey {
 
     /// The RFC 7638 JWK thumbprint of the public key.
     pub fn thumbprint(&self) -> String {
-        self.key.verifying_key().thumbprint().to_string()
+        self.key.verifying_key().thumbprint().as_str().into()
     }
 }
 
@@ -176,7 +178,7 @@ impl VerifyingKey {
 
     /// The RFC 7638 JWK thumbprint.
     pub fn thumbprint(&self) -> String {
-        self.key.thumbprint().to_string()
+        self.key.thumbprint().as_str().into()
     }
 
     /// Build the precomputed verification tables now (otherwise on the fourth use).
@@ -248,15 +250,13 @@ pub fn jwk_thumbprint(
 /// (`sha1Hex` is Worldline's `kid`).
 #[wasm_bindgen(js_name = certificateThumbprints, unchecked_return_type = "CertificateThumbprints")]
 pub fn certificate_thumbprints(pem: &str) -> Result<JsValue, JsValue> {
-    let mut scratch = vec![0u8; pem.len().saturating_mul(2).saturating_add(64)];
+    let mut scratch = alloc::vec![0u8; pem.len().saturating_mul(2).saturating_add(64)];
     let prints = bearerkit::CertificateThumbprints::from_pem(pem, &mut scratch).map_err(js::core)?;
     let out = js_sys::Object::new();
-    for (name, value) in [
-        ("sha1Hex", prints.sha1_hex().to_string()),
-        ("x5t", prints.x5t().to_string()),
-        ("x5tS256", prints.x5t_s256().to_string()),
-    ] {
-        let _ = js_sys::Reflect::set(&out, &name.into(), &value.into());
+    for (name, value) in
+        [("sha1Hex", prints.sha1_hex()), ("x5t", prints.x5t()), ("x5tS256", prints.x5t_s256())]
+    {
+        let _ = js_sys::Reflect::set(&out, &name.into(), &JsValue::from_str(value.as_str()));
     }
     Ok(out.into())
 }

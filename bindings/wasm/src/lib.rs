@@ -4,6 +4,28 @@
 
 // `Result<_, JsValue>` is what wasm-bindgen returns to JavaScript (a thrown `Error`).
 #![allow(clippy::missing_errors_doc)]
+// The module links no `std`: no formatting machinery, no panic runtime, a small allocator
+// (the size budget, see the package README). Host builds (clippy, docs) keep `std`.
+#![cfg_attr(target_arch = "wasm32", no_std)]
+
+extern crate alloc;
+
+/// Talc, a small allocator made for WebAssembly, instead of `std`'s dlmalloc. The module is
+/// single-threaded (no `atomics` target feature), which `TalckWasm` requires.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+// SAFETY: wasm32-unknown-unknown without the `atomics` feature runs on one thread, the one
+// condition `TalckWasm::new_global` states.
+#[allow(unsafe_code)]
+static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
+
+/// A panic (a bug: the binding and the core return errors, never panic on input) traps: the
+/// JavaScript caller gets a `RuntimeError: unreachable`. No message is formatted.
+#[cfg(target_arch = "wasm32")]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}
 
 mod js;
 mod keys;

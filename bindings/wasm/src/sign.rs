@@ -3,6 +3,8 @@
 
 use crate::js::{self, Options};
 use crate::keys::SigningKey;
+use alloc::string::String;
+use alloc::vec::Vec;
 use bearerkit::Assertion;
 use bearerkit::profile::{client_assertion as ca_profile, d1};
 use wasm_bindgen::prelude::*;
@@ -117,8 +119,14 @@ pub fn sign_assertion(
 
 /// 32 random hex digits.
 fn random_jti() -> Result<String, JsValue> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = js::random::<16>()?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    let mut jti = String::with_capacity(32);
+    for b in bytes {
+        jti.push(char::from(HEX[usize::from(b >> 4)]));
+        jti.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    Ok(jti)
 }
 
 /// The D1 environment from `"stg"` / `"prd"`.

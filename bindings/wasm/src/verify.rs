@@ -35,7 +35,7 @@ fn read_policy(o: &Options) -> Result<(PolicyOptions, Option<u64>), JsValue> {
 
 /// Verify with `options` applied to `base`.
 fn run(token: &str, key: Key<'_>, options: &PolicyOptions, base: Validation<'_>) -> Result<JsValue, JsValue> {
-    let mut scratch = vec![0u8; token.len().saturating_add(16)];
+    let mut scratch = alloc::vec![0u8; token.len().saturating_add(16)];
     options.with_validation(base, |v| {
         let verified = match key {
             Key::One(k) => bearerkit::verify(token, k, v, &mut scratch),
@@ -124,7 +124,7 @@ pub fn verify_client_assertion(
 /// claims, signatureLength}`, for display only.
 #[wasm_bindgen(js_name = decodeUnverified, unchecked_return_type = "UnverifiedToken")]
 pub fn decode_unverified(token: &str) -> Result<JsValue, JsValue> {
-    let mut scratch = vec![0u8; token.len().saturating_add(16)];
+    let mut scratch = alloc::vec![0u8; token.len().saturating_add(16)];
     let t = dangerous::decode_unverified(token, &mut scratch).map_err(js::core)?;
     let out = js::header_and_claims(t.header().as_json(), t.claims().as_json())?;
     let _ = js_sys::Reflect::set(&out, &"signatureLength".into(), &JsValue::from(t.signature_len()));

@@ -50,11 +50,22 @@ macro_rules! error_table {
             const ALL: &'static [Error] = &[$( Self::$variant $({ $($field: 0),* })? ),*];
         }
 
+        impl Error {
+            /// The human-readable message, the same text `Display` writes, made without
+            /// `core::fmt` (so a size-constrained build such as a WebAssembly module can show
+            /// it without linking the formatting machinery). Never holds a secret.
+            #[must_use]
+            pub fn message(self) -> ErrorMessage {
+                match self {
+                    $( Self::$variant $({ $($field),* })? =>
+                        ErrorMessage::fill($msg, &[$($( (stringify!($field), $field as u64) ),*)?]), )*
+                }
+            }
+        }
+
         impl fmt::Display for Error {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match *self {
-                    $( Self::$variant $({ $($field),* })? => write!(f, $msg), )*
-                }
+                f.write_str(self.message().as_str())
             }
         }
     };
@@ -172,9 +183,112 @@ error_table! {
 
 impl core::error::Error for Error {}
 
+/// An [`Error`]'s message, held inline (no heap): [`Error::message`]. Derefs to `str`.
+#[derive(Clone, Copy)]
+pub struct ErrorMessage {
+    buf: [u8; ErrorMessage::CAPACITY],
+    len: usize,
+}
+
+impl ErrorMessage {
+    /// Room for the longest message with its numbers at their widest (`u64::MAX`).
+    const CAPACITY: usize = 160;
+
+    /// `template` with each `{name}` replaced by the decimal value of the field `name`.
+    fn fill(template: &str, fields: &[(&str, u64)]) -> Self {
+        let mut out = Self { buf: [0; Self::CAPACITY], len: 0 };
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            out.push(&rest[..open]);
+            let after = &rest[open + 1..];
+            let close = after.find('}').unwrap_or(after.len());
+            let name = &after[..close];
+            match fields.iter().find(|(n, _)| *n == name) {
+                Some(&(_, value)) => out.push_decimal(value),
+                None => out.push(&rest[open..open + 1 + close]),
+            }
+            rest = after.get(close + 1..).unwrap_or("");
+        }
+        out.push(rest);
+        out
+    }
+
+    /// Append `s` whole, or nothing when it does not fit (messages are sized to fit; the
+    /// table's test checks them).
+    fn push(&mut self, s: &str) {
+        if let Some(dst) = self.buf.get_mut(self.len..self.len + s.len()) {
+            dst.copy_from_slice(s.as_bytes());
+            self.len += s.len();
+        }
+    }
+
+    fn push_decimal(&mut self, mut value: u64) {
+        let mut digits = [0u8; 20];
+        let mut start = digits.len();
+        loop {
+            start -= 1;
+            // `value % 10` is a single decimal digit.
+            #[allow(clippy::cast_possible_truncation)]
+            let digit = (value % 10) as u8;
+            digits[start] = b'0' + digit;
+            value /= 10;
+            if value == 0 {
+                break;
+            }
+        }
+        // ASCII digits are UTF-8.
+        self.push(core::str::from_utf8(&digits[start..]).unwrap_or("0"));
+    }
+
+    /// The message text.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        // Only whole `str`s are ever appended, so the bytes are UTF-8.
+        core::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    }
+}
+
+impl core::ops::Deref for ErrorMessage {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for ErrorMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for ErrorMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Error;
+
+    #[test]
+    fn messages_substitute_their_fields() {
+        extern crate alloc;
+        use alloc::string::ToString;
+        let e = Error::TokenTooLarge { limit: 8192, found: 9001 };
+        assert_eq!(e.message().as_str(), "token too large: limit 8192 bytes, got 9001");
+        assert_eq!(e.to_string(), "token too large: limit 8192 bytes, got 9001");
+        let e = Error::SignatureLength { found: 0 };
+        assert_eq!(&*e.message(), "invalid signature length: expected 64 bytes, got 0");
+        // The widest numbers still fit, and every message is whole (no placeholder left).
+        let wide = Error::TokenTooLarge { limit: usize::MAX, found: usize::MAX };
+        let text = wide.message();
+        assert!(text.ends_with(&usize::MAX.to_string()), "{text}");
+        for e in Error::ALL {
+            let m = e.message();
+            assert!(!m.is_empty() && !m.contains('{') && !m.contains('}'), "{m}");
+        }
+    }
 
     #[test]
     fn one_code_per_variant() {

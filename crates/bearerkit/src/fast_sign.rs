@@ -1,7 +1,7 @@
 //! Constant-time ES256 signing with a wide fixed-base comb (feature `fast-sign`).
 //!
-//! ECDSA signing is dominated by `R = k·G`. With feature `fast-sign` (which links `std` for a
-//! `OnceLock`, on any target that has it, `wasm32-unknown-unknown` included),
+//! ECDSA signing is dominated by `R = k·G`. With feature `fast-sign` (`alloc` and atomics, no `std`:
+//! `wasm32-unknown-unknown` included),
 //! [`crate::SigningKey`] computes it here instead of with `p256`'s own radix-16 table, then
 //! finishes ECDSA exactly as `p256` does, so every signature is byte-identical to `p256`'s:
 //!
@@ -37,7 +37,7 @@
 //! # Window, memory and cost
 //!
 //! [`WINDOW`] is 7: 37 positions, 36 rows of 64 points and a last row of 16 (2,320 points of
-//! 64 bytes: 148,480 bytes, 145 KiB), built on first use behind a `std::sync::OnceLock` in
+//! 64 bytes: 148,480 bytes, 145 KiB), built on first use behind `once_cell`'s `OnceBox` in
 //! about 4 ms (about 33 µs saved per signature pays it back after about a hundred
 //! signatures). One signature then costs 36 complete mixed additions and reads all
 //! 2,320 table entries (the first position is selected, not added). Windows 6 and 8 measure
@@ -280,8 +280,12 @@ impl CombTable {
     /// The process-wide table (window [`WINDOW`]), built on first use.
     #[must_use]
     pub fn global() -> &'static Self {
-        static GLOBAL: std::sync::OnceLock<CombTable> = std::sync::OnceLock::new();
-        GLOBAL.get_or_init(|| Self::new(WINDOW).unwrap_or_else(|_| unreachable_window()))
+        // Lock-free: threads that race on the first signature may each build a table; one is
+        // kept and the others are dropped (the same contents, so only the time is lost).
+        static GLOBAL: once_cell::race::OnceBox<CombTable> = once_cell::race::OnceBox::new();
+        GLOBAL.get_or_init(|| {
+            alloc::boxed::Box::new(Self::new(WINDOW).unwrap_or_else(|_| unreachable_window()))
+        })
     }
 
     /// Window (bits per digit).
@@ -456,8 +460,8 @@ mod tests {
 
     /// The table's scalars of interest: 1, 2, n − 1, n − 2, small values, powers of two,
     /// long runs of zero (and of one) bits, digits at the window's edge (2^(w−1) ± 1).
-    fn edge_scalars() -> std::vec::Vec<Scalar> {
-        let mut out = std::vec::Vec::new();
+    fn edge_scalars() -> alloc::vec::Vec<Scalar> {
+        let mut out = alloc::vec::Vec::new();
         for k in [1u64, 2, 3, 63, 64, 65, 127, 128, 129, 255, 256, 0x4000_0000, u64::MAX] {
             out.push(Scalar::from(k));
             out.push(-Scalar::from(k));

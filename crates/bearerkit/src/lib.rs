@@ -5,8 +5,7 @@
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
-// `fast-sign` needs `std` for its `OnceLock` only (not `p256/std`).
-#[cfg(any(feature = "std", feature = "fast-sign"))]
+#[cfg(feature = "std")]
 extern crate std;
 
 #[cfg(feature = "verify")]
@@ -38,7 +37,7 @@ mod validation;
 mod verify;
 
 pub use date::MAX_DATE;
-pub use error::Error;
+pub use error::{Error, ErrorMessage};
 pub use json::JsonStr;
 pub use key::{SigningKey, VerifyingKey, jwk_thumbprint};
 #[cfg(all(feature = "alloc", feature = "verify"))]
