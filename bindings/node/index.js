@@ -452,20 +452,41 @@ class KeySet {
   }
 }
 
+/** Each ExternalSigner's `{sign, native}` (`native`: the addon's signer, for the token client). */
 const SIGNERS = new WeakMap();
+const EXTERNAL_SIGNER_OPTIONS = new Set(['timeout']);
+/** How long the token client waits for an external signature, in seconds, unless `timeout` is given. */
+const DEFAULT_SIGNER_TIMEOUT = 30;
 
 /**
  * An ES256 signer whose private key lives elsewhere (a cloud KMS, an HSM): `sign(message)`
  * returns (or resolves to) the P-256 ECDSA signature over SHA-256 of `message`, either 64 bytes
  * `r‖s` or DER (what most KMS APIs return; converted by the core). Signing with it is async.
+ * `D1Grant` and `PrivateKeyJwt` take it too: the token client then waits at most `timeout`
+ * seconds (default 30) for each signature.
  */
 class ExternalSigner {
-  /** @param {(message: Buffer) => Promise<Uint8Array> | Uint8Array} sign */
-  constructor(sign) {
+  /**
+   * @param {(message: Buffer) => Promise<Uint8Array> | Uint8Array} sign
+   * @param {{timeout?: number}} [options]
+   */
+  constructor(sign, options) {
     if (typeof sign !== 'function') {
       throw new TypeError('ExternalSigner needs a function: sign(message: Buffer) => Promise<Buffer> | Buffer');
     }
-    SIGNERS.set(this, sign);
+    const o = checkOptions(options, EXTERNAL_SIGNER_OPTIONS, 'ExternalSigner');
+    const timeout = o.timeout === undefined ? DEFAULT_SIGNER_TIMEOUT : o.timeout;
+    // The addon's signer, for the token client's flows: it calls `sign` on the main thread
+    // through a function that always returns a promise of a Buffer (a sync value, a throw and
+    // a rejection alike), and waits for it on the client's thread.
+    const bridge = (message) => {
+      try {
+        return Promise.resolve(sign(message)).then(signatureBuffer);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    };
+    SIGNERS.set(this, { sign, native: call(() => new native._JsSigner(bridge, timeout)) });
   }
 
   /** The JWS algorithm: `ES256`. */
@@ -542,7 +563,7 @@ function signSpec(key, algorithm, background, p, env, iss, sub, aud, exp, expire
   }
   if (key instanceof ExternalSigner) {
     if (algorithm !== undefined && algorithm !== 'ES256') throw argumentError(`an ExternalSigner signs ES256, not ${algorithm}`);
-    return signExternal(SIGNERS.get(key), p, env, iss, sub, aud, exp, expiresIn, nbf, iat, jti, kid, typ, claims);
+    return signExternal(SIGNERS.get(key).sign, p, env, iss, sub, aud, exp, expiresIn, nbf, iat, jti, kid, typ, claims);
   }
   throw new TypeError('key must be a SigningKey, an RsaSigningKey or an ExternalSigner');
 }
@@ -573,6 +594,12 @@ async function signExternal(sign, p, env, iss, sub, aud, exp, expiresIn, nbf, ia
   } catch (e) {
     throw fromNative(e);
   }
+}
+
+/** The signature `sign` returned, as a Buffer (the token client's bridge refuses anything else). */
+function signatureBuffer(signature) {
+  if (!(signature instanceof Uint8Array)) throw new TypeError('the external signer must return a Buffer or a Uint8Array');
+  return toBuffer(signature, 'signature');
 }
 
 /** Run `f` and return its result, or a rejected promise with the package's error when `asPromise`. */
@@ -908,12 +935,17 @@ const authMethods = {
   },
 };
 
-/** The Thales D1 inbound grant: ES256 assertions, a fresh one per token request. */
+/** The Thales D1 inbound grant: ES256 assertions, a fresh one per token request, signed by a `SigningKey` or an `ExternalSigner`. */
 class D1Grant {
   constructor(issuerId, env, kid, key, options) {
     const o = checkOptions(options, new Set(['lifetime']), 'D1Grant');
-    if (!(key instanceof SigningKey)) throw new TypeError('Thales D1 accepts ES256 only: key must be a SigningKey');
-    makeAuth(this, () => native._Auth.d1(issuerId, env, kid, innerOfSigningKey(key), o.lifetime));
+    if (key instanceof SigningKey) {
+      makeAuth(this, () => native._Auth.d1(issuerId, env, kid, innerOfSigningKey(key), o.lifetime));
+    } else if (key instanceof ExternalSigner) {
+      makeAuth(this, () => native._Auth.d1External(issuerId, env, kid, SIGNERS.get(key).native, o.lifetime));
+    } else {
+      throw new TypeError('Thales D1 accepts ES256 only: key must be a SigningKey or an ExternalSigner');
+    }
   }
 }
 
@@ -929,9 +961,10 @@ const PKJ_OPTIONS = new Set(['kid', 'certificate', 'issuer', 'discoverIssuer', '
 
 /**
  * `private_key_jwt` client authentication (Worldline Open Banking / Keycloak): a client
- * assertion per request signed by a `SigningKey` (ES256) or an `RsaSigningKey` (RS256, or PS256
- * with `algorithm: 'PS256'`); `certificate` (PEM) gives `kid` (its SHA-1 fingerprint) after
- * checking it carries the key.
+ * assertion per request signed by a `SigningKey` or an `ExternalSigner` (ES256), or an
+ * `RsaSigningKey` (RS256, or PS256 with `algorithm: 'PS256'`); `certificate` (PEM) gives `kid`
+ * (its SHA-1 fingerprint) after checking it carries the key (an external signer's key is
+ * unknown here: not checked).
  */
 class PrivateKeyJwt {
   constructor(clientId, key, options) {
@@ -941,8 +974,10 @@ class PrivateKeyJwt {
       makeAuth(this, () => native._Auth.privateKeyJwtEc(clientId, innerOfSigningKey(key), opts));
     } else if (key instanceof RsaSigningKey) {
       makeAuth(this, () => native._Auth.privateKeyJwtRsa(clientId, innerOfRsaKey(key), opts));
+    } else if (key instanceof ExternalSigner) {
+      makeAuth(this, () => native._Auth.privateKeyJwtExternal(clientId, SIGNERS.get(key).native, opts));
     } else {
-      throw new TypeError('PrivateKeyJwt: key must be a SigningKey or an RsaSigningKey');
+      throw new TypeError('PrivateKeyJwt: key must be a SigningKey, an RsaSigningKey or an ExternalSigner');
     }
   }
 
