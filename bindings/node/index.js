@@ -552,6 +552,8 @@ function signSpec(key, algorithm, background, p, env, iss, sub, aud, exp, expire
       return native._signEs256Async(innerOfSigningKey(key), p, env, iss, sub, aud, exp, expiresIn, nbf, iat, jti, kid, typ, claims)
         .catch((e) => { throw fromNative(e); });
     }
+    // The profiles take no sub, exp, nbf, typ or claims: the addon's shorter entry point.
+    if (p !== EXACT) return native._signProfileEs256(innerOfSigningKey(key), p, env, iss, aud, expiresIn, iat, jti, kid);
     return native._signEs256(innerOfSigningKey(key), p, env, iss, sub, aud, exp, expiresIn, nbf, iat, jti, kid, typ, claims);
   }
   if (key instanceof RsaSigningKey) {
@@ -735,15 +737,17 @@ function clientAssertionAsync(key, options) {
 const HEADER_JSON = Symbol('headerJson');
 const CLAIMS_JSON = Symbol('claimsJson');
 
-/** A verified token: its header and claims (parsed when first read) and their JSON text. */
+/**
+ * A verified token: its header and claims (parsed when first read) and their JSON text (split
+ * from the addon's `header U+001F claims` answer when first read).
+ */
 class VerifiedToken {
+  #joined;
   #header;
   #claims;
 
   constructor(joined) {
-    const i = joined.indexOf('\u001f');
-    this[HEADER_JSON] = joined.slice(0, i);
-    this[CLAIMS_JSON] = joined.slice(i + 1);
+    this.#joined = joined;
   }
 
   /** The JOSE header. */
@@ -764,6 +768,14 @@ class VerifiedToken {
   /** The claims JSON exactly as it was in the token. */
   get claimsJson() {
     return this[CLAIMS_JSON];
+  }
+
+  get [HEADER_JSON]() {
+    return this.#joined.slice(0, this.#joined.indexOf('\u001f'));
+  }
+
+  get [CLAIMS_JSON]() {
+    return this.#joined.slice(this.#joined.indexOf('\u001f') + 1);
   }
 
   toJSON() {
@@ -825,6 +837,25 @@ function innerKey(key) {
   return key instanceof VerifyingKey ? innerOfVerifyingKey(key) : innerOfKeySet(key);
 }
 
+/**
+ * Verify with a profile's policy (D1 or client assertion): the addon's shorter entry point
+ * (only the options the profiles take) for a synchronous call.
+ */
+function verifyProfile(token, key, background, profile, env, issuer, audience, kid, leeway, maxLifetime, now) {
+  if (!background) {
+    if (key instanceof VerifyingKey) {
+      return new VerifiedToken(native._verifyProfileKey(token, innerOfVerifyingKey(key), profile, env, issuer, audience, kid, leeway, maxLifetime, now));
+    }
+    if (key instanceof KeySet) {
+      return new VerifiedToken(native._verifyProfileSet(token, innerOfKeySet(key), profile, env, issuer, audience, kid, leeway, maxLifetime, now));
+    }
+  }
+  const f = verifyNative(key, background);
+  const out = f(token, innerKey(key), profile, env, issuer, audience, undefined, undefined, kid, undefined, undefined,
+    leeway, maxLifetime, undefined, undefined, undefined, now);
+  return finishVerify(out, background);
+}
+
 function finishVerify(result, background) {
   if (!background) return new VerifiedToken(result);
   return result.then((joined) => new VerifiedToken(joined), (e) => { throw fromNative(e); });
@@ -862,10 +893,7 @@ const VERIFY_D1_OPTIONS = new Set(['issuerId', 'env', 'kid', 'now', 'leeway']);
 function verifyD1With(token, key, options, background) {
   return settle(() => {
     const o = checkOptions(options, VERIFY_D1_OPTIONS, 'verifyD1Assertion');
-    const f = verifyNative(key, background);
-    const out = f(token, innerKey(key), D1, o.env, o.issuerId, undefined, undefined, undefined, o.kid, undefined, undefined,
-      o.leeway, undefined, undefined, undefined, undefined, o.now);
-    return finishVerify(out, background);
+    return verifyProfile(token, key, background, D1, o.env, o.issuerId, undefined, o.kid, o.leeway, undefined, o.now);
   }, background);
 }
 
@@ -889,10 +917,8 @@ function verifyClientAssertionWith(token, key, options, background) {
   return settle(() => {
     const o = checkOptions(options, VERIFY_CA_OPTIONS, 'verifyClientAssertion');
     if (o.audience === undefined) throw new TypeError('verifyClientAssertion: audience is required');
-    const f = verifyNative(key, background);
-    const out = f(token, innerKey(key), CLIENT_ASSERTION, undefined, o.clientId, audienceList(o.audience), undefined, undefined,
-      o.kid, undefined, undefined, o.leeway, o.maxLifetime, undefined, undefined, undefined, o.now);
-    return finishVerify(out, background);
+    return verifyProfile(token, key, background, CLIENT_ASSERTION, undefined, o.clientId, audienceList(o.audience), o.kid,
+      o.leeway, o.maxLifetime, o.now);
   }, background);
 }
 
