@@ -201,9 +201,24 @@ export declare class RsaSigningKey {
  */
 export type SignCallback = (message: Buffer) => Promise<Bytes> | Bytes;
 
-/** An ES256 signer whose private key lives elsewhere (a cloud KMS, an HSM). Signing with it returns a promise. */
+/** The options of an {@link ExternalSigner}. */
+export interface ExternalSignerOptions {
+  /**
+   * How long a {@link TokenClient} waits for each signature, in seconds (a positive number);
+   * after it the token request fails with `signer_failed`. Defaults to 30.
+   */
+  timeout?: number;
+}
+
+/**
+ * An ES256 signer whose private key lives elsewhere (a cloud KMS, an HSM). Signing with it
+ * returns a promise. {@link D1Grant} and {@link PrivateKeyJwt} take it too: the token client
+ * calls `sign` on the main thread for each assertion; a throw, a rejection, a result that is
+ * not a P-256 signature or no answer within `timeout` fail `token()` with a
+ * {@link SigningError} whose code is `signer_failed`.
+ */
 export declare class ExternalSigner {
-  constructor(sign: SignCallback);
+  constructor(sign: SignCallback, options?: ExternalSignerOptions);
   /** `ES256`. */
   readonly algorithm: 'ES256';
   /** `ExternalSigner(ES256)`. */
@@ -455,7 +470,7 @@ export declare function decodeUnverified(token: string): UnverifiedToken;
 
 /** The Thales D1 inbound grant: ES256 assertions, a fresh one per token request. */
 export declare class D1Grant {
-  constructor(issuerId: string, env: D1Env, kid: string, key: SigningKey, options?: { lifetime?: number });
+  constructor(issuerId: string, env: D1Env, kid: string, key: SigningKey | ExternalSigner, options?: { lifetime?: number });
   /** The flow, secrets redacted. */
   toString(): string;
 }
@@ -471,7 +486,7 @@ export declare class ClientSecret {
 export interface PrivateKeyJwtOptions extends AlgorithmOption {
   /** Header `kid` (excludes `certificate`). */
   kid?: string;
-  /** The client certificate (PEM): its SHA-1 fingerprint becomes `kid`, after checking it carries the key (`key_mismatch`). */
+  /** The client certificate (PEM): its SHA-1 fingerprint becomes `kid`, after checking it carries the key (`key_mismatch`; not checked for an `ExternalSigner`, whose key is unknown here). */
   certificate?: string | Bytes;
   /** The authorization server's issuer: the assertion's `aud`. */
   issuer?: string;
@@ -485,7 +500,7 @@ export interface PrivateKeyJwtOptions extends AlgorithmOption {
 
 /** `private_key_jwt` client authentication (Worldline Open Banking / Keycloak). */
 export declare class PrivateKeyJwt {
-  constructor(clientId: string, key: SyncSigner, options?: PrivateKeyJwtOptions);
+  constructor(clientId: string, key: AnySigner, options?: PrivateKeyJwtOptions);
   /** The JWS algorithm of the assertions. */
   readonly algorithm: Algorithm;
   /** The `aud` the assertions carry when sent to `tokenEndpoint` (without discovery). */

@@ -452,20 +452,41 @@ class KeySet {
   }
 }
 
+/** Each ExternalSigner's `{sign, native}` (`native`: the addon's signer, for the token client). */
 const SIGNERS = new WeakMap();
+const EXTERNAL_SIGNER_OPTIONS = new Set(['timeout']);
+/** How long the token client waits for an external signature, in seconds, unless `timeout` is given. */
+const DEFAULT_SIGNER_TIMEOUT = 30;
 
 /**
  * An ES256 signer whose private key lives elsewhere (a cloud KMS, an HSM): `sign(message)`
  * returns (or resolves to) the P-256 ECDSA signature over SHA-256 of `message`, either 64 bytes
  * `r‖s` or DER (what most KMS APIs return; converted by the core). Signing with it is async.
+ * `D1Grant` and `PrivateKeyJwt` take it too: the token client then waits at most `timeout`
+ * seconds (default 30) for each signature.
  */
 class ExternalSigner {
-  /** @param {(message: Buffer) => Promise<Uint8Array> | Uint8Array} sign */
-  constructor(sign) {
+  /**
+   * @param {(message: Buffer) => Promise<Uint8Array> | Uint8Array} sign
+   * @param {{timeout?: number}} [options]
+   */
+  constructor(sign, options) {
     if (typeof sign !== 'function') {
       throw new TypeError('ExternalSigner needs a function: sign(message: Buffer) => Promise<Buffer> | Buffer');
     }
-    SIGNERS.set(this, sign);
+    const o = checkOptions(options, EXTERNAL_SIGNER_OPTIONS, 'ExternalSigner');
+    const timeout = o.timeout === undefined ? DEFAULT_SIGNER_TIMEOUT : o.timeout;
+    // The addon's signer, for the token client's flows: it calls `sign` on the main thread
+    // through a function that always returns a promise of a Buffer (a sync value, a throw and
+    // a rejection alike), and waits for it on the client's thread.
+    const bridge = (message) => {
+      try {
+        return Promise.resolve(sign(message)).then(signatureBuffer);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    };
+    SIGNERS.set(this, { sign, native: call(() => new native._JsSigner(bridge, timeout)) });
   }
 
   /** The JWS algorithm: `ES256`. */
@@ -531,6 +552,8 @@ function signSpec(key, algorithm, background, p, env, iss, sub, aud, exp, expire
       return native._signEs256Async(innerOfSigningKey(key), p, env, iss, sub, aud, exp, expiresIn, nbf, iat, jti, kid, typ, claims)
         .catch((e) => { throw fromNative(e); });
     }
+    // The profiles take no sub, exp, nbf, typ or claims: the addon's shorter entry point.
+    if (p !== EXACT) return native._signProfileEs256(innerOfSigningKey(key), p, env, iss, aud, expiresIn, iat, jti, kid);
     return native._signEs256(innerOfSigningKey(key), p, env, iss, sub, aud, exp, expiresIn, nbf, iat, jti, kid, typ, claims);
   }
   if (key instanceof RsaSigningKey) {
@@ -542,7 +565,7 @@ function signSpec(key, algorithm, background, p, env, iss, sub, aud, exp, expire
   }
   if (key instanceof ExternalSigner) {
     if (algorithm !== undefined && algorithm !== 'ES256') throw argumentError(`an ExternalSigner signs ES256, not ${algorithm}`);
-    return signExternal(SIGNERS.get(key), p, env, iss, sub, aud, exp, expiresIn, nbf, iat, jti, kid, typ, claims);
+    return signExternal(SIGNERS.get(key).sign, p, env, iss, sub, aud, exp, expiresIn, nbf, iat, jti, kid, typ, claims);
   }
   throw new TypeError('key must be a SigningKey, an RsaSigningKey or an ExternalSigner');
 }
@@ -573,6 +596,12 @@ async function signExternal(sign, p, env, iss, sub, aud, exp, expiresIn, nbf, ia
   } catch (e) {
     throw fromNative(e);
   }
+}
+
+/** The signature `sign` returned, as a Buffer (the token client's bridge refuses anything else). */
+function signatureBuffer(signature) {
+  if (!(signature instanceof Uint8Array)) throw new TypeError('the external signer must return a Buffer or a Uint8Array');
+  return toBuffer(signature, 'signature');
 }
 
 /** Run `f` and return its result, or a rejected promise with the package's error when `asPromise`. */
@@ -708,15 +737,17 @@ function clientAssertionAsync(key, options) {
 const HEADER_JSON = Symbol('headerJson');
 const CLAIMS_JSON = Symbol('claimsJson');
 
-/** A verified token: its header and claims (parsed when first read) and their JSON text. */
+/**
+ * A verified token: its header and claims (parsed when first read) and their JSON text (split
+ * from the addon's `header U+001F claims` answer when first read).
+ */
 class VerifiedToken {
+  #joined;
   #header;
   #claims;
 
   constructor(joined) {
-    const i = joined.indexOf('\u001f');
-    this[HEADER_JSON] = joined.slice(0, i);
-    this[CLAIMS_JSON] = joined.slice(i + 1);
+    this.#joined = joined;
   }
 
   /** The JOSE header. */
@@ -737,6 +768,14 @@ class VerifiedToken {
   /** The claims JSON exactly as it was in the token. */
   get claimsJson() {
     return this[CLAIMS_JSON];
+  }
+
+  get [HEADER_JSON]() {
+    return this.#joined.slice(0, this.#joined.indexOf('\u001f'));
+  }
+
+  get [CLAIMS_JSON]() {
+    return this.#joined.slice(this.#joined.indexOf('\u001f') + 1);
   }
 
   toJSON() {
@@ -798,6 +837,25 @@ function innerKey(key) {
   return key instanceof VerifyingKey ? innerOfVerifyingKey(key) : innerOfKeySet(key);
 }
 
+/**
+ * Verify with a profile's policy (D1 or client assertion): the addon's shorter entry point
+ * (only the options the profiles take) for a synchronous call.
+ */
+function verifyProfile(token, key, background, profile, env, issuer, audience, kid, leeway, maxLifetime, now) {
+  if (!background) {
+    if (key instanceof VerifyingKey) {
+      return new VerifiedToken(native._verifyProfileKey(token, innerOfVerifyingKey(key), profile, env, issuer, audience, kid, leeway, maxLifetime, now));
+    }
+    if (key instanceof KeySet) {
+      return new VerifiedToken(native._verifyProfileSet(token, innerOfKeySet(key), profile, env, issuer, audience, kid, leeway, maxLifetime, now));
+    }
+  }
+  const f = verifyNative(key, background);
+  const out = f(token, innerKey(key), profile, env, issuer, audience, undefined, undefined, kid, undefined, undefined,
+    leeway, maxLifetime, undefined, undefined, undefined, now);
+  return finishVerify(out, background);
+}
+
 function finishVerify(result, background) {
   if (!background) return new VerifiedToken(result);
   return result.then((joined) => new VerifiedToken(joined), (e) => { throw fromNative(e); });
@@ -835,10 +893,7 @@ const VERIFY_D1_OPTIONS = new Set(['issuerId', 'env', 'kid', 'now', 'leeway']);
 function verifyD1With(token, key, options, background) {
   return settle(() => {
     const o = checkOptions(options, VERIFY_D1_OPTIONS, 'verifyD1Assertion');
-    const f = verifyNative(key, background);
-    const out = f(token, innerKey(key), D1, o.env, o.issuerId, undefined, undefined, undefined, o.kid, undefined, undefined,
-      o.leeway, undefined, undefined, undefined, undefined, o.now);
-    return finishVerify(out, background);
+    return verifyProfile(token, key, background, D1, o.env, o.issuerId, undefined, o.kid, o.leeway, undefined, o.now);
   }, background);
 }
 
@@ -862,10 +917,8 @@ function verifyClientAssertionWith(token, key, options, background) {
   return settle(() => {
     const o = checkOptions(options, VERIFY_CA_OPTIONS, 'verifyClientAssertion');
     if (o.audience === undefined) throw new TypeError('verifyClientAssertion: audience is required');
-    const f = verifyNative(key, background);
-    const out = f(token, innerKey(key), CLIENT_ASSERTION, undefined, o.clientId, audienceList(o.audience), undefined, undefined,
-      o.kid, undefined, undefined, o.leeway, o.maxLifetime, undefined, undefined, undefined, o.now);
-    return finishVerify(out, background);
+    return verifyProfile(token, key, background, CLIENT_ASSERTION, undefined, o.clientId, audienceList(o.audience), o.kid,
+      o.leeway, o.maxLifetime, o.now);
   }, background);
 }
 
@@ -908,12 +961,17 @@ const authMethods = {
   },
 };
 
-/** The Thales D1 inbound grant: ES256 assertions, a fresh one per token request. */
+/** The Thales D1 inbound grant: ES256 assertions, a fresh one per token request, signed by a `SigningKey` or an `ExternalSigner`. */
 class D1Grant {
   constructor(issuerId, env, kid, key, options) {
     const o = checkOptions(options, new Set(['lifetime']), 'D1Grant');
-    if (!(key instanceof SigningKey)) throw new TypeError('Thales D1 accepts ES256 only: key must be a SigningKey');
-    makeAuth(this, () => native._Auth.d1(issuerId, env, kid, innerOfSigningKey(key), o.lifetime));
+    if (key instanceof SigningKey) {
+      makeAuth(this, () => native._Auth.d1(issuerId, env, kid, innerOfSigningKey(key), o.lifetime));
+    } else if (key instanceof ExternalSigner) {
+      makeAuth(this, () => native._Auth.d1External(issuerId, env, kid, SIGNERS.get(key).native, o.lifetime));
+    } else {
+      throw new TypeError('Thales D1 accepts ES256 only: key must be a SigningKey or an ExternalSigner');
+    }
   }
 }
 
@@ -929,9 +987,10 @@ const PKJ_OPTIONS = new Set(['kid', 'certificate', 'issuer', 'discoverIssuer', '
 
 /**
  * `private_key_jwt` client authentication (Worldline Open Banking / Keycloak): a client
- * assertion per request signed by a `SigningKey` (ES256) or an `RsaSigningKey` (RS256, or PS256
- * with `algorithm: 'PS256'`); `certificate` (PEM) gives `kid` (its SHA-1 fingerprint) after
- * checking it carries the key.
+ * assertion per request signed by a `SigningKey` or an `ExternalSigner` (ES256), or an
+ * `RsaSigningKey` (RS256, or PS256 with `algorithm: 'PS256'`); `certificate` (PEM) gives `kid`
+ * (its SHA-1 fingerprint) after checking it carries the key (an external signer's key is
+ * unknown here: not checked).
  */
 class PrivateKeyJwt {
   constructor(clientId, key, options) {
@@ -941,8 +1000,10 @@ class PrivateKeyJwt {
       makeAuth(this, () => native._Auth.privateKeyJwtEc(clientId, innerOfSigningKey(key), opts));
     } else if (key instanceof RsaSigningKey) {
       makeAuth(this, () => native._Auth.privateKeyJwtRsa(clientId, innerOfRsaKey(key), opts));
+    } else if (key instanceof ExternalSigner) {
+      makeAuth(this, () => native._Auth.privateKeyJwtExternal(clientId, SIGNERS.get(key).native, opts));
     } else {
-      throw new TypeError('PrivateKeyJwt: key must be a SigningKey or an RsaSigningKey');
+      throw new TypeError('PrivateKeyJwt: key must be a SigningKey, an RsaSigningKey or an ExternalSigner');
     }
   }
 

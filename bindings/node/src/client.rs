@@ -4,6 +4,7 @@
 //! `index.js` wraps `_Auth` in the classes `D1Grant`, `ClientSecret` and `PrivateKeyJwt`.
 
 use crate::errors;
+use crate::external::JsSigner;
 use crate::keys::{RsaSigningKey, SigningKey};
 use crate::sign::{d1_env, rsa_algorithm};
 use bearerkit_client::{AssertionSigner, ClientAuth, D1Grant, Flow, PrivateKeyJwt, RetryPolicy};
@@ -67,6 +68,15 @@ fn private_key_jwt(
     Ok(Auth { flow: auth.into() })
 }
 
+/// The D1 flow of `grant`, with its assertions' `lifetime` when given.
+fn d1_grant(grant: D1Grant, lifetime: Option<f64>) -> napi::Result<Auth> {
+    let grant = match errors::opt_seconds(lifetime, "lifetime")? {
+        Some(secs) => grant.lifetime(secs),
+        None => grant,
+    };
+    Ok(Auth { flow: grant.into() })
+}
+
 #[napi]
 impl Auth {
     /// The Thales D1 inbound grant, signed by a P-256 key.
@@ -81,12 +91,22 @@ impl Auth {
         key: &SigningKey,
         lifetime: Option<f64>,
     ) -> napi::Result<Self> {
-        let grant = D1Grant::new(issuer_id, d1_env(&env)?, kid, key.key.clone());
-        let grant = match errors::opt_seconds(lifetime, "lifetime")? {
-            Some(secs) => grant.lifetime(secs),
-            None => grant,
-        };
-        Ok(Self { flow: grant.into() })
+        d1_grant(D1Grant::new(issuer_id, d1_env(&env)?, kid, key.key.clone()), lifetime)
+    }
+
+    /// The Thales D1 inbound grant, signed by an external signer (ES256).
+    ///
+    /// # Errors
+    /// As [`Self::d1`].
+    #[napi(factory)]
+    pub fn d1_external(
+        issuer_id: String,
+        env: String,
+        kid: String,
+        signer: &JsSigner,
+        lifetime: Option<f64>,
+    ) -> napi::Result<Self> {
+        d1_grant(D1Grant::new(issuer_id, d1_env(&env)?, kid, signer.clone()), lifetime)
     }
 
     /// Client credentials with a client secret: `method` `basic` (HTTP Basic, the default)
@@ -118,6 +138,23 @@ impl Auth {
             return Err(errors::argument("a P-256 SigningKey signs ES256 only"));
         }
         private_key_jwt(client_id, AssertionSigner::es256(key.key.clone()), options)
+    }
+
+    /// `private_key_jwt` with an external signer (ES256).
+    ///
+    /// # Errors
+    /// `invalid_argument` for another algorithm than ES256. A `certificate` gives `kid`
+    /// unchecked: an external signer's public key is unknown here.
+    #[napi(factory)]
+    pub fn private_key_jwt_external(
+        client_id: String,
+        signer: &JsSigner,
+        options: PrivateKeyJwtOptions,
+    ) -> napi::Result<Self> {
+        if options.algorithm.as_deref().is_some_and(|a| a != "ES256") {
+            return Err(errors::argument("an ExternalSigner signs ES256 only"));
+        }
+        private_key_jwt(client_id, AssertionSigner::es256(signer.clone()), options)
     }
 
     /// `private_key_jwt` with an RSA key (RS256, or PS256 with `algorithm`).

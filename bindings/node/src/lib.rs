@@ -9,6 +9,7 @@
 pub mod bench;
 pub mod client;
 pub mod errors;
+pub mod external;
 pub mod keys;
 pub mod sign;
 pub mod verify;

@@ -292,6 +292,29 @@ pub fn sign_es256(
     spec.sign(&AnySigner::Ec(key.key.clone()))
 }
 
+/// [`sign_es256`] for the D1 and client-assertion profiles (`profile` 1 or 2), with only
+/// the members they take: `d1Assertion` and `clientAssertion` pass these nine arguments
+/// instead of fourteen (each argument is an N-API conversion per call).
+///
+/// # Errors
+/// As [`sign_es256`].
+#[napi(js_name = "_signProfileEs256")]
+#[allow(clippy::too_many_arguments)]
+pub fn sign_profile_es256(
+    key: &SigningKey,
+    profile: u32,
+    env: Option<String>,
+    iss: Option<String>,
+    aud: Option<Either<String, Vec<String>>>,
+    expires_in: Option<f64>,
+    iat: Option<f64>,
+    jti: Option<String>,
+    kid: Option<String>,
+) -> napi::Result<String> {
+    let spec = Spec::new(profile, env, iss, None, aud, None, expires_in, None, iat, jti, kid, None, None)?;
+    spec.sign(&AnySigner::Ec(key.key.clone()))
+}
+
 /// Sign with an RSA key (`algorithm` RS256, the default, or PS256).
 ///
 /// # Errors

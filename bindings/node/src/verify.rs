@@ -248,6 +248,91 @@ verify_fn!(
     /// Verify with a key set (the key chosen by the token's `kid`).
     verify_set, "_verifySet", KeySet, |s| AnyKey::Set(Arc::clone(&s.inner)), sync
 );
+
+/// Verify with a profile's policy (`profile` 1 D1, 2 client assertion) and only the options
+/// the profiles take: `verifyD1Assertion` and `verifyClientAssertion` pass these ten
+/// arguments instead of twenty-one (each argument is an N-API conversion per call).
+#[allow(clippy::too_many_arguments)]
+fn verify_profile(
+    token: &str,
+    key: &AnyKey,
+    profile: u32,
+    env: Option<String>,
+    issuer: Option<String>,
+    audience: Option<Vec<String>>,
+    kid: Option<String>,
+    leeway: Option<f64>,
+    max_lifetime: Option<f64>,
+    now: Option<f64>,
+) -> napi::Result<String> {
+    let options = Options::new(
+        profile,
+        env,
+        issuer,
+        audience,
+        None,
+        None,
+        kid,
+        None,
+        None,
+        leeway,
+        max_lifetime,
+        None,
+        None,
+        None,
+        now,
+        None,
+        None,
+        None,
+        None,
+    )?;
+    run(token, key, &options)
+}
+
+/// [`verify_profile`] with one P-256 key.
+///
+/// # Errors
+/// As [`verify_key`].
+#[napi(js_name = "_verifyProfileKey")]
+#[allow(clippy::too_many_arguments)]
+pub fn verify_profile_key(
+    token: String,
+    key: &VerifyingKey,
+    profile: u32,
+    env: Option<String>,
+    issuer: Option<String>,
+    audience: Option<Vec<String>>,
+    kid: Option<String>,
+    leeway: Option<f64>,
+    max_lifetime: Option<f64>,
+    now: Option<f64>,
+) -> napi::Result<String> {
+    let key = AnyKey::One(Arc::clone(&key.inner));
+    verify_profile(&token, &key, profile, env, issuer, audience, kid, leeway, max_lifetime, now)
+}
+
+/// [`verify_profile`] with a key set.
+///
+/// # Errors
+/// As [`verify_key`].
+#[napi(js_name = "_verifyProfileSet")]
+#[allow(clippy::too_many_arguments)]
+pub fn verify_profile_set(
+    token: String,
+    key: &KeySet,
+    profile: u32,
+    env: Option<String>,
+    issuer: Option<String>,
+    audience: Option<Vec<String>>,
+    kid: Option<String>,
+    leeway: Option<f64>,
+    max_lifetime: Option<f64>,
+    now: Option<f64>,
+) -> napi::Result<String> {
+    let key = AnyKey::Set(Arc::clone(&key.inner));
+    verify_profile(&token, &key, profile, env, issuer, audience, kid, leeway, max_lifetime, now)
+}
+
 verify_fn!(
     /// Verify with one P-256 key, off the main thread.
     verify_key_async, "_verifyKeyAsync", VerifyingKey, |k| AnyKey::One(Arc::clone(&k.inner)), task
