@@ -21,11 +21,15 @@ PASSED=0
 FAILED=0
 FAILURES=()
 step() { echo; echo "=== $* ==="; }
+TIMES=()
 run() {
-  # run NAME CMD...: a step counts as one passed or failed check.
+  # run NAME CMD...: a step counts as one passed or failed check; its wall time is kept for
+  # the summary (where a slow CI run spends its time).
   local name=$1; shift
+  local start=$SECONDS
   step "$name"
   if "$@"; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); FAILURES+=("$name"); fi
+  TIMES+=("$(printf '%5d s  %s' $((SECONDS - start)) "$name")")
 }
 
 SUDO=""
@@ -73,6 +77,7 @@ fi
 if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -r tests/python/requirements.txt </dev/null
 
+TIMES+=("$(printf '%5d s  %s' "$SECONDS" "setup (targets, apt packages, Python venv)")")
 run "cargo fmt --check" cargo fmt --all --check
 # Nothing refers outside the repository; no crate has a module import cycle.
 run "repository stands on its own, no import cycles" python3 scripts/check_repo.py
@@ -167,6 +172,7 @@ run "fuzz smoke runs (cargo-fuzz, nightly)" bash scripts/fuzz.sh 20
 
 echo
 echo "=== summary ==="
+printf '%s\n' "${TIMES[@]}"
 for f in "${FAILURES[@]:-}"; do [ -n "$f" ] && echo "FAILED: $f"; done
-echo "checks: $PASSED passed, $FAILED failed"
+echo "checks: $PASSED passed, $FAILED failed in $SECONDS s"
 [ "$FAILED" -eq 0 ]
