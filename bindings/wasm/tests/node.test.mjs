@@ -36,6 +36,38 @@ test("defaults are the core's, errors carry codes", () => {
   assert.ok(!String(key).includes(d));
 });
 
+test("error messages: the core's text with its numbers, option names, no secrets", () => {
+  // The module links no formatting code: the core builds its messages itself.
+  const key = bk.SigningKey.generate();
+  const token = bk.signAssertion(key, { iss: "me", expiresIn: 60 });
+  assert.throws(() => bk.verify(token, key.publicKey, { maxBytes: 16 }), {
+    code: "token_too_large",
+    name: "BearerkitError",
+    message: `token too large: limit 16 bytes, got ${token.length}`,
+  });
+  const [h, c] = token.split(".");
+  assert.throws(() => bk.verify(`${h}.${c}.AAAA`, key.publicKey), {
+    code: "bad_signature_length",
+    message: "invalid signature length: expected 64 bytes, got 3",
+  });
+  assert.throws(() => bk.signAssertion(key, { iss: "me", expiresIn: 1.5 }), {
+    code: "invalid_argument",
+    message: "expiresIn must be a whole number of seconds, at least 0",
+  });
+  assert.throws(() => bk.signAssertion(key, { iss: 7, expiresIn: 60 }), { code: "invalid_argument", message: "iss must be a string" });
+  assert.throws(() => bk.signAssertion(key, { aud: [1], expiresIn: 60 }), { code: "invalid_argument", message: "aud must hold strings" });
+  assert.throws(() => bk.signAssertion(key, { iss: "me", exp: -1 }), { code: "invalid_argument" });
+  // Past 2^53 − 1 a date is far beyond anything the core accepts: its own code, not a rounded value.
+  assert.throws(() => bk.signClaims(key, { exp: 2 ** 60 }), (e) => e.code !== "invalid_argument" && typeof e.code === "string");
+  // A random jti: 32 lower-case hex digits.
+  const claims = bk.decodeUnverified(bk.d1Assertion(key, { issuerId: "MGW", env: "stg", kid: "k1" })).claims;
+  assert.match(claims.jti, /^[0-9a-f]{32}$/);
+  const d = key.toJwk().d;
+  for (const f of [() => bk.SigningKey.fromPem(key.toPem().replace("A", "*")), () => bk.SigningKey.fromJwk({ ...key.toJwk(), crv: "P-384" })]) {
+    assert.throws(f, (e) => typeof e.code === "string" && !e.message.includes(d));
+  }
+});
+
 test("profiles, key sets, decodeUnverified, thumbprints", () => {
   const key = bk.SigningKey.generate();
   const d1 = bk.d1Assertion(key, { issuerId: "MGW_1", env: "prd", kid: "k1", now: NOW });
