@@ -12,6 +12,7 @@ pub mod errors;
 pub mod external;
 pub mod keys;
 pub mod sign;
+mod token;
 pub mod verify;
 
 /// The crate's version, which is the npm package's.

@@ -8,9 +8,10 @@
 use crate::errors::{self, Ctx};
 use crate::keys::{EcKey, KeySet, KeySetInner, VerifyingKey};
 use crate::sign::d1_env;
+use crate::token;
 use bearerkit::profile::{client_assertion, d1};
 use bearerkit::{PolicyOptions, Validation, dangerous};
-use napi::bindgen_prelude::AsyncTask;
+use napi::bindgen_prelude::{AsyncTask, Unknown};
 use napi::{Env, Task};
 use napi_derive::napi;
 use std::sync::Arc;
@@ -168,7 +169,7 @@ macro_rules! verify_fn {
         #[napi(js_name = $js)]
         #[allow(clippy::too_many_arguments, clippy::fn_params_excessive_bools)]
         pub fn $name(
-            token: String,
+            token: Unknown<'_>,
             key: &$key_ty,
             profile: u32,
             env: Option<String>,
@@ -190,13 +191,15 @@ macro_rules! verify_fn {
             audience_as_string: Option<bool>,
             allow_missing_exp: Option<bool>,
         ) -> napi::Result<String> {
-            let options = options_args!(
-                profile, env, issuer, audience, any_audience, subject, kid, require_kid, typ, leeway,
-                max_lifetime, max_expiry_ahead, required, max_bytes, now, issuer_equals_subject,
-                sole_audience, audience_as_string, allow_missing_exp
-            );
-            let any: fn(&$key_ty) -> AnyKey = $any;
-            run(&token, &any(key), &options)
+            token::with_token(&token, |token| {
+                let options = options_args!(
+                    profile, env, issuer, audience, any_audience, subject, kid, require_kid, typ,
+                    leeway, max_lifetime, max_expiry_ahead, required, max_bytes, now,
+                    issuer_equals_subject, sole_audience, audience_as_string, allow_missing_exp
+                );
+                let any: fn(&$key_ty) -> AnyKey = $any;
+                run(token, &any(key), &options)
+            })
         }
     };
     ($(#[$doc:meta])* $name:ident, $js:literal, $key_ty:ty, $any:expr, task) => {
@@ -296,7 +299,7 @@ fn verify_profile(
 #[napi(js_name = "_verifyProfileKey")]
 #[allow(clippy::too_many_arguments)]
 pub fn verify_profile_key(
-    token: String,
+    token: Unknown<'_>,
     key: &VerifyingKey,
     profile: u32,
     env: Option<String>,
@@ -308,7 +311,9 @@ pub fn verify_profile_key(
     now: Option<f64>,
 ) -> napi::Result<String> {
     let key = AnyKey::One(Arc::clone(&key.inner));
-    verify_profile(&token, &key, profile, env, issuer, audience, kid, leeway, max_lifetime, now)
+    token::with_token(&token, |token| {
+        verify_profile(token, &key, profile, env, issuer, audience, kid, leeway, max_lifetime, now)
+    })
 }
 
 /// [`verify_profile`] with a key set.
@@ -318,7 +323,7 @@ pub fn verify_profile_key(
 #[napi(js_name = "_verifyProfileSet")]
 #[allow(clippy::too_many_arguments)]
 pub fn verify_profile_set(
-    token: String,
+    token: Unknown<'_>,
     key: &KeySet,
     profile: u32,
     env: Option<String>,
@@ -330,7 +335,9 @@ pub fn verify_profile_set(
     now: Option<f64>,
 ) -> napi::Result<String> {
     let key = AnyKey::Set(Arc::clone(&key.inner));
-    verify_profile(&token, &key, profile, env, issuer, audience, kid, leeway, max_lifetime, now)
+    token::with_token(&token, |token| {
+        verify_profile(token, &key, profile, env, issuer, audience, kid, leeway, max_lifetime, now)
+    })
 }
 
 verify_fn!(
