@@ -10,7 +10,7 @@ use crate::keys::{RsaSigningKey, SigningKey};
 use bearerkit::profile::{client_assertion as ca_profile, d1};
 use bearerkit::{Assertion, JwsSigner};
 use bearerkit_rsa::RsaAlgorithm;
-use napi::bindgen_prelude::{AsyncTask, Buffer, Either};
+use napi::bindgen_prelude::{AsyncTask, Buffer, Either, External};
 use napi::{Env, Task};
 use napi_derive::napi;
 use std::sync::Arc;
@@ -240,8 +240,9 @@ impl Spec {
         }
     }
 
-    /// The compact JWS signed by `signer`.
-    pub(crate) fn sign(&self, signer: &AnySigner) -> napi::Result<String> {
+    /// The compact JWS signed by `signer` (an [`AnySigner`], or a P-256 key borrowed from its
+    /// object without a copy).
+    pub(crate) fn sign(&self, signer: &impl JwsSigner) -> napi::Result<String> {
         self.with_assertion(|a| a.sign_with_to_string(signer)).map_err(|e| errors::core(e, Ctx::Sign))
     }
 
@@ -265,7 +266,8 @@ macro_rules! spec_args {
     };
 }
 
-/// Sign with a P-256 key (ES256). Arguments: the spec (see [`Spec::new`]).
+/// Sign with a P-256 key (ES256; the key's `_handle()`). Arguments: the spec (see
+/// [`Spec::new`]).
 ///
 /// # Errors
 /// The core's signing codes (`date_out_of_range`, `claims_not_object`, ...), or
@@ -273,7 +275,7 @@ macro_rules! spec_args {
 #[napi(js_name = "_signEs256")]
 #[allow(clippy::too_many_arguments)]
 pub fn sign_es256(
-    key: &SigningKey,
+    key: &External<Arc<bearerkit::SigningKey>>,
     profile: u32,
     env: Option<String>,
     iss: Option<String>,
@@ -289,7 +291,8 @@ pub fn sign_es256(
     claims: Option<String>,
 ) -> napi::Result<String> {
     let spec = spec_args!(profile, env, iss, sub, aud, exp, expires_in, nbf, iat, jti, kid, typ, claims);
-    spec.sign(&AnySigner::Ec(key.key.clone()))
+    let key: &bearerkit::SigningKey = key;
+    spec.sign(key)
 }
 
 /// [`sign_es256`] for the D1 and client-assertion profiles (`profile` 1 or 2), with only
@@ -301,7 +304,7 @@ pub fn sign_es256(
 #[napi(js_name = "_signProfileEs256")]
 #[allow(clippy::too_many_arguments)]
 pub fn sign_profile_es256(
-    key: &SigningKey,
+    key: &External<Arc<bearerkit::SigningKey>>,
     profile: u32,
     env: Option<String>,
     iss: Option<String>,
@@ -312,7 +315,8 @@ pub fn sign_profile_es256(
     kid: Option<String>,
 ) -> napi::Result<String> {
     let spec = Spec::new(profile, env, iss, None, aud, None, expires_in, None, iat, jti, kid, None, None)?;
-    spec.sign(&AnySigner::Ec(key.key.clone()))
+    let key: &bearerkit::SigningKey = key;
+    spec.sign(key)
 }
 
 /// Sign with an RSA key (`algorithm` RS256, the default, or PS256).
@@ -385,7 +389,7 @@ pub fn sign_es256_async(
     claims: Option<String>,
 ) -> napi::Result<AsyncTask<SignTask>> {
     let spec = spec_args!(profile, env, iss, sub, aud, exp, expires_in, nbf, iat, jti, kid, typ, claims);
-    Ok(AsyncTask::new(SignTask { spec, signer: AnySigner::Ec(key.key.clone()) }))
+    Ok(AsyncTask::new(SignTask { spec, signer: AnySigner::Ec(bearerkit::SigningKey::clone(&key.key)) }))
 }
 
 /// [`sign_rsa`] off the main thread.

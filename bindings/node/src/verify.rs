@@ -11,7 +11,7 @@ use crate::sign::d1_env;
 use crate::token;
 use bearerkit::profile::{client_assertion, d1};
 use bearerkit::{PolicyOptions, Validation, dangerous};
-use napi::bindgen_prelude::{AsyncTask, Unknown};
+use napi::bindgen_prelude::{AsyncTask, External, Unknown};
 use napi::{Env, Task};
 use napi_derive::napi;
 use std::sync::Arc;
@@ -244,12 +244,12 @@ macro_rules! verify_fn {
 }
 
 verify_fn!(
-    /// Verify with one P-256 key.
-    verify_key, "_verifyKey", VerifyingKey, |k| AnyKey::One(Arc::clone(&k.inner)), sync
+    /// Verify with one P-256 key (its `_handle()`).
+    verify_key, "_verifyKey", External<Arc<EcKey>>, |k| AnyKey::One(Arc::clone(k)), sync
 );
 verify_fn!(
-    /// Verify with a key set (the key chosen by the token's `kid`).
-    verify_set, "_verifySet", KeySet, |s| AnyKey::Set(Arc::clone(&s.inner)), sync
+    /// Verify with a key set (its `_handle()`; the key chosen by the token's `kid`).
+    verify_set, "_verifySet", External<Arc<KeySetInner>>, |s| AnyKey::Set(Arc::clone(s)), sync
 );
 
 /// Verify with a profile's policy (`profile` 1 D1, 2 client assertion) and only the options
@@ -292,7 +292,7 @@ fn verify_profile(
     run(token, key, &options)
 }
 
-/// [`verify_profile`] with one P-256 key.
+/// [`verify_profile`] with one P-256 key (its `_handle()`).
 ///
 /// # Errors
 /// As [`verify_key`].
@@ -300,7 +300,7 @@ fn verify_profile(
 #[allow(clippy::too_many_arguments)]
 pub fn verify_profile_key(
     token: Unknown<'_>,
-    key: &VerifyingKey,
+    key: &External<Arc<EcKey>>,
     profile: u32,
     env: Option<String>,
     issuer: Option<String>,
@@ -310,13 +310,13 @@ pub fn verify_profile_key(
     max_lifetime: Option<f64>,
     now: Option<f64>,
 ) -> napi::Result<String> {
-    let key = AnyKey::One(Arc::clone(&key.inner));
+    let key = AnyKey::One(Arc::clone(key));
     token::with_token(&token, |token| {
         verify_profile(token, &key, profile, env, issuer, audience, kid, leeway, max_lifetime, now)
     })
 }
 
-/// [`verify_profile`] with a key set.
+/// [`verify_profile`] with a key set (its `_handle()`).
 ///
 /// # Errors
 /// As [`verify_key`].
@@ -324,7 +324,7 @@ pub fn verify_profile_key(
 #[allow(clippy::too_many_arguments)]
 pub fn verify_profile_set(
     token: Unknown<'_>,
-    key: &KeySet,
+    key: &External<Arc<KeySetInner>>,
     profile: u32,
     env: Option<String>,
     issuer: Option<String>,
@@ -334,7 +334,7 @@ pub fn verify_profile_set(
     max_lifetime: Option<f64>,
     now: Option<f64>,
 ) -> napi::Result<String> {
-    let key = AnyKey::Set(Arc::clone(&key.inner));
+    let key = AnyKey::Set(Arc::clone(key));
     token::with_token(&token, |token| {
         verify_profile(token, &key, profile, env, issuer, audience, kid, leeway, max_lifetime, now)
     })
