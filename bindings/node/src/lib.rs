@@ -6,13 +6,13 @@
 //! are the package's entry points; they turn JSON text into objects and the addon's encoded
 //! errors into `Error` instances with `.code` (see [`errors`]).
 
+mod args;
 pub mod bench;
 pub mod client;
 pub mod errors;
 pub mod external;
 pub mod keys;
 pub mod sign;
-mod token;
 pub mod verify;
 
 /// The crate's version, which is the npm package's.

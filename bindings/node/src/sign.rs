@@ -5,12 +5,13 @@
 //! The assertion's members arrive as positional arguments (cheaper across N-API than an
 //! object's properties); `index.js` takes them from the caller's options object.
 
+use crate::args;
 use crate::errors::{self, Ctx};
 use crate::keys::{RsaSigningKey, SigningKey};
 use bearerkit::profile::{client_assertion as ca_profile, d1};
 use bearerkit::{Assertion, JwsSigner};
 use bearerkit_rsa::RsaAlgorithm;
-use napi::bindgen_prelude::{AsyncTask, Buffer, Either, External};
+use napi::bindgen_prelude::{AsyncTask, Buffer, Either, External, Unknown};
 use napi::{Env, Task};
 use napi_derive::napi;
 use std::sync::Arc;
@@ -297,7 +298,8 @@ pub fn sign_es256(
 
 /// [`sign_es256`] for the D1 and client-assertion profiles (`profile` 1 or 2), with only
 /// the members they take: `d1Assertion` and `clientAssertion` pass these nine arguments
-/// instead of fourteen (each argument is an N-API conversion per call).
+/// instead of fourteen (each argument is an N-API conversion per call), and the strings are
+/// read with one N-API call each ([`args::opt_string`]).
 ///
 /// # Errors
 /// As [`sign_es256`].
@@ -306,14 +308,16 @@ pub fn sign_es256(
 pub fn sign_profile_es256(
     key: &External<Arc<bearerkit::SigningKey>>,
     profile: u32,
-    env: Option<String>,
-    iss: Option<String>,
+    env: Unknown<'_>,
+    iss: Unknown<'_>,
     aud: Option<Either<String, Vec<String>>>,
     expires_in: Option<f64>,
     iat: Option<f64>,
-    jti: Option<String>,
-    kid: Option<String>,
+    jti: Unknown<'_>,
+    kid: Unknown<'_>,
 ) -> napi::Result<String> {
+    let (env, iss) = (args::opt_string(&env)?, args::opt_string(&iss)?);
+    let (jti, kid) = (args::opt_string(&jti)?, args::opt_string(&kid)?);
     let spec = Spec::new(profile, env, iss, None, aud, None, expires_in, None, iat, jti, kid, None, None)?;
     let key: &bearerkit::SigningKey = key;
     spec.sign(key)

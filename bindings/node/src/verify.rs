@@ -5,10 +5,10 @@
 //! A verified token comes back as one string, `headerJson U+001F claimsJson` (JSON text
 //! never contains a raw U+001F), which `index.js` splits and parses when read.
 
+use crate::args;
 use crate::errors::{self, Ctx};
 use crate::keys::{EcKey, KeySet, KeySetInner, VerifyingKey};
 use crate::sign::d1_env;
-use crate::token;
 use bearerkit::profile::{client_assertion, d1};
 use bearerkit::{PolicyOptions, Validation, dangerous};
 use napi::bindgen_prelude::{AsyncTask, External, Unknown};
@@ -191,7 +191,7 @@ macro_rules! verify_fn {
             audience_as_string: Option<bool>,
             allow_missing_exp: Option<bool>,
         ) -> napi::Result<String> {
-            token::with_token(&token, |token| {
+            args::with_token(&token, |token| {
                 let options = options_args!(
                     profile, env, issuer, audience, any_audience, subject, kid, require_kid, typ,
                     leeway, max_lifetime, max_expiry_ahead, required, max_bytes, now,
@@ -254,7 +254,8 @@ verify_fn!(
 
 /// Verify with a profile's policy (`profile` 1 D1, 2 client assertion) and only the options
 /// the profiles take: `verifyD1Assertion` and `verifyClientAssertion` pass these ten
-/// arguments instead of twenty-one (each argument is an N-API conversion per call).
+/// arguments instead of twenty-one (each argument is an N-API conversion per call). The
+/// entry points read the token and the strings with one N-API call each ([`args`]).
 #[allow(clippy::too_many_arguments)]
 fn verify_profile(
     token: &str,
@@ -302,16 +303,18 @@ pub fn verify_profile_key(
     token: Unknown<'_>,
     key: &External<Arc<EcKey>>,
     profile: u32,
-    env: Option<String>,
-    issuer: Option<String>,
+    env: Unknown<'_>,
+    issuer: Unknown<'_>,
     audience: Option<Vec<String>>,
-    kid: Option<String>,
+    kid: Unknown<'_>,
     leeway: Option<f64>,
     max_lifetime: Option<f64>,
     now: Option<f64>,
 ) -> napi::Result<String> {
     let key = AnyKey::One(Arc::clone(key));
-    token::with_token(&token, |token| {
+    args::with_token(&token, |token| {
+        let (env, issuer, kid) =
+            (args::opt_string(&env)?, args::opt_string(&issuer)?, args::opt_string(&kid)?);
         verify_profile(token, &key, profile, env, issuer, audience, kid, leeway, max_lifetime, now)
     })
 }
@@ -326,16 +329,18 @@ pub fn verify_profile_set(
     token: Unknown<'_>,
     key: &External<Arc<KeySetInner>>,
     profile: u32,
-    env: Option<String>,
-    issuer: Option<String>,
+    env: Unknown<'_>,
+    issuer: Unknown<'_>,
     audience: Option<Vec<String>>,
-    kid: Option<String>,
+    kid: Unknown<'_>,
     leeway: Option<f64>,
     max_lifetime: Option<f64>,
     now: Option<f64>,
 ) -> napi::Result<String> {
     let key = AnyKey::Set(Arc::clone(key));
-    token::with_token(&token, |token| {
+    args::with_token(&token, |token| {
+        let (env, issuer, kid) =
+            (args::opt_string(&env)?, args::opt_string(&issuer)?, args::opt_string(&kid)?);
         verify_profile(token, &key, profile, env, issuer, audience, kid, leeway, max_lifetime, now)
     })
 }

@@ -247,6 +247,35 @@ test('tokens of every length around the 8 KiB read buffer: whole, true length re
   tooLarge('a'.repeat(limit + 1), limit + 1, { anyAudience: true });
 });
 
+test("the profiles' string options of every length around the short-string buffer, multi-byte tails included", () => {
+  const key = bearerkit.SigningKey.generate();
+  for (let len = 118; len <= 130; len++) {
+    for (const tail of ['', 'é', '€', '😀']) {
+      const id = 'i'.repeat(len) + tail;
+      const kid = 'k'.repeat(len) + tail;
+      const jti = 'j'.repeat(len) + tail;
+      const token = bearerkit.d1Assertion(key, { issuerId: id, env: 'stg', kid, now: NOW, jti });
+      const u = bearerkit.decodeUnverified(token);
+      assert.deepEqual([u.claims.iss, u.claims.sub, u.header.kid, u.claims.jti], [id, id, kid, jti]);
+      const v = bearerkit.verifyD1Assertion(token, key.publicKey, { issuerId: id, env: 'stg', kid, now: NOW });
+      assert.equal(v.claims.iss, id);
+      // One character less, anywhere, is another id.
+      assert.throws(() => bearerkit.verifyD1Assertion(token, key.publicKey, { issuerId: id.slice(0, -1), env: 'stg', kid, now: NOW }), (e) => e.code === 'issuer_mismatch');
+      assert.throws(() => bearerkit.verifyD1Assertion(token, key.publicKey, { issuerId: id, env: 'stg', kid: kid.slice(1), now: NOW }), (e) => e.code === 'kid_mismatch');
+    }
+  }
+  // Not strings: TypeErrors, as before; null is undefined.
+  assert.throws(() => bearerkit.d1Assertion(key, { issuerId: 7, env: 'stg', kid: 'k', now: NOW }), TypeError);
+  assert.throws(() => bearerkit.verifyD1Assertion('a.b.c', key.publicKey, { issuerId: 'M', env: 'stg', kid: {}, now: NOW }), TypeError);
+  const outcome = (f) => { try { return f(); } catch (e) { return e.code; } };
+  for (const f of [
+    (id) => bearerkit.d1Assertion(key, { issuerId: id, env: 'stg', kid: 'k', now: NOW, jti: 'j' }),
+    (id) => outcome(() => bearerkit.verifyD1Assertion(bearerkit.d1Assertion(key, { issuerId: 'M', env: 'stg', kid: 'k', now: NOW }), key.publicKey, { issuerId: id, env: 'stg', kid: 'k', now: NOW }).claims.iss),
+  ]) {
+    assert.deepEqual(outcome(() => f(null)), outcome(() => f(undefined)));
+  }
+});
+
 test('a reused VerifyingKey builds its tables on the fourth use, or with prepare()', () => {
   const key = bearerkit.SigningKey.generate();
   const token = bearerkit.signAssertion(key, { iss: 'me', expiresIn: 60 });

@@ -1,25 +1,32 @@
-//! The token argument of the synchronous verifications, read with one N-API call.
+//! String arguments read with one N-API call: the token of the synchronous verifications and
+//! the short strings of the profiles' sign and verify calls.
 //!
 //! napi-rs's `String` argument asks V8 for the string's UTF-8 length, allocates, then asks V8
-//! to copy it: two N-API calls and an allocation on every verification. The synchronous entry
-//! points take the token as an `Unknown` value instead and copy it, with one call, into a
-//! buffer the main thread reuses, large enough for any token the core's default size limit
-//! accepts. A longer token (which a policy with a larger `maxBytes` may accept, and which is
-//! otherwise refused with `token_too_large`) is read again whole, napi-rs's way, so the core
-//! always sees the whole token and reports its true length. Either way the bytes are V8's
-//! UTF-8 of the string, exactly what napi-rs's `String` holds (lone surrogates become U+FFFD,
-//! which no valid token contains).
+//! to copy it (and `Option<String>` first asks for the value's type): up to three N-API calls
+//! per string on every call. These entry points take such arguments as `Unknown` values
+//! instead and copy each, with one call, into a buffer: for the token one the main thread
+//! reuses, large enough for any token the core's default size limit accepts; for a short
+//! string one on the stack. A longer string is read again whole, napi-rs's way, so the core
+//! always sees the whole token and `token_too_large` reports its true length. Either way the
+//! bytes are V8's UTF-8 of the string, exactly what napi-rs's `String` holds (lone surrogates
+//! become U+FFFD, which no valid token contains).
 
 use core::cell::Cell;
-use napi::bindgen_prelude::{JsValue, Unknown};
+use napi::bindgen_prelude::{JsValue, Unknown, ValueType};
 use napi::{Error, Status, sys};
 
 /// Tokens of up to this many bytes are read with one call: the core's default limit, which
 /// the profiles keep.
 const ONE_CALL_BYTES: usize = bearerkit::DEFAULT_MAX_BYTES;
 
-/// V8 never writes part of a character: a string cut short at the end of the buffer may leave
-/// up to 3 bytes unused (a 4-byte character that did not fit), plus 1 for the NUL it writes.
+/// The stack buffer of a short string: strings of up to `SHORT - SLACK - 1` bytes (ids, `kid`,
+/// `env`, `jti`) are read with one call.
+const SHORT: usize = 128;
+
+/// V8 never writes part of a character: a string cut short at the end of a buffer of `size`
+/// bytes fills at least `size - SLACK` of them (up to 3 bytes are left when a 4-byte character
+/// did not fit, and 1 holds the NUL it writes). So at most `size - SLACK - 1` bytes copied
+/// means the whole string was.
 const SLACK: usize = 4;
 
 thread_local! {
@@ -72,8 +79,7 @@ pub(crate) fn with_token<R>(value: &Unknown<'_>, f: impl FnOnce(&str) -> napi::R
         buf.resize(size, 0);
     }
     let result = match utf8(value, Some(&mut buf[..size])) {
-        // Whole: a string cut short would have filled the buffer to at least `size - SLACK`
-        // bytes, more than `ONE_CALL_BYTES`.
+        // Whole (see `SLACK`).
         Ok(n) if n <= ONE_CALL_BYTES => {
             buf.get(..n).and_then(|b| core::str::from_utf8(b).ok()).ok_or_else(not_a_string).and_then(f)
         }
@@ -82,4 +88,27 @@ pub(crate) fn with_token<R>(value: &Unknown<'_>, f: impl FnOnce(&str) -> napi::R
     };
     BUF.set(buf);
     result
+}
+
+/// An optional string argument, as napi-rs's `Option<String>` reads it (`undefined` and `null`
+/// are `None`, any other non-string a `StringExpected` error), with one N-API call when it is
+/// short.
+///
+/// # Errors
+/// A `StringExpected` error when `value` is neither a string nor `undefined`/`null`.
+pub(crate) fn opt_string(value: &Unknown<'_>) -> napi::Result<Option<String>> {
+    let mut buf = [0u8; SHORT];
+    match utf8(value, Some(&mut buf)) {
+        // Whole (see `SLACK`).
+        Ok(n) if n < SHORT - SLACK => buf
+            .get(..n)
+            .and_then(|b| core::str::from_utf8(b).ok())
+            .map(|s| Some(s.to_owned()))
+            .ok_or_else(not_a_string),
+        Ok(_) => whole(value).map(Some),
+        Err(e) => match value.get_type()? {
+            ValueType::Undefined | ValueType::Null => Ok(None),
+            _ => Err(e),
+        },
+    }
 }
