@@ -189,6 +189,9 @@ let innerOfSigningKey;
 let innerOfVerifyingKey;
 let innerOfRsaKey;
 let innerOfKeySet;
+let handleOfSigningKey;
+let handleOfVerifyingKey;
+let handleOfKeySet;
 let wrapVerifyingKey;
 
 /**
@@ -197,6 +200,8 @@ let wrapVerifyingKey;
  */
 class SigningKey {
   #inner;
+  /** The addon's `External` of the same key, for the synchronous signing calls (taken on first use). */
+  #handle;
 
   /** @internal Use the static constructors. */
   constructor(token, inner) {
@@ -206,6 +211,7 @@ class SigningKey {
 
   static {
     innerOfSigningKey = (k) => k.#inner;
+    handleOfSigningKey = (k) => (k.#handle ??= k.#inner._handle());
   }
 
   /** A new random key (from the operating system's generator). */
@@ -280,6 +286,8 @@ const FORMAT_OPTIONS = new Set(['format']);
  */
 class VerifyingKey {
   #inner;
+  /** The addon's `External` of the same key, for the synchronous verifications (taken on first use). */
+  #handle;
 
   /** @internal Use the static constructors. */
   constructor(token, inner) {
@@ -289,6 +297,7 @@ class VerifyingKey {
 
   static {
     innerOfVerifyingKey = (k) => k.#inner;
+    handleOfVerifyingKey = (k) => (k.#handle ??= k.#inner._handle());
     wrapVerifyingKey = (inner) => new VerifyingKey(PRIVATE, inner);
   }
 
@@ -415,6 +424,8 @@ class RsaSigningKey {
 /** Verifying keys chosen by the token's `kid`: `new KeySet({k1: key1, k2: key2})`, a `Map` or `[kid, key]` pairs. */
 class KeySet {
   #inner;
+  /** The addon's `External` of the complete set (see `VerifyingKey`). */
+  #handle;
 
   constructor(keys) {
     const inner = new native.KeySet();
@@ -431,6 +442,7 @@ class KeySet {
 
   static {
     innerOfKeySet = (s) => s.#inner;
+    handleOfKeySet = (s) => (s.#handle ??= s.#inner._handle());
   }
 
   /** The key ids, in their order. */
@@ -553,8 +565,8 @@ function signSpec(key, algorithm, background, p, env, iss, sub, aud, exp, expire
         .catch((e) => { throw fromNative(e); });
     }
     // The profiles take no sub, exp, nbf, typ or claims: the addon's shorter entry point.
-    if (p !== EXACT) return native._signProfileEs256(innerOfSigningKey(key), p, env, iss, aud, expiresIn, iat, jti, kid);
-    return native._signEs256(innerOfSigningKey(key), p, env, iss, sub, aud, exp, expiresIn, nbf, iat, jti, kid, typ, claims);
+    if (p !== EXACT) return native._signProfileEs256(handleOfSigningKey(key), p, env, iss, aud, expiresIn, iat, jti, kid);
+    return native._signEs256(handleOfSigningKey(key), p, env, iss, sub, aud, exp, expiresIn, nbf, iat, jti, kid, typ, claims);
   }
   if (key instanceof RsaSigningKey) {
     if (background) {
@@ -833,8 +845,10 @@ function verifyNative(key, background) {
   throw new TypeError('key must be a VerifyingKey or a KeySet');
 }
 
-function innerKey(key) {
-  return key instanceof VerifyingKey ? innerOfVerifyingKey(key) : innerOfKeySet(key);
+/** The key as the addon's verification takes it: its `External` handle for a synchronous call, the object for a task. */
+function innerKey(key, background) {
+  if (key instanceof VerifyingKey) return background ? innerOfVerifyingKey(key) : handleOfVerifyingKey(key);
+  return background ? innerOfKeySet(key) : handleOfKeySet(key);
 }
 
 /**
@@ -844,14 +858,14 @@ function innerKey(key) {
 function verifyProfile(token, key, background, profile, env, issuer, audience, kid, leeway, maxLifetime, now) {
   if (!background) {
     if (key instanceof VerifyingKey) {
-      return new VerifiedToken(native._verifyProfileKey(token, innerOfVerifyingKey(key), profile, env, issuer, audience, kid, leeway, maxLifetime, now));
+      return new VerifiedToken(native._verifyProfileKey(token, handleOfVerifyingKey(key), profile, env, issuer, audience, kid, leeway, maxLifetime, now));
     }
     if (key instanceof KeySet) {
-      return new VerifiedToken(native._verifyProfileSet(token, innerOfKeySet(key), profile, env, issuer, audience, kid, leeway, maxLifetime, now));
+      return new VerifiedToken(native._verifyProfileSet(token, handleOfKeySet(key), profile, env, issuer, audience, kid, leeway, maxLifetime, now));
     }
   }
   const f = verifyNative(key, background);
-  const out = f(token, innerKey(key), profile, env, issuer, audience, undefined, undefined, kid, undefined, undefined,
+  const out = f(token, innerKey(key, background), profile, env, issuer, audience, undefined, undefined, kid, undefined, undefined,
     leeway, maxLifetime, undefined, undefined, undefined, now);
   return finishVerify(out, background);
 }
@@ -865,7 +879,7 @@ function verifyWith(token, key, options, background) {
   return settle(() => {
     const o = checkOptions(options, VERIFY_OPTIONS, 'verify');
     const f = verifyNative(key, background);
-    const out = f(token, innerKey(key), 0, undefined, o.issuer, audienceList(o.audience), o.anyAudience, o.subject, o.kid,
+    const out = f(token, innerKey(key, background), 0, undefined, o.issuer, audienceList(o.audience), o.anyAudience, o.subject, o.kid,
       o.requireKid, o.typ, o.leeway, o.maxLifetime, o.maxExpiryAhead, o.required, o.maxBytes, o.now,
       o.issuerEqualsSubject, o.soleAudience, o.audienceAsString, o.dangerousAllowMissingExp);
     return finishVerify(out, background);

@@ -61,7 +61,7 @@ pub fn bench_core_sign_d1(
     for _ in 0..n {
         let token = d1::assertion(&issuer_id, env, &kid, now)
             .jwt_id(&jti)
-            .sign_with_to_string(&key.key)
+            .sign_with_to_string(key.key.as_ref())
             .map_err(|e| errors::core(e, Ctx::Sign))?;
         core::hint::black_box(token);
     }

@@ -91,7 +91,10 @@ impl Auth {
         key: &SigningKey,
         lifetime: Option<f64>,
     ) -> napi::Result<Self> {
-        d1_grant(D1Grant::new(issuer_id, d1_env(&env)?, kid, key.key.clone()), lifetime)
+        d1_grant(
+            D1Grant::new(issuer_id, d1_env(&env)?, kid, bearerkit::SigningKey::clone(&key.key)),
+            lifetime,
+        )
     }
 
     /// The Thales D1 inbound grant, signed by an external signer (ES256).
@@ -137,7 +140,7 @@ impl Auth {
         if options.algorithm.as_deref().is_some_and(|a| a != "ES256") {
             return Err(errors::argument("a P-256 SigningKey signs ES256 only"));
         }
-        private_key_jwt(client_id, AssertionSigner::es256(key.key.clone()), options)
+        private_key_jwt(client_id, AssertionSigner::es256(bearerkit::SigningKey::clone(&key.key)), options)
     }
 
     /// `private_key_jwt` with an external signer (ES256).

@@ -5,7 +5,7 @@ use crate::errors::{self, Ctx};
 use bearerkit::p256::ecdsa::Signature;
 use bearerkit::{Es256Verifier, JsonStr, PreparedVerifyingKey};
 use core::sync::atomic::{AtomicU64, Ordering};
-use napi::bindgen_prelude::{Buffer, Either};
+use napi::bindgen_prelude::{Buffer, Either, External};
 use napi_derive::napi;
 use std::sync::{Arc, OnceLock};
 
@@ -25,7 +25,8 @@ pub(crate) fn pem_text(pem: Either<String, Buffer>) -> napi::Result<String> {
 /// garbage-collected.
 #[napi]
 pub struct SigningKey {
-    pub(crate) key: bearerkit::SigningKey,
+    /// Shared with the key's `_handle()`.
+    pub(crate) key: Arc<bearerkit::SigningKey>,
 }
 
 #[napi]
@@ -50,7 +51,7 @@ impl SigningKey {
             scalar.fill(0);
             // A scalar of zero or at least n (probability about 2^-32) is drawn again.
             if let Ok(key) = key {
-                return Ok(Self { key });
+                return Ok(Self { key: Arc::new(key) });
             }
         }
     }
@@ -62,7 +63,9 @@ impl SigningKey {
     #[napi(factory)]
     pub fn from_pem(pem: Either<String, Buffer>) -> napi::Result<Self> {
         let text = pem_text(pem)?;
-        bearerkit::SigningKey::from_pem(&text).map(|key| Self { key }).map_err(|e| errors::core(e, Ctx::Key))
+        bearerkit::SigningKey::from_pem(&text)
+            .map(|key| Self { key: Arc::new(key) })
+            .map_err(|e| errors::core(e, Ctx::Key))
     }
 
     /// A private key from a JWK's JSON text (`kty` `EC`, `crv` `P-256`, `d`).
@@ -71,7 +74,9 @@ impl SigningKey {
     /// `bad_jwk`, `wrong_curve`, `invalid_scalar`, `key_mismatch`, ...
     #[napi(factory, js_name = "_fromJwkJson")]
     pub fn from_jwk_json(jwk: String) -> napi::Result<Self> {
-        bearerkit::SigningKey::from_jwk(&jwk).map(|key| Self { key }).map_err(|e| errors::core(e, Ctx::Key))
+        bearerkit::SigningKey::from_jwk(&jwk)
+            .map(|key| Self { key: Arc::new(key) })
+            .map_err(|e| errors::core(e, Ctx::Key))
     }
 
     /// A private key from DER: SEC1 `ECPrivateKey` (RFC 5915).
@@ -81,7 +86,7 @@ impl SigningKey {
     #[napi(factory)]
     pub fn from_sec1_der(der: Buffer) -> napi::Result<Self> {
         bearerkit::SigningKey::from_sec1_der(&der)
-            .map(|key| Self { key })
+            .map(|key| Self { key: Arc::new(key) })
             .map_err(|e| errors::core(e, Ctx::Key))
     }
 
@@ -92,7 +97,7 @@ impl SigningKey {
     #[napi(factory)]
     pub fn from_pkcs8_der(der: Buffer) -> napi::Result<Self> {
         bearerkit::SigningKey::from_pkcs8_der(&der)
-            .map(|key| Self { key })
+            .map(|key| Self { key: Arc::new(key) })
             .map_err(|e| errors::core(e, Ctx::Key))
     }
 
@@ -143,6 +148,15 @@ impl SigningKey {
     pub fn thumbprint(&self) -> String {
         self.key.verifying_key().thumbprint().to_string()
     }
+
+    /// The key as an `External` holding the same shared key (not a copy), which `index.js`
+    /// keeps next to this object and passes to the synchronous signing calls instead of it
+    /// (see [`VerifyingKey::handle`]).
+    #[napi(js_name = "_handle")]
+    #[must_use]
+    pub fn handle(&self) -> External<Arc<bearerkit::SigningKey>> {
+        External::new(Arc::clone(&self.key))
+    }
 }
 
 /// Plain verifications made with a key before its tables are built. Measured with
@@ -157,7 +171,7 @@ const PLAIN_VERIFICATIONS: u64 = 3;
 /// The inner P-256 public key of a [`VerifyingKey`]: verifies with plain `p256` for its first
 /// [`PLAIN_VERIFICATIONS`] uses, then with the core's prepared (per-key precomputed tables)
 /// verifier.
-pub(crate) struct EcKey {
+pub struct EcKey {
     pub(crate) key: bearerkit::VerifyingKey,
     prepared: OnceLock<PreparedVerifyingKey>,
     uses: AtomicU64,
@@ -276,6 +290,16 @@ impl VerifyingKey {
         self.inner.key.thumbprint().to_string()
     }
 
+    /// The key as an `External` holding the same shared key, which `index.js` keeps next to
+    /// this object and passes to the synchronous verifications instead of it: reading an
+    /// `External` costs less per call than napi-rs's type-tag check and unwrap of a class
+    /// instance.
+    #[napi(js_name = "_handle")]
+    #[must_use]
+    pub fn handle(&self) -> External<Arc<EcKey>> {
+        External::new(Arc::clone(&self.inner))
+    }
+
     /// Build the precomputed verification tables now (otherwise on the fourth use).
     #[napi]
     pub fn prepare(&self) {
@@ -299,7 +323,7 @@ impl VerifyingKey {
 
 /// The entries of a [`KeySet`], shared with verification running off the main thread.
 #[derive(Default)]
-pub(crate) struct KeySetInner {
+pub struct KeySetInner {
     keys: Vec<(String, Arc<EcKey>)>,
 }
 
@@ -342,6 +366,14 @@ impl KeySet {
         keys.push((kid, Arc::clone(&key.inner)));
         self.inner = Arc::new(KeySetInner { keys });
         Ok(())
+    }
+
+    /// The set as an `External` (see [`VerifyingKey::handle`]), taken by `index.js` once the
+    /// set is complete.
+    #[napi(js_name = "_handle")]
+    #[must_use]
+    pub fn handle(&self) -> External<Arc<KeySetInner>> {
+        External::new(Arc::clone(&self.inner))
     }
 
     /// The key ids, in their order.

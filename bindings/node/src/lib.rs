@@ -6,6 +6,7 @@
 //! are the package's entry points; they turn JSON text into objects and the addon's encoded
 //! errors into `Error` instances with `.code` (see [`errors`]).
 
+mod args;
 pub mod bench;
 pub mod client;
 pub mod errors;

@@ -5,12 +5,13 @@
 //! The assertion's members arrive as positional arguments (cheaper across N-API than an
 //! object's properties); `index.js` takes them from the caller's options object.
 
+use crate::args;
 use crate::errors::{self, Ctx};
 use crate::keys::{RsaSigningKey, SigningKey};
 use bearerkit::profile::{client_assertion as ca_profile, d1};
 use bearerkit::{Assertion, JwsSigner};
 use bearerkit_rsa::RsaAlgorithm;
-use napi::bindgen_prelude::{AsyncTask, Buffer, Either};
+use napi::bindgen_prelude::{AsyncTask, Buffer, Either, External, Unknown};
 use napi::{Env, Task};
 use napi_derive::napi;
 use std::sync::Arc;
@@ -240,8 +241,9 @@ impl Spec {
         }
     }
 
-    /// The compact JWS signed by `signer`.
-    pub(crate) fn sign(&self, signer: &AnySigner) -> napi::Result<String> {
+    /// The compact JWS signed by `signer` (an [`AnySigner`], or a P-256 key borrowed from its
+    /// object without a copy).
+    pub(crate) fn sign(&self, signer: &impl JwsSigner) -> napi::Result<String> {
         self.with_assertion(|a| a.sign_with_to_string(signer)).map_err(|e| errors::core(e, Ctx::Sign))
     }
 
@@ -265,7 +267,8 @@ macro_rules! spec_args {
     };
 }
 
-/// Sign with a P-256 key (ES256). Arguments: the spec (see [`Spec::new`]).
+/// Sign with a P-256 key (ES256; the key's `_handle()`). Arguments: the spec (see
+/// [`Spec::new`]).
 ///
 /// # Errors
 /// The core's signing codes (`date_out_of_range`, `claims_not_object`, ...), or
@@ -273,7 +276,7 @@ macro_rules! spec_args {
 #[napi(js_name = "_signEs256")]
 #[allow(clippy::too_many_arguments)]
 pub fn sign_es256(
-    key: &SigningKey,
+    key: &External<Arc<bearerkit::SigningKey>>,
     profile: u32,
     env: Option<String>,
     iss: Option<String>,
@@ -289,30 +292,35 @@ pub fn sign_es256(
     claims: Option<String>,
 ) -> napi::Result<String> {
     let spec = spec_args!(profile, env, iss, sub, aud, exp, expires_in, nbf, iat, jti, kid, typ, claims);
-    spec.sign(&AnySigner::Ec(key.key.clone()))
+    let key: &bearerkit::SigningKey = key;
+    spec.sign(key)
 }
 
 /// [`sign_es256`] for the D1 and client-assertion profiles (`profile` 1 or 2), with only
 /// the members they take: `d1Assertion` and `clientAssertion` pass these nine arguments
-/// instead of fourteen (each argument is an N-API conversion per call).
+/// instead of fourteen (each argument is an N-API conversion per call), and the strings are
+/// read with one N-API call each ([`args::opt_string`]).
 ///
 /// # Errors
 /// As [`sign_es256`].
 #[napi(js_name = "_signProfileEs256")]
 #[allow(clippy::too_many_arguments)]
 pub fn sign_profile_es256(
-    key: &SigningKey,
+    key: &External<Arc<bearerkit::SigningKey>>,
     profile: u32,
-    env: Option<String>,
-    iss: Option<String>,
+    env: Unknown<'_>,
+    iss: Unknown<'_>,
     aud: Option<Either<String, Vec<String>>>,
     expires_in: Option<f64>,
     iat: Option<f64>,
-    jti: Option<String>,
-    kid: Option<String>,
+    jti: Unknown<'_>,
+    kid: Unknown<'_>,
 ) -> napi::Result<String> {
+    let (env, iss) = (args::opt_string(&env)?, args::opt_string(&iss)?);
+    let (jti, kid) = (args::opt_string(&jti)?, args::opt_string(&kid)?);
     let spec = Spec::new(profile, env, iss, None, aud, None, expires_in, None, iat, jti, kid, None, None)?;
-    spec.sign(&AnySigner::Ec(key.key.clone()))
+    let key: &bearerkit::SigningKey = key;
+    spec.sign(key)
 }
 
 /// Sign with an RSA key (`algorithm` RS256, the default, or PS256).
@@ -385,7 +393,7 @@ pub fn sign_es256_async(
     claims: Option<String>,
 ) -> napi::Result<AsyncTask<SignTask>> {
     let spec = spec_args!(profile, env, iss, sub, aud, exp, expires_in, nbf, iat, jti, kid, typ, claims);
-    Ok(AsyncTask::new(SignTask { spec, signer: AnySigner::Ec(key.key.clone()) }))
+    Ok(AsyncTask::new(SignTask { spec, signer: AnySigner::Ec(bearerkit::SigningKey::clone(&key.key)) }))
 }
 
 /// [`sign_rsa`] off the main thread.

@@ -5,12 +5,13 @@
 //! A verified token comes back as one string, `headerJson U+001F claimsJson` (JSON text
 //! never contains a raw U+001F), which `index.js` splits and parses when read.
 
+use crate::args;
 use crate::errors::{self, Ctx};
 use crate::keys::{EcKey, KeySet, KeySetInner, VerifyingKey};
 use crate::sign::d1_env;
 use bearerkit::profile::{client_assertion, d1};
 use bearerkit::{PolicyOptions, Validation, dangerous};
-use napi::bindgen_prelude::AsyncTask;
+use napi::bindgen_prelude::{AsyncTask, External, Unknown};
 use napi::{Env, Task};
 use napi_derive::napi;
 use std::sync::Arc;
@@ -168,7 +169,7 @@ macro_rules! verify_fn {
         #[napi(js_name = $js)]
         #[allow(clippy::too_many_arguments, clippy::fn_params_excessive_bools)]
         pub fn $name(
-            token: String,
+            token: Unknown<'_>,
             key: &$key_ty,
             profile: u32,
             env: Option<String>,
@@ -190,13 +191,15 @@ macro_rules! verify_fn {
             audience_as_string: Option<bool>,
             allow_missing_exp: Option<bool>,
         ) -> napi::Result<String> {
-            let options = options_args!(
-                profile, env, issuer, audience, any_audience, subject, kid, require_kid, typ, leeway,
-                max_lifetime, max_expiry_ahead, required, max_bytes, now, issuer_equals_subject,
-                sole_audience, audience_as_string, allow_missing_exp
-            );
-            let any: fn(&$key_ty) -> AnyKey = $any;
-            run(&token, &any(key), &options)
+            args::with_token(&token, |token| {
+                let options = options_args!(
+                    profile, env, issuer, audience, any_audience, subject, kid, require_kid, typ,
+                    leeway, max_lifetime, max_expiry_ahead, required, max_bytes, now,
+                    issuer_equals_subject, sole_audience, audience_as_string, allow_missing_exp
+                );
+                let any: fn(&$key_ty) -> AnyKey = $any;
+                run(token, &any(key), &options)
+            })
         }
     };
     ($(#[$doc:meta])* $name:ident, $js:literal, $key_ty:ty, $any:expr, task) => {
@@ -241,17 +244,18 @@ macro_rules! verify_fn {
 }
 
 verify_fn!(
-    /// Verify with one P-256 key.
-    verify_key, "_verifyKey", VerifyingKey, |k| AnyKey::One(Arc::clone(&k.inner)), sync
+    /// Verify with one P-256 key (its `_handle()`).
+    verify_key, "_verifyKey", External<Arc<EcKey>>, |k| AnyKey::One(Arc::clone(k)), sync
 );
 verify_fn!(
-    /// Verify with a key set (the key chosen by the token's `kid`).
-    verify_set, "_verifySet", KeySet, |s| AnyKey::Set(Arc::clone(&s.inner)), sync
+    /// Verify with a key set (its `_handle()`; the key chosen by the token's `kid`).
+    verify_set, "_verifySet", External<Arc<KeySetInner>>, |s| AnyKey::Set(Arc::clone(s)), sync
 );
 
 /// Verify with a profile's policy (`profile` 1 D1, 2 client assertion) and only the options
 /// the profiles take: `verifyD1Assertion` and `verifyClientAssertion` pass these ten
-/// arguments instead of twenty-one (each argument is an N-API conversion per call).
+/// arguments instead of twenty-one (each argument is an N-API conversion per call). The
+/// entry points read the token and the strings with one N-API call each ([`args`]).
 #[allow(clippy::too_many_arguments)]
 fn verify_profile(
     token: &str,
@@ -289,48 +293,56 @@ fn verify_profile(
     run(token, key, &options)
 }
 
-/// [`verify_profile`] with one P-256 key.
+/// [`verify_profile`] with one P-256 key (its `_handle()`).
 ///
 /// # Errors
 /// As [`verify_key`].
 #[napi(js_name = "_verifyProfileKey")]
 #[allow(clippy::too_many_arguments)]
 pub fn verify_profile_key(
-    token: String,
-    key: &VerifyingKey,
+    token: Unknown<'_>,
+    key: &External<Arc<EcKey>>,
     profile: u32,
-    env: Option<String>,
-    issuer: Option<String>,
+    env: Unknown<'_>,
+    issuer: Unknown<'_>,
     audience: Option<Vec<String>>,
-    kid: Option<String>,
+    kid: Unknown<'_>,
     leeway: Option<f64>,
     max_lifetime: Option<f64>,
     now: Option<f64>,
 ) -> napi::Result<String> {
-    let key = AnyKey::One(Arc::clone(&key.inner));
-    verify_profile(&token, &key, profile, env, issuer, audience, kid, leeway, max_lifetime, now)
+    let key = AnyKey::One(Arc::clone(key));
+    args::with_token(&token, |token| {
+        let (env, issuer, kid) =
+            (args::opt_string(&env)?, args::opt_string(&issuer)?, args::opt_string(&kid)?);
+        verify_profile(token, &key, profile, env, issuer, audience, kid, leeway, max_lifetime, now)
+    })
 }
 
-/// [`verify_profile`] with a key set.
+/// [`verify_profile`] with a key set (its `_handle()`).
 ///
 /// # Errors
 /// As [`verify_key`].
 #[napi(js_name = "_verifyProfileSet")]
 #[allow(clippy::too_many_arguments)]
 pub fn verify_profile_set(
-    token: String,
-    key: &KeySet,
+    token: Unknown<'_>,
+    key: &External<Arc<KeySetInner>>,
     profile: u32,
-    env: Option<String>,
-    issuer: Option<String>,
+    env: Unknown<'_>,
+    issuer: Unknown<'_>,
     audience: Option<Vec<String>>,
-    kid: Option<String>,
+    kid: Unknown<'_>,
     leeway: Option<f64>,
     max_lifetime: Option<f64>,
     now: Option<f64>,
 ) -> napi::Result<String> {
-    let key = AnyKey::Set(Arc::clone(&key.inner));
-    verify_profile(&token, &key, profile, env, issuer, audience, kid, leeway, max_lifetime, now)
+    let key = AnyKey::Set(Arc::clone(key));
+    args::with_token(&token, |token| {
+        let (env, issuer, kid) =
+            (args::opt_string(&env)?, args::opt_string(&issuer)?, args::opt_string(&kid)?);
+        verify_profile(token, &key, profile, env, issuer, audience, kid, leeway, max_lifetime, now)
+    })
 }
 
 verify_fn!(

@@ -193,6 +193,89 @@ test('D1 and client-assertion profiles, key sets, decodeUnverified', () => {
   assert.throws(() => bearerkit.verifyClientAssertion(two, k1.publicKey, { clientId: 'client-1', audience: 'https://as.example/realms/r', now: NOW }), (e) => e.code === 'audience_not_sole');
 });
 
+test('tokens of every length around the 8 KiB read buffer: whole, true length reported, nothing altered', () => {
+  const key = bearerkit.SigningKey.generate();
+  const limit = 8192;
+  // A valid token of about `bytes` bytes (a private claim pads it).
+  const tokenOf = (bytes, pad = 'x') => {
+    const base = bearerkit.signAssertion(key, { iss: 'me', expiresIn: 60, now: NOW, claims: { p: '' } }).length;
+    const n = Math.max(0, Math.floor(((bytes - base) * 3) / 4 / Buffer.byteLength(pad)));
+    return bearerkit.signAssertion(key, { iss: 'me', expiresIn: 60, now: NOW, claims: { p: pad.repeat(n) } });
+  };
+  const tooLarge = (token, found, options) => assert.throws(() => bearerkit.verify(token, key.publicKey, options), (e) => {
+    assert.equal(e.code, 'token_too_large');
+    assert.match(e.message, new RegExp(`got ${found}$`));
+    return true;
+  });
+  // Valid tokens just under, at and over the limit; the ones over it verify with a larger maxBytes.
+  for (const bytes of [limit - 8, limit - 3, limit, limit + 1, limit + 4, limit + 5, 3 * limit]) {
+    for (const pad of ['x', '€', '😀']) {
+      const token = tokenOf(bytes, pad);
+      if (token.length <= limit) {
+        assert.equal(bearerkit.verify(token, key.publicKey).claims.iss, 'me');
+      } else {
+        tooLarge(token, token.length);
+        assert.equal(bearerkit.verify(token, key.publicKey, { maxBytes: token.length }).claims.p.length > 0, true);
+      }
+    }
+  }
+  // Strings that are not tokens, of every length near the limit, with multi-byte characters at
+  // the buffer's end: the core sees every byte (the true UTF-8 length, never a cut string).
+  for (let len = limit - 6; len <= limit + 6; len++) {
+    for (const tail of ['', '€', '😀', '\ud800']) {
+      const s = 'a'.repeat(len) + tail;
+      const bytes = Buffer.byteLength(s);
+      if (bytes > limit) tooLarge(s, bytes);
+      else assert.throws(() => bearerkit.verify(s, key.publicKey), (e) => e.code === 'malformed_token');
+      if (bytes > limit) {
+        assert.throws(() => bearerkit.verifyD1Assertion(s, key.publicKey, { issuerId: 'M', env: 'stg', kid: 'k', now: NOW }), (e) => e.code === 'token_too_large' && e.message.endsWith(`got ${bytes}`));
+      }
+    }
+  }
+  // A valid token with one character changed outside ASCII is refused, never read as Latin-1.
+  const ok = tokenOf(300);
+  for (const c of ['\u00e9', '\u0100', '\ud800', '\u{1F600}']) {
+    const altered = ok.slice(0, 40) + c + ok.slice(41);
+    assert.throws(() => bearerkit.verify(altered, key.publicKey), bearerkit.InvalidToken);
+  }
+  // Not a string: a TypeError, as before; the key set and the async path take the same tokens.
+  assert.throws(() => bearerkit.verify(42, key.publicKey), (e) => e instanceof TypeError && e.code === 'ERR_INVALID_ARG_TYPE');
+  assert.throws(() => bearerkit.verifyD1Assertion(undefined, key.publicKey, { issuerId: 'M', env: 'stg', kid: 'k' }), TypeError);
+  const set = new bearerkit.KeySet({ k: key.publicKey });
+  const d1 = bearerkit.d1Assertion(key, { issuerId: 'M', env: 'stg', kid: 'k', now: NOW });
+  assert.equal(bearerkit.verifyD1Assertion(d1, set, { issuerId: 'M', env: 'stg', kid: 'k', now: NOW }).claims.iss, 'M');
+  tooLarge('a'.repeat(limit + 1), limit + 1, { anyAudience: true });
+});
+
+test("the profiles' string options of every length around the short-string buffer, multi-byte tails included", () => {
+  const key = bearerkit.SigningKey.generate();
+  for (let len = 118; len <= 130; len++) {
+    for (const tail of ['', 'é', '€', '😀']) {
+      const id = 'i'.repeat(len) + tail;
+      const kid = 'k'.repeat(len) + tail;
+      const jti = 'j'.repeat(len) + tail;
+      const token = bearerkit.d1Assertion(key, { issuerId: id, env: 'stg', kid, now: NOW, jti });
+      const u = bearerkit.decodeUnverified(token);
+      assert.deepEqual([u.claims.iss, u.claims.sub, u.header.kid, u.claims.jti], [id, id, kid, jti]);
+      const v = bearerkit.verifyD1Assertion(token, key.publicKey, { issuerId: id, env: 'stg', kid, now: NOW });
+      assert.equal(v.claims.iss, id);
+      // One character less, anywhere, is another id.
+      assert.throws(() => bearerkit.verifyD1Assertion(token, key.publicKey, { issuerId: id.slice(0, -1), env: 'stg', kid, now: NOW }), (e) => e.code === 'issuer_mismatch');
+      assert.throws(() => bearerkit.verifyD1Assertion(token, key.publicKey, { issuerId: id, env: 'stg', kid: kid.slice(1), now: NOW }), (e) => e.code === 'kid_mismatch');
+    }
+  }
+  // Not strings: TypeErrors, as before; null is undefined.
+  assert.throws(() => bearerkit.d1Assertion(key, { issuerId: 7, env: 'stg', kid: 'k', now: NOW }), TypeError);
+  assert.throws(() => bearerkit.verifyD1Assertion('a.b.c', key.publicKey, { issuerId: 'M', env: 'stg', kid: {}, now: NOW }), TypeError);
+  const outcome = (f) => { try { return f(); } catch (e) { return e.code; } };
+  for (const f of [
+    (id) => bearerkit.d1Assertion(key, { issuerId: id, env: 'stg', kid: 'k', now: NOW, jti: 'j' }),
+    (id) => outcome(() => bearerkit.verifyD1Assertion(bearerkit.d1Assertion(key, { issuerId: 'M', env: 'stg', kid: 'k', now: NOW }), key.publicKey, { issuerId: id, env: 'stg', kid: 'k', now: NOW }).claims.iss),
+  ]) {
+    assert.deepEqual(outcome(() => f(null)), outcome(() => f(undefined)));
+  }
+});
+
 test('a reused VerifyingKey builds its tables on the fourth use, or with prepare()', () => {
   const key = bearerkit.SigningKey.generate();
   const token = bearerkit.signAssertion(key, { iss: 'me', expiresIn: 60 });
