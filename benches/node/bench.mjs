@@ -8,7 +8,10 @@
 // rounds are printed, with the median of the per-round ratios. jose's calls are async (they are
 // awaited one by one); the others are synchronous. Peak memory is VmHWM of a fresh process that
 // loads one library, signs and verifies 2,000 times. fast-jwt's verified-token cache is off (its
-// default). Prints Markdown for benches/RESULTS.md.
+// default). The sign gap to raw node:crypto is broken down: the signing input (JSON and base64url)
+// and the ECDSA timed apart, for the core (`_benchCoreSigningInputD1` against `_benchCoreSignD1`)
+// and for node:crypto (the same template alone, `crypto.sign` of a fixed input alone).
+// Prints Markdown for benches/RESULTS.md.
 //
 // The binding's overhead is the public JavaScript call's time minus the same core call (same key,
 // claims and policy) timed inside the addon (`_benchCore*`: Rust's clock around a loop of core
@@ -114,6 +117,7 @@ async function contenders(now) {
   };
   const core = {
     sign: (n) => bearerkit._benchCoreSignD1(key, ISSUER, ENV, KID, now, JTI, n),
+    signingInput: (n) => bearerkit._benchCoreSigningInputD1(ISSUER, ENV, KID, now, JTI, n),
     verify: (n) => bearerkit._benchCoreVerifyD1(token, reused, ISSUER, ENV, KID, now, n),
   };
   const asyncNames = new Set(['jose']);
@@ -126,7 +130,14 @@ async function contenders(now) {
   for (const [name, f] of Object.entries(verify)) {
     if (!(await f())) throw new Error(name);
   }
-  return { sign, verify, core, asyncNames, token, publicPem };
+  // The pieces of raw node:crypto's signature, for the breakdown: the JSON and base64url of the
+  // signing input alone, and OpenSSL's ECDSA over a fixed signing input alone.
+  const fixedInput = Buffer.from(`${headerB64}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`);
+  const raw = {
+    input: () => `${headerB64}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`,
+    ecdsa: () => crypto.sign('sha256', fixedInput, { key: privateKey, dsaEncoding: 'ieee-p1363' }),
+  };
+  return { sign, verify, core, raw, asyncNames, token, publicPem };
 }
 
 async function batchNs(f, n, isAsync) {
@@ -176,6 +187,25 @@ function overhead(js, core, pairs) {
     median: median(d), min: Math.min(...d), q1: quantile(d, 0.25), q3: quantile(d, 0.75), pairs,
     fastest: (Math.min(...jsBatches) - Math.min(...coreBatches)) / m,
   };
+}
+
+/** Medians of `a(m)/m`, `b(m)/m` and of their per-pair difference over interleaved pairs. */
+function paired(a, b, pairs) {
+  const m = OVERHEAD_CALLS;
+  const as = new Array(pairs);
+  const bs = new Array(pairs);
+  const d = new Array(pairs);
+  for (let i = 0; i < pairs; i++) {
+    if (i % 2 === 0) {
+      as[i] = a(m) / m;
+      bs[i] = b(m) / m;
+    } else {
+      bs[i] = b(m) / m;
+      as[i] = a(m) / m;
+    }
+    d[i] = as[i] - bs[i];
+  }
+  return { a: median(as), b: median(bs), diff: median(d) };
 }
 
 function batchSyncNs(f, n) {
@@ -229,7 +259,7 @@ async function main() {
   const overheadOnly = process.argv[3] === 'overhead';
   const n = 400;
   const now = Math.floor(Date.now() / 1000);
-  const { sign, verify, core, asyncNames, token, publicPem } = await contenders(now);
+  const { sign, verify, core, raw, asyncNames, token, publicPem } = await contenders(now);
   // Warm up (JIT, tables, lazy initialisation).
   for (const group of [sign, verify]) for (const [name, f] of Object.entries(group)) await batchNs(f, 100, asyncNames.has(name));
   core.sign(50);
@@ -261,6 +291,14 @@ async function main() {
       out.core.push(core[kind](n) / n);
     }
   }
+  // The sign gap to raw node:crypto, piece by piece: interleaved pairs of short batches (as for
+  // the overhead), the core's whole signature against its signing input alone, and raw
+  // node:crypto's whole call against OpenSSL's ECDSA alone and against its signing input alone.
+  const clock = median(Array.from({ length: 1001 }, () => batchSyncNs(() => {}, 0)));
+  const js = (f) => (m) => batchSyncNs(f, m) - clock;
+  const coreParts = paired(core.sign, core.signingInput, rounds * 200);
+  const rawEcdsa = paired(js(sign['node:crypto']), js(raw.ecdsa), rounds * 200);
+  const rawInput = paired(js(sign['node:crypto']), js(raw.input), rounds * 200);
   // When to build a key's tables: a fresh key's first (plain) verification against the build.
   const once = [];
   const build = [];
@@ -297,6 +335,16 @@ async function main() {
   console.log(`| bearerkit sign / fast-jwt sign | ${ratio(s.bearerkit, s['fast-jwt']).toFixed(3)} | |`);
   console.log(`| bearerkit sign / raw node:crypto sign | ${ratio(s.bearerkit, s['node:crypto']).toFixed(3)} | |`);
   console.log(`| bearerkit verify / raw node:crypto verify | ${ratio(v.bearerkit, v['node:crypto']).toFixed(3)} | |`);
+  console.log();
+  {
+    console.log(`| the sign gap to raw node:crypto, piece by piece (median per call; ${rounds * 200} interleaved pairs of ${OVERHEAD_CALLS} + ${OVERHEAD_CALLS} calls per comparison) | bearerkit | raw node:crypto |`);
+    console.log('|---|---:|---:|');
+    console.log(`| signing input: JSON and base64url of header and claims (core: \`_benchCoreSigningInputD1\`; JS: template, \`JSON.stringify\`, \`Buffer\`) | ${us(coreParts.b)} | ${us(rawInput.b)} |`);
+    console.log(`| ECDSA P-256 with SHA-256: RFC 6979 nonce, k·G, inversion (core: \`_benchCoreSignD1\` − the signing input, paired; the token's assembly included; OpenSSL: \`crypto.sign\` of a fixed input) | ${us(coreParts.diff)} | ${us(rawEcdsa.b)} |`);
+    console.log(`| the binding's call (the overhead row below: median of the paired differences) | ${us(ohSign.median)} | |`);
+    console.log(`| the rest of raw node:crypto's call (its whole − ECDSA − signing input, paired: the signature's base64url, the token's concatenation) | | ${us(rawEcdsa.diff - rawInput.b)} |`);
+    console.log(`| whole: the core call + the binding's call; raw node:crypto's call (medians of the pairs above) | ${us(coreParts.a + ohSign.median)} | ${us(rawEcdsa.a)} |`);
+  }
   console.log();
   overheadTable();
   console.log();

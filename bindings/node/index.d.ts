@@ -583,3 +583,5 @@ export declare class TokenClient {
 export declare function _benchCoreVerifyD1(token: string, key: VerifyingKey, issuerId: string, env: D1Env, kid: string, now: number, n: number): number;
 /** @internal The benchmark's baseline: nanoseconds for `n` core D1 signatures. */
 export declare function _benchCoreSignD1(key: SigningKey, issuerId: string, env: D1Env, kid: string, now: number, jti: string, n: number): number;
+/** @internal Benchmark helper: nanoseconds for `n` D1 signing inputs (JSON and base64url only). Not part of the API. */
+export declare function _benchCoreSigningInputD1(issuerId: string, env: D1Env, kid: string, now: number, jti: string, n: number): number;

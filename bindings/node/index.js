@@ -1176,4 +1176,6 @@ module.exports = {
     native._benchCoreVerifyD1(token, innerOfVerifyingKey(key), issuerId, env, kid, now, n),
   _benchCoreSignD1: (key, issuerId, env, kid, now, jti, n) =>
     native._benchCoreSignD1(innerOfSigningKey(key), issuerId, env, kid, now, jti, n),
+  _benchCoreSigningInputD1: (issuerId, env, kid, now, jti, n) =>
+    native._benchCoreSigningInputD1(issuerId, env, kid, now, jti, n),
 };
