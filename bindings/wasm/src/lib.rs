@@ -10,6 +10,12 @@
 
 extern crate alloc;
 
+// `TalckWasm` is sound on one thread only: refuse a build with shared-memory threads.
+#[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
+compile_error!(
+    "bearerkit-wasm's allocator (talc::TalckWasm) assumes single-threaded WebAssembly: build without +atomics"
+);
+
 /// Talc, a small allocator made for WebAssembly, instead of `std`'s dlmalloc. The module is
 /// single-threaded (no `atomics` target feature), which `TalckWasm` requires.
 #[cfg(target_arch = "wasm32")]
