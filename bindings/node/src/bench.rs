@@ -15,7 +15,7 @@ use std::time::Instant;
 /// # Errors
 /// The verification's error, if the token does not verify.
 #[napi(js_name = "_benchCoreVerifyD1")]
-#[allow(clippy::too_many_arguments, clippy::cast_precision_loss)]
+#[allow(clippy::too_many_arguments)]
 pub fn bench_core_verify_d1(
     token: String,
     key: &VerifyingKey,
@@ -29,14 +29,13 @@ pub fn bench_core_verify_d1(
     let now = errors::seconds(now, "now")?;
     let policy = d1::validation(&issuer_id, env, &kid, now);
     let inner = &key.inner;
-    let start = Instant::now();
-    for _ in 0..n {
+    timed(n, || {
         let mut scratch = vec![0u8; token.len().saturating_add(16)];
         let t = bearerkit::verify(&token, inner.as_ref(), &policy, &mut scratch)
             .map_err(|e| errors::core(e, Ctx::Verify))?;
         core::hint::black_box(t.claims().as_json().to_owned());
-    }
-    Ok(start.elapsed().as_nanos() as f64)
+        Ok(())
+    })
 }
 
 /// Nanoseconds for `n` D1 assertions signed by `key`, as `d1Assertion` makes them (a fixed
@@ -45,7 +44,7 @@ pub fn bench_core_verify_d1(
 /// # Errors
 /// The signing error, if any.
 #[napi(js_name = "_benchCoreSignD1")]
-#[allow(clippy::too_many_arguments, clippy::cast_precision_loss)]
+#[allow(clippy::too_many_arguments)]
 pub fn bench_core_sign_d1(
     key: &SigningKey,
     issuer_id: String,
@@ -57,15 +56,14 @@ pub fn bench_core_sign_d1(
 ) -> napi::Result<f64> {
     let env = d1_env(&env)?;
     let now = errors::seconds(now, "now")?;
-    let start = Instant::now();
-    for _ in 0..n {
+    timed(n, || {
         let token = d1::assertion(&issuer_id, env, &kid, now)
             .jwt_id(&jti)
             .sign_with_to_string(key.key.as_ref())
             .map_err(|e| errors::core(e, Ctx::Sign))?;
         core::hint::black_box(token);
-    }
-    Ok(start.elapsed().as_nanos() as f64)
+        Ok(())
+    })
 }
 
 /// Nanoseconds for `n` D1 signing inputs (`base64url(header).base64url(claims)`) written
@@ -75,7 +73,6 @@ pub fn bench_core_sign_d1(
 /// # Errors
 /// The encoding error, if any.
 #[napi(js_name = "_benchCoreSigningInputD1")]
-#[allow(clippy::cast_precision_loss)]
 pub fn bench_core_signing_input_d1(
     issuer_id: String,
     env: String,
@@ -86,14 +83,23 @@ pub fn bench_core_signing_input_d1(
 ) -> napi::Result<f64> {
     let env = d1_env(&env)?;
     let now = errors::seconds(now, "now")?;
-    let start = Instant::now();
-    for _ in 0..n {
+    timed(n, || {
         let mut buf = [0u8; 1024];
         let input = d1::assertion(&issuer_id, env, &kid, now)
             .jwt_id(&jti)
             .signing_input(&mut buf)
             .map_err(|e| errors::core(e, Ctx::Sign))?;
         core::hint::black_box(input);
+        Ok(())
+    })
+}
+
+/// Nanoseconds `n` runs of `f` take (stopping at its first error).
+#[allow(clippy::cast_precision_loss)]
+fn timed(n: u32, mut f: impl FnMut() -> napi::Result<()>) -> napi::Result<f64> {
+    let start = Instant::now();
+    for _ in 0..n {
+        f()?;
     }
     Ok(start.elapsed().as_nanos() as f64)
 }

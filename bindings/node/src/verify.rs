@@ -311,12 +311,16 @@ pub fn verify_profile_key(
     max_lifetime: Option<f64>,
     now: Option<f64>,
 ) -> napi::Result<String> {
-    let key = AnyKey::One(Arc::clone(key));
-    args::with_token(&token, |token| {
-        let (env, issuer, kid) =
-            (args::opt_string(&env)?, args::opt_string(&issuer)?, args::opt_string(&kid)?);
-        verify_profile(token, &key, profile, env, issuer, audience, kid, leeway, max_lifetime, now)
-    })
+    profile_entry(
+        &token,
+        &AnyKey::One(Arc::clone(key)),
+        profile,
+        [&env, &issuer, &kid],
+        audience,
+        leeway,
+        max_lifetime,
+        now,
+    )
 }
 
 /// [`verify_profile`] with a key set (its `_handle()`).
@@ -337,11 +341,34 @@ pub fn verify_profile_set(
     max_lifetime: Option<f64>,
     now: Option<f64>,
 ) -> napi::Result<String> {
-    let key = AnyKey::Set(Arc::clone(key));
-    args::with_token(&token, |token| {
-        let (env, issuer, kid) =
-            (args::opt_string(&env)?, args::opt_string(&issuer)?, args::opt_string(&kid)?);
-        verify_profile(token, &key, profile, env, issuer, audience, kid, leeway, max_lifetime, now)
+    profile_entry(
+        &token,
+        &AnyKey::Set(Arc::clone(key)),
+        profile,
+        [&env, &issuer, &kid],
+        audience,
+        leeway,
+        max_lifetime,
+        now,
+    )
+}
+
+/// The body of [`verify_profile_key`] and [`verify_profile_set`]: the token and the short
+/// strings (`env`, issuer, `kid`) read with one N-API call each, then [`verify_profile`].
+#[allow(clippy::too_many_arguments)]
+fn profile_entry(
+    token: &Unknown<'_>,
+    key: &AnyKey,
+    profile: u32,
+    [env, issuer, kid]: [&Unknown<'_>; 3],
+    audience: Option<Vec<String>>,
+    leeway: Option<f64>,
+    max_lifetime: Option<f64>,
+    now: Option<f64>,
+) -> napi::Result<String> {
+    args::with_token(token, |token| {
+        let (env, issuer, kid) = (args::opt_string(env)?, args::opt_string(issuer)?, args::opt_string(kid)?);
+        verify_profile(token, key, profile, env, issuer, audience, kid, leeway, max_lifetime, now)
     })
 }
 
