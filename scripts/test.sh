@@ -109,7 +109,7 @@ run "core tests, no features (no_std paths)" cargo_test -p bearerkit
 run "core tests, std + precomputed tables (prepared verifier too)" cargo_test -p bearerkit --features std,precomputed-tables
 # (The Python, Node and WebAssembly packages are tested from their own languages below.)
 run "CLI and server tests (built binary, loopback HTTP)" cargo_test --workspace --exclude bearerkit --exclude bearerkit-benches --exclude bearerkit-client \
-  --exclude bearerkit-python --exclude bearerkit-node --exclude bearerkit-wasm
+  --exclude bearerkit-python --exclude bearerkit-node --exclude bearerkit-wasm --exclude bearerkit-wasm-floor
 # The client on its own, with every feature (the blocking twin and its tests included).
 run "token client tests, all features (async and blocking, loopback HTTP)" cargo_test -p bearerkit-client --all-features
 run "core builds for thumbv7em-none-eabihf without alloc (sign and verify, sign only, verify only)" bash -c \
@@ -157,6 +157,8 @@ pytest_run() {
 run "vectors confirmed by an independent implementation (Python cryptography), PyJWT assertions against the local realm" pytest_run
 # The WebAssembly package: built (web and nodejs), its size printed, tests in Node and Chromium.
 run "WebAssembly package: build, size, tests in Node and headless Chromium (vectors, WebCrypto, workbench)" bash scripts/wasm.sh
+# A measurement next to it: the same core calls exported without any binding (benches/wasm/floor).
+run "WebAssembly size floor: the core's surface in a module without a binding" bash benches/wasm/floor.sh
 # The Node package: npm ci, the napi-rs addon, node --test (vectors, jose and node:crypto interop,
 # the token client against bearerkit serve, the packed tarball in a fresh project, tsc --strict).
 run "Node package: addon build, vectors, interop, token client, npm pack install, TypeScript" bash scripts/node.sh
