@@ -3,26 +3,45 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use js_sys::{Array, Error, JSON, Object, Reflect};
+use js_sys::{Array, JSON, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-/// A JavaScript `Error` with `.code` (and `.name` = `BearerkitError`).
-pub(crate) fn error(code: &str, message: &str) -> JsValue {
-    let e = Error::new(message);
-    e.set_name("BearerkitError");
-    // Setting a property on a fresh Error object cannot fail.
-    let _ = Reflect::set(&e, &"code".into(), &code.into());
-    e.into()
+// The error classes (errors.mjs, beside the package's `pkg/`: the path is relative to the
+// generated `pkg/web/bearerkit_wasm.js` and `pkg/node/bearerkit_wasm.js`). `makeError` picks
+// the class from where the error happened and its code, as the Node package does.
+#[wasm_bindgen(raw_module = "../../errors.mjs")]
+extern "C" {
+    #[wasm_bindgen(js_name = makeError)]
+    fn make_error(ctx: &str, code: &str, message: &str) -> JsValue;
 }
 
-/// The core's error as a JavaScript `Error`.
-pub(crate) fn core(e: bearerkit::Error) -> JsValue {
-    error(e.code(), e.message().as_str())
+/// A `BearerkitError` with `.code`.
+pub(crate) fn error(code: &str, message: &str) -> JsValue {
+    make_error("", code, message)
+}
+
+/// The core's error reading or writing a key (`InvalidKey`).
+#[allow(clippy::needless_pass_by_value)]
+pub(crate) fn key(e: bearerkit::Error) -> JsValue {
+    make_error("key", e.code(), e.message().as_str())
+}
+
+/// The core's error while signing (`SigningError`, `InvalidKey` for a key's codes).
+#[allow(clippy::needless_pass_by_value)]
+pub(crate) fn sign(e: bearerkit::Error) -> JsValue {
+    make_error("sign", e.code(), e.message().as_str())
+}
+
+/// The core's error in verification or decoding (`InvalidToken` and its subclasses,
+/// `InvalidPolicy`).
+#[allow(clippy::needless_pass_by_value)]
+pub(crate) fn verify(e: bearerkit::Error) -> JsValue {
+    make_error("verify", e.code(), e.message().as_str())
 }
 
 /// An argument the API refuses (`invalid_argument`).
 pub(crate) fn argument(message: &str) -> JsValue {
-    error("invalid_argument", message)
+    make_error("", "invalid_argument", message)
 }
 
 /// `invalid_argument` for the option `name`: "`name` `what`" (no `format!`: the module links
@@ -77,14 +96,26 @@ pub(crate) fn text_or_stringify(value: &JsValue) -> Result<String, JsValue> {
 pub(crate) struct Options(Option<Object>);
 
 impl Options {
-    pub(crate) fn new(value: &JsValue) -> Result<Self, JsValue> {
+    /// The options in `value` (`undefined` or `null`: none); a member not in `known` is
+    /// refused (`invalid_argument`), so a misspelt option never passes silently.
+    pub(crate) fn new(value: &JsValue, known: &[&str]) -> Result<Self, JsValue> {
         if value.is_undefined() || value.is_null() {
             return Ok(Self(None));
         }
         if !value.is_object() {
             return Err(argument("options must be an object"));
         }
-        Ok(Self(Some(value.clone().unchecked_into())))
+        let obj: Object = value.clone().unchecked_into();
+        for name in Object::keys(&obj).iter() {
+            let name = name.as_string().unwrap_or_default();
+            if !known.contains(&name.as_str()) {
+                let mut message = String::from("unknown option \"");
+                message.push_str(&name);
+                message.push('"');
+                return Err(argument(&message));
+            }
+        }
+        Ok(Self(Some(obj)))
     }
 
     /// The member `name`, `None` when absent, `undefined` or `null`.

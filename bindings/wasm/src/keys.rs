@@ -1,6 +1,6 @@
 //! Keys: P-256 signing and verifying keys, key sets by `kid`, thumbprints.
 
-use crate::js;
+use crate::js::{self, Options};
 use alloc::string::String;
 use alloc::vec::Vec;
 use bearerkit::p256::ecdsa::Signature;
@@ -36,7 +36,7 @@ impl SigningKey {
     /// A private key from PEM: SEC1 (`BEGIN EC PRIVATE KEY`) or PKCS#8 (`BEGIN PRIVATE KEY`).
     #[wasm_bindgen(js_name = fromPem)]
     pub fn from_pem(pem: &str) -> Result<SigningKey, JsValue> {
-        bearerkit::SigningKey::from_pem(pem).map(|key| Self { key }).map_err(js::core)
+        bearerkit::SigningKey::from_pem(pem).map(|key| Self { key }).map_err(js::key)
     }
 
     /// A private key from a JWK (an object or its JSON text): `kty` `EC`, `crv` `P-256`, `d`.
@@ -45,36 +45,43 @@ impl SigningKey {
         #[wasm_bindgen(unchecked_param_type = "JsonWebKey | string")] jwk: JsValue,
     ) -> Result<SigningKey, JsValue> {
         let text = js::text_or_stringify(&jwk)?;
-        bearerkit::SigningKey::from_jwk(&text).map(|key| Self { key }).map_err(js::core)
+        bearerkit::SigningKey::from_jwk(&text).map(|key| Self { key }).map_err(js::key)
     }
 
     /// A private key from DER: SEC1 `ECPrivateKey`.
     #[wasm_bindgen(js_name = fromSec1Der)]
     pub fn from_sec1_der(der: &[u8]) -> Result<SigningKey, JsValue> {
-        bearerkit::SigningKey::from_sec1_der(der).map(|key| Self { key }).map_err(js::core)
+        bearerkit::SigningKey::from_sec1_der(der).map(|key| Self { key }).map_err(js::key)
     }
 
     /// A private key from DER: PKCS#8 `PrivateKeyInfo` (what `crypto.subtle.exportKey("pkcs8")` gives).
     #[wasm_bindgen(js_name = fromPkcs8Der)]
     pub fn from_pkcs8_der(der: &[u8]) -> Result<SigningKey, JsValue> {
-        bearerkit::SigningKey::from_pkcs8_der(der).map(|key| Self { key }).map_err(js::core)
+        bearerkit::SigningKey::from_pkcs8_der(der).map(|key| Self { key }).map_err(js::key)
     }
 
     /// The private key as PKCS#8 DER (for `crypto.subtle.importKey("pkcs8")`).
     #[wasm_bindgen(js_name = toPkcs8Der)]
     pub fn to_pkcs8_der(&self) -> Result<Vec<u8>, JsValue> {
         let mut buf = [0u8; 256];
-        let out = self.key.to_pkcs8_der(&mut buf).map(<[u8]>::to_vec).map_err(js::core);
+        let out = self.key.to_pkcs8_der(&mut buf).map(<[u8]>::to_vec).map_err(js::key);
         buf.fill(0);
         out
     }
 
-    /// The private key as PEM: `"pkcs8"` (`BEGIN PRIVATE KEY`, the default) or `"sec1"`.
+    /// The private key as PEM: `{format: "pkcs8"}` (`BEGIN PRIVATE KEY`, the default) or
+    /// `{format: "sec1"}` (`BEGIN EC PRIVATE KEY`); the format alone as a string also works.
     #[wasm_bindgen(js_name = toPem)]
     pub fn to_pem(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "'pkcs8' | 'sec1' | undefined")] format: Option<String>,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ format?: 'pkcs8' | 'sec1' } | 'pkcs8' | 'sec1'")]
+        options: Option<JsValue>,
     ) -> Result<String, JsValue> {
+        let options = options.unwrap_or(JsValue::UNDEFINED);
+        let format = match options.as_string() {
+            Some(f) => Some(f),
+            None => Options::new(&options, &["format"])?.string("format")?,
+        };
         match format.as_deref() {
             None | Some("pkcs8") => Ok(String::from(self.key.to_pkcs8_pem_string().as_str())),
             Some("sec1") => Ok(String::from(self.key.to_sec1_pem_string().as_str())),
@@ -98,6 +105,32 @@ impl SigningKey {
     pub fn thumbprint(&self) -> String {
         self.key.verifying_key().thumbprint().as_str().into()
     }
+
+    /// `SigningKey(ES256, thumbprint=…)`: never the private key.
+    #[wasm_bindgen(js_name = toString)]
+    pub fn to_js_string(&self) -> String {
+        labelled("SigningKey(ES256, thumbprint=", &self.thumbprint(), ")")
+    }
+
+    /// `{kty, crv, thumbprint}` for `JSON.stringify`: never the private key (`toJwk()` gives
+    /// it on purpose).
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "{ kty: 'EC'; crv: 'P-256'; thumbprint: string }")]
+    pub fn to_json(&self) -> Result<JsValue, JsValue> {
+        let out = js_sys::Object::new();
+        for (name, value) in [("kty", "EC"), ("crv", "P-256"), ("thumbprint", self.thumbprint().as_str())] {
+            let _ = js_sys::Reflect::set(&out, &name.into(), &JsValue::from_str(value));
+        }
+        Ok(out.into())
+    }
+}
+
+/// `start` + `middle` + `end`, without `format!` (the module links no formatting code).
+fn labelled(start: &str, middle: &str, end: &str) -> String {
+    let mut s = String::with_capacity(start.len() + middle.len() + end.len());
+    s.push_str(start);
+    s.push_str(middle);
+    s.push_str(end);
+    s
 }
 
 /// A P-256 public key that verifies ES256. Reused, it verifies with precomputed tables (built
@@ -139,7 +172,7 @@ impl VerifyingKey {
     /// PKCS#8 private key.
     #[wasm_bindgen(js_name = fromPem)]
     pub fn from_pem(pem: &str) -> Result<VerifyingKey, JsValue> {
-        bearerkit::VerifyingKey::from_pem(pem).map(Self::new).map_err(js::core)
+        bearerkit::VerifyingKey::from_pem(pem).map(Self::new).map_err(js::key)
     }
 
     /// A public key from a JWK (object or JSON text); a private JWK gives its public half.
@@ -148,13 +181,38 @@ impl VerifyingKey {
         #[wasm_bindgen(unchecked_param_type = "JsonWebKey | string")] jwk: JsValue,
     ) -> Result<VerifyingKey, JsValue> {
         let text = js::text_or_stringify(&jwk)?;
-        bearerkit::VerifyingKey::from_jwk(&text).map(Self::new).map_err(js::core)
+        bearerkit::VerifyingKey::from_jwk(&text).map(Self::new).map_err(js::key)
     }
 
     /// A public key from DER `SubjectPublicKeyInfo` (what `crypto.subtle.exportKey("spki")` gives).
     #[wasm_bindgen(js_name = fromSpkiDer)]
     pub fn from_spki_der(der: &[u8]) -> Result<VerifyingKey, JsValue> {
-        bearerkit::VerifyingKey::from_spki_der(der).map(Self::new).map_err(js::core)
+        bearerkit::VerifyingKey::from_spki_der(der).map(Self::new).map_err(js::key)
+    }
+
+    /// A public key from a SEC1 point: uncompressed (`04‖x‖y`, 65 bytes) or compressed (33).
+    #[wasm_bindgen(js_name = fromSec1Bytes)]
+    pub fn from_sec1_bytes(point: &[u8]) -> Result<VerifyingKey, JsValue> {
+        bearerkit::VerifyingKey::from_sec1_bytes(point).map(Self::new).map_err(js::key)
+    }
+
+    /// The public key as an uncompressed SEC1 point (`04‖x‖y`, 65 bytes; what
+    /// `crypto.subtle.exportKey("raw")` gives).
+    #[wasm_bindgen(js_name = toSec1Bytes)]
+    pub fn to_sec1_bytes(&self) -> Vec<u8> {
+        self.key.to_sec1_bytes().to_vec()
+    }
+
+    /// `VerifyingKey(ES256, thumbprint=…)`.
+    #[wasm_bindgen(js_name = toString)]
+    pub fn to_js_string(&self) -> String {
+        labelled("VerifyingKey(ES256, thumbprint=", &self.thumbprint(), ")")
+    }
+
+    /// The public JWK, for `JSON.stringify`.
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "JsonWebKey")]
+    pub fn to_json(&self) -> Result<JsValue, JsValue> {
+        self.to_jwk()
     }
 
     /// The public key as SPKI PEM.
@@ -167,7 +225,7 @@ impl VerifyingKey {
     #[wasm_bindgen(js_name = toSpkiDer)]
     pub fn to_spki_der(&self) -> Result<Vec<u8>, JsValue> {
         let mut buf = [0u8; 128];
-        self.key.to_spki_der(&mut buf).map(<[u8]>::to_vec).map_err(js::core)
+        self.key.to_spki_der(&mut buf).map(<[u8]>::to_vec).map_err(js::key)
     }
 
     /// The public JWK (`kty`, `crv`, `x`, `y`).
@@ -198,7 +256,8 @@ impl VerifyingKey {
     }
 }
 
-/// Public keys chosen by the token's `kid`: `new KeySet()`, then `add(kid, key)`.
+/// Public keys chosen by the token's `kid`: `new KeySet({k1: key1, k2: key2})` (or a `Map`, or
+/// `[kid, key]` pairs), or `new KeySet()` then `add(kid, key)`.
 #[wasm_bindgen]
 pub struct KeySet {
     keys: Vec<(String, VerifyingKey)>,
@@ -212,18 +271,66 @@ impl bearerkit::KeySet for KeySet {
     }
 }
 
-#[wasm_bindgen]
 impl KeySet {
-    /// An empty key set.
-    #[wasm_bindgen(constructor)]
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> KeySet {
-        Self { keys: Vec::new() }
+    fn insert(&mut self, kid: String, key: bearerkit::VerifyingKey) -> Result<(), JsValue> {
+        if self.keys.iter().any(|(id, _)| *id == kid) {
+            return Err(js::argument("a kid is given twice"));
+        }
+        self.keys.push((kid, VerifyingKey::new(key)));
+        Ok(())
     }
 
-    /// Add (a copy of) `key` under `kid`; a `kid` given twice keeps the first key.
-    pub fn add(&mut self, kid: String, key: &VerifyingKey) {
-        self.keys.push((kid, VerifyingKey::new(key.key)));
+    /// One `[kid, key]` entry of the constructor's argument. The key is read through its own
+    /// `toSec1Bytes()`, so it must be a `VerifyingKey` (or something that acts as one).
+    fn insert_entry(&mut self, kid: &JsValue, key: &JsValue) -> Result<(), JsValue> {
+        let kid = kid.as_string().ok_or_else(|| js::argument("KeySet: every kid must be a string"))?;
+        let not_a_key = || js::argument("KeySet: every key must be a VerifyingKey");
+        let to_bytes: js_sys::Function = js_sys::Reflect::get(key, &"toSec1Bytes".into())
+            .ok()
+            .and_then(|f| f.dyn_into().ok())
+            .ok_or_else(not_a_key)?;
+        let point = to_bytes.call0(key).map_err(|_| not_a_key())?;
+        let point = point.dyn_into::<js_sys::Uint8Array>().map_err(|_| not_a_key())?.to_vec();
+        self.insert(kid, bearerkit::VerifyingKey::from_sec1_bytes(&point).map_err(js::key)?)
+    }
+}
+
+#[wasm_bindgen]
+impl KeySet {
+    /// A key set from `{kid: key}`, a `Map` or `[kid, key]` pairs (empty when left out); a
+    /// `kid` given twice, a `kid` that is not a string or a value that is not a
+    /// `VerifyingKey` is refused (`invalid_argument`).
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        #[wasm_bindgen(
+            unchecked_optional_param_type = "Readonly<Record<string, VerifyingKey>> | ReadonlyMap<string, VerifyingKey> | Iterable<readonly [string, VerifyingKey]>"
+        )]
+        keys: Option<JsValue>,
+    ) -> Result<KeySet, JsValue> {
+        let mut set = Self { keys: Vec::new() };
+        let Some(keys) = keys.filter(|k| !k.is_undefined() && !k.is_null()) else { return Ok(set) };
+        if !keys.is_object() {
+            return Err(js::argument("KeySet: keys must be an object, a Map or [kid, key] pairs"));
+        }
+        // A Map and any iterable give [kid, key] pairs; a plain object gives its entries.
+        let entries = match js_sys::try_iter(&keys) {
+            Ok(Some(iter)) => iter.collect::<Result<Vec<JsValue>, JsValue>>()?,
+            _ => js_sys::Object::entries(keys.unchecked_ref()).iter().collect(),
+        };
+        for entry in entries {
+            let pair: js_sys::Array = entry
+                .dyn_into()
+                .map_err(|_| js::argument("KeySet: every entry must be a [kid, key] pair"))?;
+            set.insert_entry(&pair.get(0), &pair.get(1))?;
+        }
+        Ok(set)
+    }
+
+    /// Add (a copy of) `key` under `kid`; a `kid` already in the set is refused
+    /// (`invalid_argument`).
+    pub fn add(&mut self, kid: String, key: &VerifyingKey) -> Result<(), JsValue> {
+        self.insert(kid, key.key)
     }
 
     /// The key ids, in the order added.
@@ -236,14 +343,37 @@ impl KeySet {
     pub fn size(&self) -> usize {
         self.keys.len()
     }
+
+    /// `KeySet(["k1","k2"])`: the key ids.
+    #[wasm_bindgen(js_name = toString)]
+    pub fn to_js_string(&self) -> String {
+        let kids = js_sys::Array::new();
+        for (kid, _) in &self.keys {
+            kids.push(&JsValue::from_str(kid));
+        }
+        let text = js_sys::JSON::stringify(&kids).ok().and_then(|t| t.as_string()).unwrap_or_default();
+        labelled("KeySet(", &text, ")")
+    }
 }
 
-/// The RFC 7638 thumbprint of a P-256 JWK (object or JSON text).
+/// The RFC 7638 thumbprint of a P-256 key: a `VerifyingKey` or `SigningKey` (its public
+/// half), or a JWK (object or JSON text).
 #[wasm_bindgen(js_name = jwkThumbprint)]
 pub fn jwk_thumbprint(
-    #[wasm_bindgen(unchecked_param_type = "JsonWebKey | string")] jwk: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "VerifyingKey | SigningKey | JsonWebKey | string")] key: JsValue,
 ) -> Result<String, JsValue> {
-    Ok(VerifyingKey::from_jwk(jwk)?.thumbprint())
+    // A key object answers with its own thumbprint (never reading a private JWK).
+    let method = js_sys::Reflect::get(&key, &"thumbprint".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let Some(thumbprint) = method.filter(|_| !key.is_string()) {
+        return thumbprint
+            .call0(&key)
+            .ok()
+            .and_then(|t| t.as_string())
+            .ok_or_else(|| js::argument("jwkThumbprint: the key's thumbprint() gave no string"));
+    }
+    Ok(VerifyingKey::from_jwk(key)?.thumbprint())
 }
 
 /// The fingerprints of an X.509 certificate given as PEM: `{sha1Hex, x5t, x5tS256}`
@@ -251,7 +381,7 @@ pub fn jwk_thumbprint(
 #[wasm_bindgen(js_name = certificateThumbprints, unchecked_return_type = "CertificateThumbprints")]
 pub fn certificate_thumbprints(pem: &str) -> Result<JsValue, JsValue> {
     let mut scratch = alloc::vec![0u8; pem.len().saturating_mul(2).saturating_add(64)];
-    let prints = bearerkit::CertificateThumbprints::from_pem(pem, &mut scratch).map_err(js::core)?;
+    let prints = bearerkit::CertificateThumbprints::from_pem(pem, &mut scratch).map_err(js::key)?;
     let out = js_sys::Object::new();
     for (name, value) in
         [("sha1Hex", prints.sha1_hex()), ("x5t", prints.x5t()), ("x5tS256", prints.x5t_s256())]

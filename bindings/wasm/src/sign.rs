@@ -9,6 +9,39 @@ use bearerkit::Assertion;
 use bearerkit::profile::{client_assertion as ca_profile, d1};
 use wasm_bindgen::prelude::*;
 
+/// The options of `signClaims`.
+const ASSERTION_OPTIONS: &[&str] =
+    &["iss", "sub", "aud", "exp", "expiresIn", "nbf", "iat", "jti", "kid", "typ", "claims"];
+/// The options of `signAssertion` (`iat` is known so that its message can say why it is refused).
+const SIGN_OPTIONS: &[&str] = &[
+    "iss",
+    "sub",
+    "aud",
+    "exp",
+    "expiresIn",
+    "nbf",
+    "iat",
+    "now",
+    "jti",
+    "kid",
+    "typ",
+    "claims",
+    "algorithm",
+];
+/// The options of `d1Assertion`.
+const D1_OPTIONS: &[&str] = &["issuerId", "env", "kid", "now", "expiresIn", "jti"];
+/// The options of `clientAssertion`.
+const CA_OPTIONS: &[&str] = &["clientId", "audience", "kid", "now", "expiresIn", "jti", "algorithm"];
+
+/// `algorithm`, as the Node package takes it: this package signs ES256 only (RSA needs `ring`,
+/// which is not in the WebAssembly build).
+fn es256_only(o: &Options) -> Result<(), JsValue> {
+    match o.string("algorithm")?.as_deref() {
+        None | Some("ES256") => Ok(()),
+        Some(_) => Err(js::argument("algorithm must be \"ES256\" (the only one of bearerkit-wasm)")),
+    }
+}
+
 /// The owned members of an assertion.
 struct Fields {
     iss: Option<String>,
@@ -84,7 +117,7 @@ impl Fields {
         if let Some(v) = &self.claims {
             a = a.claims_json(v);
         }
-        a.sign_with_to_string(&key.key).map_err(js::core)
+        a.sign_with_to_string(&key.key).map_err(js::sign)
     }
 }
 
@@ -95,7 +128,7 @@ pub fn sign_claims(
     key: &SigningKey,
     #[wasm_bindgen(unchecked_param_type = "AssertionOptions")] options: JsValue,
 ) -> Result<String, JsValue> {
-    Fields::read(&Options::new(&options)?)?.sign(key)
+    Fields::read(&Options::new(&options, ASSERTION_OPTIONS)?)?.sign(key)
 }
 
 /// Sign a JWT assertion: `iat` = `now` (the clock unless given), `exp` = `now` + `expiresIn`
@@ -105,7 +138,8 @@ pub fn sign_assertion(
     key: &SigningKey,
     #[wasm_bindgen(unchecked_param_type = "SignOptions")] options: JsValue,
 ) -> Result<String, JsValue> {
-    let o = Options::new(&options)?;
+    let o = Options::new(&options, SIGN_OPTIONS)?;
+    es256_only(&o)?;
     let mut fields = Fields::read(&o)?;
     if fields.exp.is_none() && fields.expires_in.is_none() {
         return Err(js::argument("give expiresIn (seconds from now) or exp"));
@@ -146,7 +180,7 @@ pub fn d1_assertion(
     key: &SigningKey,
     #[wasm_bindgen(unchecked_param_type = "D1AssertionOptions")] options: JsValue,
 ) -> Result<String, JsValue> {
-    let o = Options::new(&options)?;
+    let o = Options::new(&options, D1_OPTIONS)?;
     let issuer_id = o.string("issuerId")?.ok_or_else(|| js::argument("issuerId is required"))?;
     let env = d1_env(&o.string("env")?.ok_or_else(|| js::argument("env is required"))?)?;
     let kid = o.string("kid")?.ok_or_else(|| js::argument("kid is required"))?;
@@ -159,7 +193,7 @@ pub fn d1_assertion(
     if let Some(secs) = o.u64("expiresIn")? {
         a = a.expires_in(secs);
     }
-    a.sign_with_to_string(&key.key).map_err(js::core)
+    a.sign_with_to_string(&key.key).map_err(js::sign)
 }
 
 /// A `private_key_jwt` client assertion: `iss` = `sub` = `clientId`, `aud` = `audience` (the
@@ -170,7 +204,8 @@ pub fn client_assertion(
     key: &SigningKey,
     #[wasm_bindgen(unchecked_param_type = "ClientAssertionOptions")] options: JsValue,
 ) -> Result<String, JsValue> {
-    let o = Options::new(&options)?;
+    let o = Options::new(&options, CA_OPTIONS)?;
+    es256_only(&o)?;
     let client_id = o.string("clientId")?.ok_or_else(|| js::argument("clientId is required"))?;
     let audience = o.string("audience")?.ok_or_else(|| js::argument("audience is required"))?;
     let jti = match o.string("jti")? {
@@ -186,7 +221,7 @@ pub fn client_assertion(
     if let Some(kid) = &kid {
         a = a.key_id(kid);
     }
-    a.sign_with_to_string(&key.key).map_err(js::core)
+    a.sign_with_to_string(&key.key).map_err(js::sign)
 }
 
 #[wasm_bindgen(typescript_custom_section)]

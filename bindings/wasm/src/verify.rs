@@ -7,6 +7,27 @@ use bearerkit::profile::{client_assertion as ca_profile, d1};
 use bearerkit::{PolicyOptions, Validation, dangerous};
 use wasm_bindgen::prelude::*;
 
+/// The options of `verify` and `verifyWithKeySet`.
+const VERIFY_OPTIONS: &[&str] = &[
+    "issuer",
+    "audience",
+    "anyAudience",
+    "subject",
+    "kid",
+    "requireKid",
+    "typ",
+    "leeway",
+    "maxLifetime",
+    "maxExpiryAhead",
+    "required",
+    "maxBytes",
+    "now",
+    "issuerEqualsSubject",
+    "soleAudience",
+    "audienceAsString",
+    "dangerousAllowMissingExp",
+];
+
 /// The options of `verify` (each left out is the core's default) and `now`.
 fn read_policy(o: &Options) -> Result<(PolicyOptions, Option<u64>), JsValue> {
     let p = PolicyOptions {
@@ -41,7 +62,7 @@ fn run(token: &str, key: Key<'_>, options: &PolicyOptions, base: Validation<'_>)
             Key::One(k) => bearerkit::verify(token, k, v, &mut scratch),
             Key::Set(s) => bearerkit::verify_with_key_set(token, s, v, &mut scratch),
         }
-        .map_err(js::core)?;
+        .map_err(js::verify)?;
         js::header_and_claims(verified.header().as_json(), verified.claims().as_json())
     })
 }
@@ -53,7 +74,7 @@ enum Key<'k> {
 }
 
 fn verify_any(token: &str, key: Key<'_>, options: &JsValue) -> Result<JsValue, JsValue> {
-    let (p, now) = read_policy(&Options::new(options)?)?;
+    let (p, now) = read_policy(&Options::new(options, VERIFY_OPTIONS)?)?;
     run(token, key, &p, Validation::new(now.unwrap_or_else(js::now)))
 }
 
@@ -65,9 +86,9 @@ fn verify_any(token: &str, key: Key<'_>, options: &JsValue) -> Result<JsValue, J
 pub fn verify(
     token: &str,
     key: &VerifyingKey,
-    #[wasm_bindgen(unchecked_param_type = "VerifyOptions | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "VerifyOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    verify_any(token, Key::One(key), &options)
+    verify_any(token, Key::One(key), &options.unwrap_or(JsValue::UNDEFINED))
 }
 
 /// As `verify`, with the key chosen from `keys` by the token's `kid`.
@@ -75,9 +96,9 @@ pub fn verify(
 pub fn verify_with_key_set(
     token: &str,
     keys: &KeySet,
-    #[wasm_bindgen(unchecked_param_type = "VerifyOptions | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "VerifyOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    verify_any(token, Key::Set(keys), &options)
+    verify_any(token, Key::Set(keys), &options.unwrap_or(JsValue::UNDEFINED))
 }
 
 /// Verify a Thales D1 assertion the way D1 does: `iss` = `sub` = `issuerId`, `aud`
@@ -88,7 +109,7 @@ pub fn verify_d1_assertion(
     key: &VerifyingKey,
     #[wasm_bindgen(unchecked_param_type = "VerifyD1Options")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let o = Options::new(&options)?;
+    let o = Options::new(&options, &["issuerId", "env", "kid", "now", "leeway"])?;
     let issuer_id = o.string("issuerId")?.ok_or_else(|| js::argument("issuerId is required"))?;
     let env = d1_env(&o.string("env")?.ok_or_else(|| js::argument("env is required"))?)?;
     let kid = o.string("kid")?.ok_or_else(|| js::argument("kid is required"))?;
@@ -105,7 +126,7 @@ pub fn verify_client_assertion(
     key: &VerifyingKey,
     #[wasm_bindgen(unchecked_param_type = "VerifyClientAssertionOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let o = Options::new(&options)?;
+    let o = Options::new(&options, &["clientId", "audience", "now", "leeway", "maxLifetime", "kid"])?;
     let client_id = o.string("clientId")?.ok_or_else(|| js::argument("clientId is required"))?;
     let (auds, _) = o.strings("audience")?.ok_or_else(|| js::argument("audience is required"))?;
     let first = auds.first().cloned().unwrap_or_default();
@@ -125,7 +146,7 @@ pub fn verify_client_assertion(
 #[wasm_bindgen(js_name = decodeUnverified, unchecked_return_type = "UnverifiedToken")]
 pub fn decode_unverified(token: &str) -> Result<JsValue, JsValue> {
     let mut scratch = alloc::vec![0u8; token.len().saturating_add(16)];
-    let t = dangerous::decode_unverified(token, &mut scratch).map_err(js::core)?;
+    let t = dangerous::decode_unverified(token, &mut scratch).map_err(js::verify)?;
     let out = js::header_and_claims(t.header().as_json(), t.claims().as_json())?;
     let _ = js_sys::Reflect::set(&out, &"signatureLength".into(), &JsValue::from(t.signature_len()));
     Ok(out)

@@ -3,12 +3,17 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
+import { execFileSync } from "node:child_process";
+import { lstatSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
 import { webcrypto } from "node:crypto";
 import * as jose from "jose";
 import { runVectors } from "./vectors.mjs";
 import { vectorFiles } from "./load.mjs";
 
-const bk = createRequire(import.meta.url)("../pkg/node/bearerkit_wasm.js");
+// The package's own Node entry point (index.cjs, through package.json "exports"), as a user loads it.
+const bk = createRequire(import.meta.url)("bearerkit-wasm");
 const NOW = Math.floor(Date.now() / 1000);
 
 test("the shared vectors pass byte for byte", () => {
@@ -33,7 +38,99 @@ test("defaults are the core's, errors carry codes", () => {
   assert.throws(() => bk.verify("a.b", key.publicKey), { code: "malformed_token" });
   assert.throws(() => key.toPem("der"), { code: "invalid_argument" });
   const d = key.toJwk().d;
-  assert.ok(!String(key).includes(d));
+  assert.equal(String(key), `SigningKey(ES256, thumbprint=${key.thumbprint()})`);
+  assert.ok(!String(key).includes(d) && !JSON.stringify(key).includes(d));
+  assert.deepEqual(JSON.parse(JSON.stringify({ key })).key, { kty: "EC", crv: "P-256", thumbprint: key.thumbprint() });
+});
+
+test("errors are the Node package's classes, by where they happen", () => {
+  const key = bk.SigningKey.generate();
+  const is = (Class, code, name = Class.name) => (e) => e instanceof Class && e instanceof bk.BearerkitError
+    && e instanceof Error && e.code === code && e.name === name;
+  const expired = bk.signClaims(key, { iss: "me", iat: NOW - 7200, exp: NOW - 3600 });
+  assert.throws(() => bk.verify(expired, key.publicKey), is(bk.ExpiredToken, "expired"));
+  assert.throws(() => bk.verify(expired, key.publicKey), is(bk.InvalidToken, "expired", "ExpiredToken"));
+  const future = bk.signClaims(key, { iss: "me", nbf: NOW + 3600, exp: NOW + 7200 });
+  assert.throws(() => bk.verify(future, key.publicKey), is(bk.NotYetValid, "not_yet_valid"));
+  const token = bk.signAssertion(key, { iss: "me", aud: "api", expiresIn: 60 });
+  assert.throws(() => bk.verify(token, key.publicKey), is(bk.ClaimMismatch, "unexpected_audience"));
+  assert.throws(() => bk.verify("a.b", key.publicKey), (e) => is(bk.InvalidToken, "malformed_token")(e)
+    && !(e instanceof bk.ClaimMismatch));
+  assert.throws(() => bk.verify(token, key.publicKey, { audience: [] }), is(bk.InvalidPolicy, "invalid_policy"));
+  assert.throws(() => bk.SigningKey.fromPem("nope"), is(bk.InvalidKey, "bad_pem"));
+  assert.throws(() => bk.VerifyingKey.fromSec1Bytes(new Uint8Array(65)), is(bk.InvalidKey, "invalid_point"));
+  assert.throws(() => bk.signClaims(key, { claims: "[1]" }), is(bk.SigningError, "claims_not_object"));
+  assert.throws(() => bk.signAssertion(key, { iss: "me" }), is(bk.InvalidArgument, "invalid_argument"));
+});
+
+test("options a call does not know are refused, never ignored", () => {
+  const key = bk.SigningKey.generate();
+  const token = bk.signAssertion(key, { iss: "me", aud: "api", expiresIn: 60 });
+  // A misspelt `issuer` must not verify the token without checking its issuer.
+  assert.throws(() => bk.verify(token, key.publicKey, { audience: "api", isuer: "someone-else" }),
+    { code: "invalid_argument", message: 'unknown option "isuer"' });
+  assert.throws(() => bk.signAssertion(key, { iss: "me", expiresIn: 60, audience: "api" }), { message: 'unknown option "audience"' });
+  assert.throws(() => bk.signClaims(key, { iss: "me", now: NOW }), { message: 'unknown option "now"' });
+  assert.throws(() => bk.d1Assertion(key, { issuerId: "M", env: "prd", kid: "k", aud: "x" }), { code: "invalid_argument" });
+  assert.throws(() => bk.clientAssertion(key, { clientId: "c", audience: "a", issuer: "x" }), { code: "invalid_argument" });
+  assert.throws(() => bk.verifyD1Assertion(token, key.publicKey, { issuerId: "M", env: "prd", kid: "k", audience: "x" }),
+    { code: "invalid_argument" });
+  assert.throws(() => bk.verifyClientAssertion(token, key.publicKey, { clientId: "c", audience: "a", issuer: "x" }),
+    { code: "invalid_argument" });
+  assert.throws(() => key.toPem({ fmt: "sec1" }), { message: 'unknown option "fmt"' });
+  // `algorithm` as in the Node package: ES256 is this package's one algorithm.
+  assert.equal(bk.verify(bk.signAssertion(key, { iss: "me", expiresIn: 60, algorithm: "ES256" }), key.publicKey).header.alg, "ES256");
+  assert.throws(() => bk.signAssertion(key, { iss: "me", expiresIn: 60, algorithm: "RS256" }), { code: "invalid_argument" });
+  assert.throws(() => bk.clientAssertion(key, { clientId: "c", audience: "a", algorithm: "PS256" }), { code: "invalid_argument" });
+});
+
+test("keys as in the Node package: toPem options, SEC1 points, toString and toJSON", async () => {
+  const key = bk.SigningKey.generate();
+  assert.match(key.toPem(), /^-----BEGIN PRIVATE KEY-----\n/);
+  assert.match(key.toPem({ format: "sec1" }), /^-----BEGIN EC PRIVATE KEY-----\n/);
+  assert.equal(key.toPem({ format: "pkcs8" }), key.toPem());
+  assert.equal(key.toPem({}), key.toPem());
+  assert.throws(() => key.toPem({ format: "der" }), { code: "invalid_argument" });
+  const vk = key.publicKey;
+  const point = vk.toSec1Bytes();
+  assert.ok(point instanceof Uint8Array && point.length === 65 && point[0] === 4);
+  // The same bytes as WebCrypto's raw export of the same public key.
+  const imported = await webcrypto.subtle.importKey("spki", vk.toSpkiDer(), { name: "ECDSA", namedCurve: "P-256" }, true, ["verify"]);
+  assert.deepEqual(new Uint8Array(await webcrypto.subtle.exportKey("raw", imported)), point);
+  assert.ok(bk.VerifyingKey.fromSec1Bytes(point).equals(vk));
+  const compressed = Uint8Array.of(2 + (point[64] & 1), ...point.subarray(1, 33));
+  assert.ok(bk.VerifyingKey.fromSec1Bytes(compressed).equals(vk));
+  assert.equal(String(vk), `VerifyingKey(ES256, thumbprint=${vk.thumbprint()})`);
+  assert.deepEqual(JSON.parse(JSON.stringify(vk)), vk.toJwk());
+  // jwkThumbprint takes keys as well as JWKs, as in the Node package.
+  assert.equal(bk.jwkThumbprint(vk), vk.thumbprint());
+  assert.equal(bk.jwkThumbprint(key), key.thumbprint());
+  assert.equal(bk.jwkThumbprint(JSON.stringify(vk.toJwk())), vk.thumbprint());
+  assert.throws(() => bk.jwkThumbprint({ kty: "EC" }), { code: "bad_jwk" });
+});
+
+test("key sets: built from an object, a Map or pairs; a kid given twice is refused", () => {
+  const [a, b] = [bk.SigningKey.generate(), bk.SigningKey.generate()];
+  const tokenB = bk.signAssertion(b, { iss: "me", expiresIn: 60, kid: "k2" });
+  for (const set of [
+    new bk.KeySet({ k1: a.publicKey, k2: b.publicKey }),
+    new bk.KeySet(new Map([["k1", a.publicKey], ["k2", b.publicKey]])),
+    new bk.KeySet([["k1", a.publicKey], ["k2", b.publicKey]]),
+  ]) {
+    assert.deepEqual([set.size, set.kids(), String(set)], [2, ["k1", "k2"], 'KeySet(["k1","k2"])']);
+    assert.equal(bk.verifyWithKeySet(tokenB, set).claims.iss, "me");
+  }
+  assert.equal(new bk.KeySet().size, 0);
+  assert.equal(new bk.KeySet({}).size, 0);
+  assert.throws(() => new bk.KeySet([["k1", a.publicKey], ["k1", b.publicKey]]), { code: "invalid_argument", message: "a kid is given twice" });
+  const set = new bk.KeySet({ k1: a.publicKey });
+  assert.throws(() => set.add("k1", b.publicKey), { code: "invalid_argument" });
+  assert.equal(set.size, 1);
+  assert.throws(() => new bk.KeySet({ k1: a }), { code: "invalid_argument", message: "KeySet: every key must be a VerifyingKey" });
+  assert.throws(() => new bk.KeySet({ k1: "not a key" }), { code: "invalid_argument" });
+  assert.throws(() => new bk.KeySet(new Map([[1, a.publicKey]])), { code: "invalid_argument", message: "KeySet: every kid must be a string" });
+  assert.throws(() => new bk.KeySet([["k1"]]), { code: "invalid_argument" });
+  assert.throws(() => new bk.KeySet("k1"), { code: "invalid_argument" });
 });
 
 test("error messages: the core's text with its numbers, option names, no secrets", () => {
@@ -42,7 +139,7 @@ test("error messages: the core's text with its numbers, option names, no secrets
   const token = bk.signAssertion(key, { iss: "me", expiresIn: 60 });
   assert.throws(() => bk.verify(token, key.publicKey, { maxBytes: 16 }), {
     code: "token_too_large",
-    name: "BearerkitError",
+    name: "InvalidToken",
     message: `token too large: limit 16 bytes, got ${token.length}`,
   });
   const [h, c] = token.split(".");
@@ -122,4 +219,55 @@ test("interop with WebCrypto and jose, both ways", async () => {
   const byJose = await new jose.SignJWT({ iss: "jose" }).setProtectedHeader({ alg: "ES256" }).setExpirationTime("1m")
     .sign(await jose.importJWK(key.toJwk(), "ES256"));
   assert.equal(bk.verify(byJose, key.publicKey).claims.iss, "jose");
+});
+
+test("TypeScript: the example passes tsc --strict against the package's types; a misuse does not", () => {
+  const pkg = fileURLToPath(new URL("..", import.meta.url));
+  const tsc = (...files) => execFileSync(`${pkg}node_modules/.bin/tsc`, ["--strict", "--noEmit", "--target", "es2022",
+    "--module", "nodenext", "--moduleResolution", "nodenext", "--lib", "es2022,dom,esnext.disposable", ...files], { cwd: pkg, encoding: "utf8" });
+  tsc("examples/quickstart.ts");
+  // Files inside the package resolve "bearerkit-wasm" to the package itself (its "exports").
+  const dir = mkdtempSync(`${pkg}test-artifacts/tsc-`);
+  try {
+    writeFileSync(`${dir}/node.mts`, [
+      'import { SigningKey, KeySet, verify, ExpiredToken, jwkThumbprint } from "bearerkit-wasm";',
+      'const key = SigningKey.generate();',
+      'const t = verify("t", key.publicKey);',
+      'const set = new KeySet(new Map([["k1", key.publicKey]]));',
+      'export const out: [unknown, number, string, string] = [t.claims, set.size, jwkThumbprint(key), key.toPem()];',
+      'export const isExpired = (e: unknown): boolean => e instanceof ExpiredToken && e.code === "expired";',
+    ].join("\n"));
+    tsc(`${dir}/node.mts`);
+    writeFileSync(`${dir}/wrong.mts`, 'import { verify, SigningKey } from "bearerkit-wasm";\nverify("t", SigningKey.generate());\n');
+    assert.throws(() => tsc(`${dir}/wrong.mts`), (e) => /TS2345/.test(e.stdout) && /SigningKey/.test(e.stdout));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("npm pack: the tarball installs in a fresh project; require, import and the error classes work", () => {
+  const pkg = fileURLToPath(new URL("..", import.meta.url));
+  const dir = mkdtempSync(`${tmpdir()}/bearerkit-wasm-pack-`);
+  const run = (cmd, args) => execFileSync(cmd, args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: pkg, stdio: ["ignore", "pipe", "pipe"] });
+    const tarball = readdirSync(dir).find((f) => f.endsWith(".tgz"));
+    assert.ok(tarball, "npm pack wrote a tarball");
+    writeFileSync(`${dir}/package.json`, '{"name": "fresh", "private": true}');
+    run("npm", ["install", "--no-audit", "--no-fund", "--offline", "--loglevel=error", `./${tarball}`]);
+    assert.ok(!lstatSync(`${dir}/node_modules/bearerkit-wasm`).isSymbolicLink(), "a real copy, not a link");
+    const smoke = (ext, load) => {
+      writeFileSync(`${dir}/smoke.${ext}`, `${load}
+const key = bk.SigningKey.generate();
+const token = bk.d1Assertion(key, { issuerId: "MGW", env: "prd", kid: "k1" });
+try { bk.verify(token, key.publicKey, { audience: "stg" }); } catch (e) {
+  console.log(e instanceof bk.ClaimMismatch && e instanceof bk.BearerkitError, e.name, e.code);
+}`);
+      return run(process.execPath, [`smoke.${ext}`]).trim();
+    };
+    assert.equal(smoke("cjs", 'const bk = require("bearerkit-wasm");'), "true ClaimMismatch audience_mismatch");
+    assert.equal(smoke("mjs", 'import * as bk from "bearerkit-wasm";'), "true ClaimMismatch audience_mismatch");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
