@@ -262,6 +262,18 @@ pub extern "C" fn vk_from_spki_der(p: *const u8, l: usize) -> u64 {
     vk(bearerkit::VerifyingKey::from_spki_der(bytes(p, l).unwrap_or_default()))
 }
 
+/// `VerifyingKey.fromSec1Bytes`.
+#[cfg_attr(not(feature = "d1-only"), unsafe(no_mangle))]
+pub extern "C" fn vk_from_sec1_bytes(p: *const u8, l: usize) -> u64 {
+    vk(bearerkit::VerifyingKey::from_sec1_bytes(bytes(p, l).unwrap_or_default()))
+}
+
+/// `VerifyingKey#toSec1Bytes`.
+#[cfg_attr(not(feature = "d1-only"), unsafe(no_mangle))]
+pub extern "C" fn vk_to_sec1_bytes(h: u64) -> u64 {
+    out(&get::<VerifyingKey>(h).key.to_sec1_bytes())
+}
+
 /// `VerifyingKey#toPem`.
 #[cfg_attr(not(feature = "d1-only"), unsafe(no_mangle))]
 pub extern "C" fn vk_to_pem(h: u64) -> u64 {
