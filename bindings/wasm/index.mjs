@@ -1,7 +1,13 @@
 // The package entry point for browsers and bundlers (ESM, the `--target web` build): call the
 // default export `init()` once before anything else. Everything is synchronous after that.
-export { default, initSync } from "./pkg/web/bearerkit_wasm.js";
-export * from "./pkg/web/bearerkit_wasm.js";
+import * as raw from "./pkg/web/bearerkit_wasm.js";
+import { wrap } from "./api.mjs";
+
+export { default, initSync, SigningKey, VerifyingKey, KeySet, jwkThumbprint, certificateThumbprints } from "./pkg/web/bearerkit_wasm.js";
+export const {
+  version, VerifiedToken, UnverifiedToken, Assertion, signAssertion, signClaims, d1Assertion, clientAssertion, verify,
+  verifyWithKeySet, verifyD1Assertion, verifyClientAssertion, decodeUnverified,
+} = wrap(raw);
 export {
   BearerkitError, InvalidArgument, InvalidKey, InvalidToken, ExpiredToken, NotYetValid, ClaimMismatch,
   InvalidPolicy, SigningError,

@@ -3,7 +3,7 @@
 // Type-checked with `tsc --strict` by the package's tests.
 import init, {
   ClaimMismatch, InvalidToken, KeySet, SigningKey, VerifyingKey, d1Assertion, decodeUnverified, verify,
-  verifyD1Assertion, verifyWithKeySet,
+  verifyD1Assertion,
 } from "bearerkit-wasm/web";
 
 export async function quickstart(pem: string): Promise<string> {
@@ -15,8 +15,8 @@ export async function quickstart(pem: string): Promise<string> {
 
   const publicKey: VerifyingKey = VerifyingKey.fromPem(key.publicKey.toPem());
   verifyD1Assertion(token, publicKey, { issuerId: "MGW_ID_0001", env: "prd", kid: "k1" });
-  const keys = new KeySet({ k1: publicKey });
-  console.log(verifyWithKeySet(token, keys, { audience: "prd" }).claims.exp);
+  const keys = new KeySet({ k1: publicKey }); // chosen by the token's kid
+  console.log(verify(token, keys, { audience: "prd" }).claimsJson); // the claims exactly as signed
   try {
     verify(token, publicKey); // no audience given: a token that carries `aud` is refused
   } catch (e) {

@@ -196,11 +196,3 @@ impl Options {
         Err(option_error(name, "must be a string or an array of strings"))
     }
 }
-
-/// `{header, claims}` from the JSON texts.
-pub(crate) fn header_and_claims(header: &str, claims: &str) -> Result<JsValue, JsValue> {
-    let out = Object::new();
-    let _ = Reflect::set(&out, &"header".into(), &parse(header)?);
-    let _ = Reflect::set(&out, &"claims".into(), &parse(claims)?);
-    Ok(out.into())
-}

@@ -41,5 +41,6 @@ mod verify;
 pub use keys::{KeySet, SigningKey, VerifyingKey, certificate_thumbprints, jwk_thumbprint};
 pub use sign::{client_assertion, d1_assertion, sign_assertion, sign_claims};
 pub use verify::{
-    decode_unverified, verify, verify_client_assertion, verify_d1_assertion, verify_with_key_set,
+    decode_unverified, verify, verify_client_assertion, verify_client_assertion_with_key_set,
+    verify_d1_assertion, verify_d1_assertion_with_key_set, verify_with_key_set,
 };

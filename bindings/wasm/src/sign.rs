@@ -234,7 +234,7 @@ export interface AssertionOptions {
   claims?: Record<string, unknown> | string;
 }
 /** `signAssertion`: `iat` is `now` (the clock unless given); give `expiresIn` or `exp`. */
-export interface SignOptions extends Omit<AssertionOptions, "iat"> { now?: number }
-export interface D1AssertionOptions { issuerId: string; env: "stg" | "prd"; kid: string; now?: number; expiresIn?: number; jti?: string }
-export interface ClientAssertionOptions { clientId: string; audience: string; kid?: string; now?: number; expiresIn?: number; jti?: string }
+export interface SignOptions extends Omit<AssertionOptions, "iat"> { now?: number; algorithm?: "ES256" }
+export interface D1AssertionOptions { issuerId: string; env: "stg" | "prd" | "staging" | "production"; kid: string; now?: number; expiresIn?: number; jti?: string }
+export interface ClientAssertionOptions { clientId: string; audience: string; kid?: string; now?: number; expiresIn?: number; jti?: string; algorithm?: "ES256" }
 "#;

@@ -3,6 +3,7 @@
 use crate::js::{self, Options};
 use crate::keys::{KeySet, VerifyingKey};
 use crate::sign::d1_env;
+use alloc::string::String;
 use bearerkit::profile::{client_assertion as ca_profile, d1};
 use bearerkit::{PolicyOptions, Validation, dangerous};
 use wasm_bindgen::prelude::*;
@@ -54,8 +55,9 @@ fn read_policy(o: &Options) -> Result<(PolicyOptions, Option<u64>), JsValue> {
     Ok((p, o.u64("now")?))
 }
 
-/// Verify with `options` applied to `base`.
-fn run(token: &str, key: Key<'_>, options: &PolicyOptions, base: Validation<'_>) -> Result<JsValue, JsValue> {
+/// Verify with `options` applied to `base`: the header and claims JSON, exactly as in the
+/// token, joined by U+001F (index.mjs's `VerifiedToken` splits and parses them).
+fn run(token: &str, key: Key<'_>, options: &PolicyOptions, base: Validation<'_>) -> Result<String, JsValue> {
     let mut scratch = alloc::vec![0u8; token.len().saturating_add(16)];
     options.with_validation(base, |v| {
         let verified = match key {
@@ -63,8 +65,20 @@ fn run(token: &str, key: Key<'_>, options: &PolicyOptions, base: Validation<'_>)
             Key::Set(s) => bearerkit::verify_with_key_set(token, s, v, &mut scratch),
         }
         .map_err(js::verify)?;
-        js::header_and_claims(verified.header().as_json(), verified.claims().as_json())
+        Ok(joined(&[verified.header().as_json(), verified.claims().as_json()]))
     })
+}
+
+/// `parts` joined by U+001F (a character JSON text cannot hold unescaped).
+fn joined(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push('\u{1f}');
+        }
+        out.push_str(part);
+    }
+    out
 }
 
 #[derive(Clone, Copy)]
@@ -73,60 +87,23 @@ enum Key<'k> {
     Set(&'k KeySet),
 }
 
-fn verify_any(token: &str, key: Key<'_>, options: &JsValue) -> Result<JsValue, JsValue> {
+fn verify_any(token: &str, key: Key<'_>, options: &JsValue) -> Result<String, JsValue> {
     let (p, now) = read_policy(&Options::new(options, VERIFY_OPTIONS)?)?;
     run(token, key, &p, Validation::new(now.unwrap_or_else(js::now)))
 }
 
-/// Verify a token with the core's strict contract: `{header, claims}`, or a thrown `Error`
-/// with the core's `.code`. Every option left out is the core's default (`exp` required,
-/// `typ` `JWT` or absent, 60 s leeway, 8 KiB, and a token that carries `aud` is refused
-/// unless `audience` names one of its values or `anyAudience` is true).
-#[wasm_bindgen(unchecked_return_type = "VerifiedToken")]
-pub fn verify(
-    token: &str,
-    key: &VerifyingKey,
-    #[wasm_bindgen(unchecked_optional_param_type = "VerifyOptions")] options: Option<JsValue>,
-) -> Result<JsValue, JsValue> {
-    verify_any(token, Key::One(key), &options.unwrap_or(JsValue::UNDEFINED))
-}
-
-/// As `verify`, with the key chosen from `keys` by the token's `kid`.
-#[wasm_bindgen(js_name = verifyWithKeySet, unchecked_return_type = "VerifiedToken")]
-pub fn verify_with_key_set(
-    token: &str,
-    keys: &KeySet,
-    #[wasm_bindgen(unchecked_optional_param_type = "VerifyOptions")] options: Option<JsValue>,
-) -> Result<JsValue, JsValue> {
-    verify_any(token, Key::Set(keys), &options.unwrap_or(JsValue::UNDEFINED))
-}
-
-/// Verify a Thales D1 assertion the way D1 does: `iss` = `sub` = `issuerId`, `aud`
-/// `stg`/`prd`, `kid` required and equal, `typ` `JWT`, `exp` at most 15 minutes ahead.
-#[wasm_bindgen(js_name = verifyD1Assertion, unchecked_return_type = "VerifiedToken")]
-pub fn verify_d1_assertion(
-    token: &str,
-    key: &VerifyingKey,
-    #[wasm_bindgen(unchecked_param_type = "VerifyD1Options")] options: JsValue,
-) -> Result<JsValue, JsValue> {
-    let o = Options::new(&options, &["issuerId", "env", "kid", "now", "leeway"])?;
+fn d1_any(token: &str, key: Key<'_>, options: &JsValue) -> Result<String, JsValue> {
+    let o = Options::new(options, &["issuerId", "env", "kid", "now", "leeway"])?;
     let issuer_id = o.string("issuerId")?.ok_or_else(|| js::argument("issuerId is required"))?;
     let env = d1_env(&o.string("env")?.ok_or_else(|| js::argument("env is required"))?)?;
     let kid = o.string("kid")?.ok_or_else(|| js::argument("kid is required"))?;
     let p = PolicyOptions { leeway: o.u64("leeway")?, ..PolicyOptions::default() };
     let now = o.u64("now")?.unwrap_or_else(js::now);
-    run(token, Key::One(key), &p, d1::validation(&issuer_id, env, &kid, now))
+    run(token, key, &p, d1::validation(&issuer_id, env, &kid, now))
 }
 
-/// Verify a `private_key_jwt` client assertion: `iss` = `sub` = `clientId`, `aud` one of
-/// `audience` (string or array) as a single audience, `jti` and `exp` required.
-#[wasm_bindgen(js_name = verifyClientAssertion, unchecked_return_type = "VerifiedToken")]
-pub fn verify_client_assertion(
-    token: &str,
-    key: &VerifyingKey,
-    #[wasm_bindgen(unchecked_param_type = "VerifyClientAssertionOptions")] options: JsValue,
-) -> Result<JsValue, JsValue> {
-    let o = Options::new(&options, &["clientId", "audience", "now", "leeway", "maxLifetime", "kid"])?;
+fn client_assertion_any(token: &str, key: Key<'_>, options: &JsValue) -> Result<String, JsValue> {
+    let o = Options::new(options, &["clientId", "audience", "now", "leeway", "maxLifetime", "kid"])?;
     let client_id = o.string("clientId")?.ok_or_else(|| js::argument("clientId is required"))?;
     let (auds, _) = o.strings("audience")?.ok_or_else(|| js::argument("audience is required"))?;
     let first = auds.first().cloned().unwrap_or_default();
@@ -138,26 +115,90 @@ pub fn verify_client_assertion(
         ..PolicyOptions::default()
     };
     let now = o.u64("now")?.unwrap_or_else(js::now);
-    run(token, Key::One(key), &p, ca_profile::validation(&client_id, &first, now))
+    run(token, key, &p, ca_profile::validation(&client_id, &first, now))
 }
 
-/// Decode a token WITHOUT verifying anything (format and JSON rules still apply): `{header,
-/// claims, signatureLength}`, for display only.
-#[wasm_bindgen(js_name = decodeUnverified, unchecked_return_type = "UnverifiedToken")]
-pub fn decode_unverified(token: &str) -> Result<JsValue, JsValue> {
+// The entry points below are the package's private half: index.mjs/index.cjs (api.mjs) call
+// them and give users `verify`, `verifyD1Assertion`, `verifyClientAssertion` (with a
+// `VerifyingKey` or a `KeySet`) and `decodeUnverified`, returning token classes.
+
+/// `verify` with one key: the core's strict contract, every option left out the core's
+/// default (`exp` required, `typ` `JWT` or absent, 60 s leeway, 8 KiB, and a token that
+/// carries `aud` is refused unless `audience` names one of its values or `anyAudience` is true).
+#[wasm_bindgen(js_name = _verify, skip_typescript)]
+pub fn verify(token: &str, key: &VerifyingKey, options: JsValue) -> Result<String, JsValue> {
+    verify_any(token, Key::One(key), &options)
+}
+
+/// `verify` with the key chosen from `keys` by the token's `kid`.
+#[wasm_bindgen(js_name = _verifyWithKeySet, skip_typescript)]
+pub fn verify_with_key_set(token: &str, keys: &KeySet, options: JsValue) -> Result<String, JsValue> {
+    verify_any(token, Key::Set(keys), &options)
+}
+
+/// A Thales D1 assertion checked the way D1 does: `iss` = `sub` = `issuerId`, `aud`
+/// `stg`/`prd`, `kid` required and equal, `typ` `JWT`, `exp` at most 15 minutes ahead.
+#[wasm_bindgen(js_name = _verifyD1Assertion, skip_typescript)]
+pub fn verify_d1_assertion(token: &str, key: &VerifyingKey, options: JsValue) -> Result<String, JsValue> {
+    d1_any(token, Key::One(key), &options)
+}
+
+/// `_verifyD1Assertion` with the key chosen from `keys` by the token's `kid`.
+#[wasm_bindgen(js_name = _verifyD1AssertionWithKeySet, skip_typescript)]
+pub fn verify_d1_assertion_with_key_set(
+    token: &str,
+    keys: &KeySet,
+    options: JsValue,
+) -> Result<String, JsValue> {
+    d1_any(token, Key::Set(keys), &options)
+}
+
+/// A `private_key_jwt` client assertion: `iss` = `sub` = `clientId`, `aud` one of `audience`
+/// (string or array) as a single audience, `jti` and `exp` required.
+#[wasm_bindgen(js_name = _verifyClientAssertion, skip_typescript)]
+pub fn verify_client_assertion(token: &str, key: &VerifyingKey, options: JsValue) -> Result<String, JsValue> {
+    client_assertion_any(token, Key::One(key), &options)
+}
+
+/// `_verifyClientAssertion` with the key chosen from `keys` by the token's `kid`.
+#[wasm_bindgen(js_name = _verifyClientAssertionWithKeySet, skip_typescript)]
+pub fn verify_client_assertion_with_key_set(
+    token: &str,
+    keys: &KeySet,
+    options: JsValue,
+) -> Result<String, JsValue> {
+    client_assertion_any(token, Key::Set(keys), &options)
+}
+
+/// A token decoded WITHOUT verifying anything (format and JSON rules still apply): header,
+/// claims and the signature's length, joined by U+001F.
+#[wasm_bindgen(js_name = _decodeUnverified, skip_typescript)]
+pub fn decode_unverified(token: &str) -> Result<String, JsValue> {
     let mut scratch = alloc::vec![0u8; token.len().saturating_add(16)];
     let t = dangerous::decode_unverified(token, &mut scratch).map_err(js::verify)?;
-    let out = js::header_and_claims(t.header().as_json(), t.claims().as_json())?;
-    let _ = js_sys::Reflect::set(&out, &"signatureLength".into(), &JsValue::from(t.signature_len()));
-    Ok(out)
+    let mut len = [0u8; 20];
+    Ok(joined(&[t.header().as_json(), t.claims().as_json(), decimal(t.signature_len(), &mut len)]))
+}
+
+/// `n` in decimal, written into `buf` (no `core::fmt`: the module links no formatting code).
+fn decimal(mut n: usize, buf: &mut [u8; 20]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        // `n % 10` is below 10: the cast keeps it.
+        #[allow(clippy::cast_possible_truncation)]
+        let digit = (n % 10) as u8;
+        buf[i] = b'0' + digit;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    core::str::from_utf8(&buf[i..]).unwrap_or("0")
 }
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
-/** A verified token's JOSE header and claims. */
-export interface VerifiedToken { header: Record<string, unknown>; claims: Record<string, unknown> }
-/** A token decoded WITHOUT verification. */
-export interface UnverifiedToken extends VerifiedToken { signatureLength: number }
 /** Verification options; each one left out is the core's default. */
 export interface VerifyOptions {
   issuer?: string; audience?: string | string[]; anyAudience?: boolean; subject?: string;
@@ -166,6 +207,6 @@ export interface VerifyOptions {
   now?: number; issuerEqualsSubject?: boolean; soleAudience?: boolean; audienceAsString?: boolean;
   dangerousAllowMissingExp?: boolean;
 }
-export interface VerifyD1Options { issuerId: string; env: "stg" | "prd"; kid: string; now?: number; leeway?: number }
+export interface VerifyD1Options { issuerId: string; env: "stg" | "prd" | "staging" | "production"; kid: string; now?: number; leeway?: number }
 export interface VerifyClientAssertionOptions { clientId: string; audience: string | string[]; now?: number; leeway?: number; maxLifetime?: number; kid?: string }
 "#;

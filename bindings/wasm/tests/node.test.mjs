@@ -4,7 +4,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { execFileSync } from "node:child_process";
-import { lstatSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { inspect } from "node:util";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { webcrypto } from "node:crypto";
@@ -107,6 +108,61 @@ test("keys as in the Node package: toPem options, SEC1 points, toString and toJS
   assert.equal(bk.jwkThumbprint(key), key.thumbprint());
   assert.equal(bk.jwkThumbprint(JSON.stringify(vk.toJwk())), vk.thumbprint());
   assert.throws(() => bk.jwkThumbprint({ kty: "EC" }), { code: "bad_jwk" });
+});
+
+test("tokens, Assertion and key arguments as in the Node package", () => {
+  const [a, b] = [bk.SigningKey.generate(), bk.SigningKey.generate()];
+  const set = new bk.KeySet({ ka: a.publicKey, kb: b.publicKey });
+  // verify and the profile checks take a VerifyingKey or a KeySet.
+  const token = bk.signAssertion(b, { iss: "me", aud: "api", expiresIn: 60, kid: "kb" });
+  const t = bk.verify(token, set, { audience: "api" });
+  assert.ok(t instanceof bk.VerifiedToken);
+  const [h, c] = token.split(".");
+  assert.equal(t.headerJson, Buffer.from(h, "base64url").toString());
+  assert.equal(t.claimsJson, Buffer.from(c, "base64url").toString());
+  assert.deepEqual(JSON.parse(JSON.stringify(t)), { header: t.header, claims: t.claims });
+  assert.match(inspect(t), /^VerifiedToken \{ header: \{"alg":"ES256"/);
+  assert.equal(bk.verify(token, b.publicKey, { audience: "api" }).claims.iss, "me");
+  assert.throws(() => bk.verify(token, a.publicKey, { audience: "api" }), { code: "bad_signature" });
+  const d1 = bk.d1Assertion(a, { issuerId: "MGW", env: "stg", kid: "ka", now: NOW });
+  assert.equal(bk.verifyD1Assertion(d1, set, { issuerId: "MGW", env: "stg", kid: "ka", now: NOW }).claims.aud, "stg");
+  const ca = bk.clientAssertion(b, { clientId: "c1", audience: "https://kc/realms/r", kid: "kb", now: NOW });
+  assert.equal(bk.verifyClientAssertion(ca, set, { clientId: "c1", audience: "https://kc/realms/r", now: NOW }).header.kid, "kb");
+  // A kid the set does not hold.
+  const other = bk.clientAssertion(b, { clientId: "c1", audience: "x", kid: "zz", now: NOW });
+  assert.throws(() => bk.verifyClientAssertion(other, set, { clientId: "c1", audience: "x", now: NOW }), { code: "kid_mismatch" });
+  // decodeUnverified gives an UnverifiedToken.
+  const u = bk.decodeUnverified(token);
+  assert.ok(u instanceof bk.UnverifiedToken);
+  assert.deepEqual([u.header.kid, u.claims.aud, u.signatureLength], ["kb", "api", 64]);
+  // Wrong argument types: a TypeError with Node's code, never a wrong answer.
+  const wrongType = { name: "TypeError", code: "ERR_INVALID_ARG_TYPE" };
+  assert.throws(() => bk.verify(token, a, { audience: "api" }), wrongType);
+  assert.throws(() => bk.verify(token, a.publicKey.toJwk()), wrongType);
+  assert.throws(() => bk.verify(42, a.publicKey), wrongType);
+  assert.throws(() => bk.verifyWithKeySet(token, a.publicKey), wrongType);
+  assert.throws(() => bk.signAssertion(a.publicKey, { iss: "me", expiresIn: 60 }), wrongType);
+  assert.throws(() => bk.decodeUnverified(null), wrongType);
+  // The Assertion class: exactly the members given, as signClaims.
+  const members = { iss: "me", sub: "me", aud: ["x", "y"], iat: NOW, exp: NOW + 60, jti: "j1", kid: "k", claims: { scope: "a b" } };
+  const assertion = new bk.Assertion(members);
+  assert.equal(assertion.sign(a), bk.signClaims(a, members));
+  assert.equal(assertion.sign(a, { algorithm: "ES256" }), bk.signClaims(a, members));
+  assert.throws(() => assertion.sign(a, { algorithm: "PS256" }), { code: "invalid_argument" });
+  assert.throws(() => assertion.sign(a.publicKey), wrongType);
+  assert.throws(() => new bk.Assertion({ issuer: "me" }), { code: "invalid_argument", name: "InvalidArgument" });
+  assert.throws(() => new bk.Assertion({ exp: NOW, expiresIn: 60 }), { code: "invalid_argument" });
+  assert.equal(inspect(assertion), "Assertion { ... }");
+  // Keys in Node's inspect show what toString shows.
+  assert.equal(inspect(a), a.toString());
+  assert.equal(inspect(set), 'KeySet(["ka","kb"])');
+});
+
+test("version: the package's, the crates' and the one exported agree", () => {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+  const cargo = readFileSync(new URL("../../../Cargo.toml", import.meta.url), "utf8");
+  const crate = cargo.match(/\[workspace\.package\][^[]*?\nversion = "([^"]+)"/)[1];
+  assert.deepEqual([bk.version, pkg.version], [crate, crate]);
 });
 
 test("key sets: built from an object, a Map or pairs; a kid given twice is refused", () => {
@@ -230,12 +286,14 @@ test("TypeScript: the example passes tsc --strict against the package's types; a
   const dir = mkdtempSync(`${pkg}test-artifacts/tsc-`);
   try {
     writeFileSync(`${dir}/node.mts`, [
-      'import { SigningKey, KeySet, verify, ExpiredToken, jwkThumbprint } from "bearerkit-wasm";',
+      'import { SigningKey, KeySet, verify, ExpiredToken, jwkThumbprint, Assertion } from "bearerkit-wasm";',
       'const key = SigningKey.generate();',
       'const t = verify("t", key.publicKey);',
       'const set = new KeySet(new Map([["k1", key.publicKey]]));',
       'export const out: [unknown, number, string, string] = [t.claims, set.size, jwkThumbprint(key), key.toPem()];',
       'export const isExpired = (e: unknown): boolean => e instanceof ExpiredToken && e.code === "expired";',
+      'export const viaSet: string = verify("t", set, { audience: "a" }).headerJson;',
+      'export const exact: string = new Assertion({ iss: "me", expiresIn: 60 }).sign(key, { algorithm: "ES256" });',
     ].join("\n"));
     tsc(`${dir}/node.mts`);
     writeFileSync(`${dir}/wrong.mts`, 'import { verify, SigningKey } from "bearerkit-wasm";\nverify("t", SigningKey.generate());\n');
