@@ -30,7 +30,7 @@ export declare class VerifiedToken {
 /** A token decoded WITHOUT verification: never trust its content. */
 export declare class UnverifiedToken {
   private constructor();
-  readonly header: JoseHeader;
+  readonly header: JsonObject;
   readonly claims: JsonObject;
   /** The signature's length in bytes (64 for ES256). */
   readonly signatureLength: number;

@@ -3,10 +3,11 @@
 import * as raw from "./pkg/web/bearerkit_wasm.js";
 import { wrap } from "./api.mjs";
 
-export { default, initSync, SigningKey, VerifyingKey, KeySet, jwkThumbprint, certificateThumbprints } from "./pkg/web/bearerkit_wasm.js";
+export { default, initSync, SigningKey, VerifyingKey } from "./pkg/web/bearerkit_wasm.js";
 export const {
-  version, VerifiedToken, UnverifiedToken, Assertion, signAssertion, signClaims, d1Assertion, clientAssertion, verify,
-  verifyWithKeySet, verifyD1Assertion, verifyClientAssertion, decodeUnverified,
+  version, KeySet, jwkThumbprint, certificateThumbprints, VerifiedToken, UnverifiedToken, Assertion, signAssertion,
+  signClaims, d1Assertion, clientAssertion, verify, verifyWithKeySet, verifyD1Assertion, verifyClientAssertion,
+  decodeUnverified,
 } = wrap(raw);
 export {
   BearerkitError, InvalidArgument, InvalidKey, InvalidToken, ExpiredToken, NotYetValid, ClaimMismatch,

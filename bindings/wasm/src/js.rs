@@ -96,8 +96,9 @@ pub(crate) fn text_or_stringify(value: &JsValue) -> Result<String, JsValue> {
 pub(crate) struct Options(Option<Object>);
 
 impl Options {
-    /// The options in `value` (`undefined` or `null`: none); a member not in `known` is
-    /// refused (`invalid_argument`), so a misspelt option never passes silently.
+    /// The options in `value` (`undefined` or `null`: none). Every enumerable name, its own
+    /// and its prototypes' (what `for…in` lists), must be in `known`: a misspelt option is
+    /// refused (`invalid_argument`), never ignored.
     pub(crate) fn new(value: &JsValue, known: &[&str]) -> Result<Self, JsValue> {
         if value.is_undefined() || value.is_null() {
             return Ok(Self(None));
@@ -106,27 +107,36 @@ impl Options {
             return Err(argument("options must be an object"));
         }
         let obj: Object = value.clone().unchecked_into();
-        for name in Object::keys(&obj).iter() {
-            let name = name.as_string().unwrap_or_default();
-            if !known.contains(&name.as_str()) {
-                let mut message = String::from("unknown option \"");
-                message.push_str(&name);
-                message.push('"');
-                return Err(argument(&message));
+        let mut level = obj.clone();
+        loop {
+            for name in Object::keys(&level).iter() {
+                let name = name.as_string().unwrap_or_default();
+                if !known.contains(&name.as_str()) {
+                    let mut message = String::from("unknown option \"");
+                    message.push_str(&name);
+                    message.push('"');
+                    return Err(argument(&message));
+                }
             }
+            let proto = Reflect::get_prototype_of(&level)?;
+            if proto.is_null() || proto.is_undefined() {
+                break;
+            }
+            level = proto;
         }
         Ok(Self(Some(obj)))
     }
 
-    /// The member `name`, `None` when absent, `undefined` or `null`.
-    pub(crate) fn get(&self, name: &str) -> Option<JsValue> {
-        let obj = self.0.as_ref()?;
-        let v = Reflect::get(obj, &name.into()).ok()?;
-        if v.is_undefined() || v.is_null() { None } else { Some(v) }
+    /// The member `name`, `None` when absent, `undefined` or `null`; a getter that throws
+    /// gives its exception.
+    pub(crate) fn get(&self, name: &str) -> Result<Option<JsValue>, JsValue> {
+        let Some(obj) = self.0.as_ref() else { return Ok(None) };
+        let v = Reflect::get(obj, &name.into())?;
+        Ok(if v.is_undefined() || v.is_null() { None } else { Some(v) })
     }
 
     pub(crate) fn string(&self, name: &str) -> Result<Option<String>, JsValue> {
-        self.get(name)
+        self.get(name)?
             .map(|v| v.as_string().ok_or_else(|| option_error(name, "must be a string")))
             .transpose()
     }
@@ -135,7 +145,7 @@ impl Options {
     /// u64) are far beyond any date the core accepts; they read as `u64::MAX`, so the core
     /// answers with its own code (`date_out_of_range`) instead of a rounded value.
     pub(crate) fn u64(&self, name: &str) -> Result<Option<u64>, JsValue> {
-        self.get(name)
+        self.get(name)?
             .map(|v| {
                 if v.is_bigint() {
                     let big: js_sys::BigInt = v.unchecked_into();
@@ -173,7 +183,7 @@ impl Options {
     }
 
     pub(crate) fn bool(&self, name: &str) -> Result<bool, JsValue> {
-        self.get(name)
+        self.get(name)?
             .map(|v| v.as_bool().ok_or_else(|| option_error(name, "must be a boolean")))
             .transpose()
             .map(|b| b.unwrap_or(false))
@@ -181,7 +191,7 @@ impl Options {
 
     /// A string or an array of strings: the list, and whether it was one string.
     pub(crate) fn strings(&self, name: &str) -> Result<Option<(Vec<String>, bool)>, JsValue> {
-        let Some(v) = self.get(name) else { return Ok(None) };
+        let Some(v) = self.get(name)? else { return Ok(None) };
         if let Some(s) = v.as_string() {
             return Ok(Some((alloc::vec![s], true)));
         }

@@ -35,7 +35,9 @@ impl SigningKey {
 
     /// A private key from PEM: SEC1 (`BEGIN EC PRIVATE KEY`) or PKCS#8 (`BEGIN PRIVATE KEY`).
     #[wasm_bindgen(js_name = fromPem)]
-    pub fn from_pem(pem: &str) -> Result<SigningKey, JsValue> {
+    pub fn from_pem(
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] pem: &str,
+    ) -> Result<SigningKey, JsValue> {
         bearerkit::SigningKey::from_pem(pem).map(|key| Self { key }).map_err(js::key)
     }
 
@@ -171,7 +173,9 @@ impl VerifyingKey {
     /// A public key from PEM: SPKI (`BEGIN PUBLIC KEY`), or the public half of a SEC1 or
     /// PKCS#8 private key.
     #[wasm_bindgen(js_name = fromPem)]
-    pub fn from_pem(pem: &str) -> Result<VerifyingKey, JsValue> {
+    pub fn from_pem(
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] pem: &str,
+    ) -> Result<VerifyingKey, JsValue> {
         bearerkit::VerifyingKey::from_pem(pem).map(Self::new).map_err(js::key)
     }
 
@@ -356,39 +360,40 @@ impl KeySet {
     }
 }
 
-/// The RFC 7638 thumbprint of a P-256 key: a `VerifyingKey` or `SigningKey` (its public
-/// half), or a JWK (object or JSON text).
+/// The RFC 7638 thumbprint of a P-256 JWK (object or JSON text). The package's
+/// `jwkThumbprint` (api.mjs) also takes a `VerifyingKey` or `SigningKey`.
 #[wasm_bindgen(js_name = jwkThumbprint)]
 pub fn jwk_thumbprint(
-    #[wasm_bindgen(unchecked_param_type = "VerifyingKey | SigningKey | JsonWebKey | string")] key: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "VerifyingKey | SigningKey | JsonWebKey | string")] jwk: JsValue,
 ) -> Result<String, JsValue> {
-    // A key object answers with its own thumbprint (never reading a private JWK).
-    let method = js_sys::Reflect::get(&key, &"thumbprint".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    if let Some(thumbprint) = method.filter(|_| !key.is_string()) {
-        return thumbprint
-            .call0(&key)
-            .ok()
-            .and_then(|t| t.as_string())
-            .ok_or_else(|| js::argument("jwkThumbprint: the key's thumbprint() gave no string"));
-    }
-    Ok(VerifyingKey::from_jwk(key)?.thumbprint())
+    Ok(VerifyingKey::from_jwk(jwk)?.thumbprint())
 }
 
 /// The fingerprints of an X.509 certificate given as PEM: `{sha1Hex, x5t, x5tS256}`
-/// (`sha1Hex` is Worldline's `kid`).
+/// (`sha1Hex` is Worldline's `kid`). The package's `certificateThumbprints` (api.mjs) also
+/// takes the PEM or the DER as bytes.
 #[wasm_bindgen(js_name = certificateThumbprints, unchecked_return_type = "CertificateThumbprints")]
-pub fn certificate_thumbprints(pem: &str) -> Result<JsValue, JsValue> {
+pub fn certificate_thumbprints(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] pem: &str,
+) -> Result<JsValue, JsValue> {
     let mut scratch = alloc::vec![0u8; pem.len().saturating_mul(2).saturating_add(64)];
-    let prints = bearerkit::CertificateThumbprints::from_pem(pem, &mut scratch).map_err(js::key)?;
+    bearerkit::CertificateThumbprints::from_pem(pem, &mut scratch).map_err(js::key).map(|p| prints(&p))
+}
+
+/// `certificateThumbprints` of a DER certificate.
+#[wasm_bindgen(js_name = _certificateThumbprintsDer, skip_typescript)]
+pub fn certificate_thumbprints_der(der: &[u8]) -> Result<JsValue, JsValue> {
+    bearerkit::CertificateThumbprints::from_der(der).map_err(js::key).map(|p| prints(&p))
+}
+
+fn prints(prints: &bearerkit::CertificateThumbprints) -> JsValue {
     let out = js_sys::Object::new();
     for (name, value) in
         [("sha1Hex", prints.sha1_hex()), ("x5t", prints.x5t()), ("x5tS256", prints.x5t_s256())]
     {
         let _ = js_sys::Reflect::set(&out, &name.into(), &JsValue::from_str(value.as_str()));
     }
-    Ok(out.into())
+    out.into()
 }
 
 #[wasm_bindgen(typescript_custom_section)]

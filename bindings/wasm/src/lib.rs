@@ -38,7 +38,9 @@ mod keys;
 mod sign;
 mod verify;
 
-pub use keys::{KeySet, SigningKey, VerifyingKey, certificate_thumbprints, jwk_thumbprint};
+pub use keys::{
+    KeySet, SigningKey, VerifyingKey, certificate_thumbprints, certificate_thumbprints_der, jwk_thumbprint,
+};
 pub use sign::{client_assertion, d1_assertion, sign_assertion, sign_claims};
 pub use verify::{
     decode_unverified, verify, verify_client_assertion, verify_client_assertion_with_key_set,

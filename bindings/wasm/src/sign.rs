@@ -75,7 +75,7 @@ impl Fields {
             jti: o.string("jti")?,
             kid: o.string("kid")?,
             typ: o.string("typ")?,
-            claims: o.get("claims").map(|c| js::text_or_stringify(&c)).transpose()?,
+            claims: o.get("claims")?.map(|c| js::text_or_stringify(&c)).transpose()?,
         })
     }
 

@@ -158,6 +158,58 @@ test("tokens, Assertion and key arguments as in the Node package", () => {
   assert.equal(inspect(set), 'KeySet(["ka","kb"])');
 });
 
+test("options: inherited members count, a getter's exception is not swallowed", () => {
+  const key = bk.SigningKey.generate();
+  const token = bk.signAssertion(key, { iss: "me", aud: "api", expiresIn: 60 });
+  // An inherited option is read, and an inherited unknown one refused (what for…in lists).
+  assert.throws(() => bk.verify(token, key.publicKey, Object.create({ audience: "api", issuer: "someone-else" })),
+    { code: "issuer_mismatch" });
+  assert.throws(() => bk.verify(token, key.publicKey, Object.create({ audience: "api", isuer: "x" })),
+    { code: "invalid_argument", message: 'unknown option "isuer"' });
+  assert.throws(() => bk.signAssertion(key, Object.create({ iss: "me", expiresIn: 60, issuer: "x" })),
+    { code: "invalid_argument" });
+  // A getter that throws fails the call (never an option silently left out).
+  const boom = new Error("boom");
+  assert.throws(() => bk.verify(token, key.publicKey, { audience: "api", get issuer() { throw boom; } }), (e) => e === boom);
+  assert.throws(() => bk.d1Assertion(key, { issuerId: "M", env: "prd", get kid() { throw boom; } }), (e) => e === boom);
+});
+
+test("inputs as in the Node package: PEM bytes, DER certificates, BigInt claims, snapshots", async () => {
+  const key = bk.SigningKey.generate();
+  const pem = key.toPem();
+  assert.equal(bk.SigningKey.fromPem(new TextEncoder().encode(pem)).thumbprint(), key.thumbprint());
+  assert.ok(bk.VerifyingKey.fromPem(Buffer.from(key.publicKey.toPem())).equals(key.publicKey));
+  assert.throws(() => bk.SigningKey.fromPem(Uint8Array.of(0xff, 0xfe)), { name: "InvalidKey", code: "bad_pem" });
+  assert.throws(() => bk.SigningKey.fromPem(42), { name: "TypeError", code: "ERR_INVALID_ARG_TYPE" });
+  // equals answers false for anything but a VerifyingKey.
+  assert.deepEqual([key.publicKey.equals(key), key.publicKey.equals(null), key.publicKey.equals(key.publicKey)], [false, false, true]);
+  // A certificate as PEM text, PEM bytes or DER bytes gives the same fingerprints as Node's X.509.
+  const certPem = readFileSync(new URL("../../../crates/bearerkit-rsa/tests/keys/ec-p256-cert.pem", import.meta.url), "utf8");
+  const { X509Certificate, createHash } = await import("node:crypto");
+  const cert = new X509Certificate(certPem);
+  const expected = { sha1Hex: cert.fingerprint.replaceAll(":", ""), x5t: createHash("sha1").update(cert.raw).digest("base64url"),
+    x5tS256: createHash("sha256").update(cert.raw).digest("base64url") };
+  for (const input of [certPem, Buffer.from(`\n ${certPem}`), new Uint8Array(cert.raw), cert.raw.buffer.slice(cert.raw.byteOffset, cert.raw.byteOffset + cert.raw.length)]) {
+    assert.deepEqual({ ...bk.certificateThumbprints(input) }, expected);
+  }
+  assert.throws(() => bk.certificateThumbprints(Uint8Array.of(1, 2, 3)), { name: "InvalidKey", code: "bad_der" });
+  assert.throws(() => bk.certificateThumbprints(7), { name: "TypeError" });
+  // BigInt claims keep their digits.
+  const big = 2n ** 64n + 1n;
+  const t = bk.signClaims(key, { iss: "me", exp: NOW + 60, claims: { big, list: [1n, "x"] } });
+  assert.equal(bk.verify(t, key.publicKey).claimsJson, `{"iss":"me","exp":${NOW + 60},"big":${big},"list":[1,"x"]}`);
+  // An Assertion is a snapshot of its options.
+  const claims = { x: 1 };
+  const aud = ["a"];
+  const assertion = new bk.Assertion({ iss: "me", aud, exp: NOW + 60, claims });
+  const before = assertion.sign(key);
+  claims.x = 2;
+  aud.push("b");
+  assert.equal(assertion.sign(key), before);
+  // A look-alike object is not a key: jwkThumbprint reads it as a JWK.
+  assert.throws(() => bk.jwkThumbprint({ thumbprint: () => "fake" }), { code: "bad_jwk" });
+});
+
 test("version: the package's, the crates' and the one exported agree", () => {
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
   const cargo = readFileSync(new URL("../../../Cargo.toml", import.meta.url), "utf8");
@@ -182,11 +234,17 @@ test("key sets: built from an object, a Map or pairs; a kid given twice is refus
   const set = new bk.KeySet({ k1: a.publicKey });
   assert.throws(() => set.add("k1", b.publicKey), { code: "invalid_argument" });
   assert.equal(set.size, 1);
-  assert.throws(() => new bk.KeySet({ k1: a }), { code: "invalid_argument", message: "KeySet: every key must be a VerifyingKey" });
-  assert.throws(() => new bk.KeySet({ k1: "not a key" }), { code: "invalid_argument" });
-  assert.throws(() => new bk.KeySet(new Map([[1, a.publicKey]])), { code: "invalid_argument", message: "KeySet: every kid must be a string" });
-  assert.throws(() => new bk.KeySet([["k1"]]), { code: "invalid_argument" });
-  assert.throws(() => new bk.KeySet("k1"), { code: "invalid_argument" });
+  // Wrong types are TypeErrors with Node's code, as in the Node package; look-alikes are not keys.
+  const wrongType = { name: "TypeError", code: "ERR_INVALID_ARG_TYPE" };
+  assert.throws(() => new bk.KeySet({ k1: a }), { ...wrongType, message: "KeySet: every key must be a VerifyingKey" });
+  assert.throws(() => new bk.KeySet({ k1: "not a key" }), wrongType);
+  assert.throws(() => new bk.KeySet({ k1: { toSec1Bytes: () => a.publicKey.toSec1Bytes() } }), wrongType);
+  assert.throws(() => new bk.KeySet(new Map([[1, a.publicKey]])), { ...wrongType, message: "KeySet: every kid must be a string" });
+  assert.throws(() => new bk.KeySet([["k1"]]), wrongType);
+  assert.throws(() => new bk.KeySet(["k1"]), wrongType);
+  assert.throws(() => new bk.KeySet("k1"), wrongType);
+  assert.throws(() => set.add("k2", {}), wrongType);
+  assert.equal(set.size, 1);
 });
 
 test("error messages: the core's text with its numbers, option names, no secrets", () => {
@@ -325,6 +383,12 @@ try { bk.verify(token, key.publicKey, { audience: "stg" }); } catch (e) {
     };
     assert.equal(smoke("cjs", 'const bk = require("bearerkit-wasm");'), "true ClaimMismatch audience_mismatch");
     assert.equal(smoke("mjs", 'import * as bk from "bearerkit-wasm";'), "true ClaimMismatch audience_mismatch");
+    // The browser entry point from the tarball too (index.mjs, pkg/web, errors.mjs), with the
+    // module's bytes given to initSync (Node's fetch reads no file: URLs).
+    assert.equal(smoke("web.mjs", `import * as bk from "bearerkit-wasm/web";
+import { readFileSync } from "node:fs";
+bk.initSync({ module: readFileSync(new URL("./node_modules/bearerkit-wasm/pkg/web/bearerkit_wasm_bg.wasm", import.meta.url)) });`),
+    "true ClaimMismatch audience_mismatch");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

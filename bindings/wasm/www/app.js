@@ -56,7 +56,7 @@ function sign() {
   try {
     const key = currentKey().signing;
     if (!key) throw noKey("signing needs a private key: this one is public");
-    const expiresIn = Number($("expires").value);
+    const expiresIn = numberField("expires");
     const token = $("profile").value === "d1"
       ? bk.d1Assertion(key, { issuerId: $("issuer").value, env: $("audience").value, kid: $("kid").value, expiresIn })
       : bk.clientAssertion(key, { clientId: $("issuer").value, audience: $("audience").value,
