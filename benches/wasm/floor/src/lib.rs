@@ -355,15 +355,26 @@ pub extern "C" fn jwk_thumbprint(p: *const u8, l: usize) -> u64 {
 pub extern "C" fn certificate_thumbprints(p: *const u8, l: usize) -> u64 {
     done(need(p, l).map(|pem| {
         let mut scratch = alloc::vec![0u8; pem.len().saturating_mul(2).saturating_add(64)];
-        bearerkit::CertificateThumbprints::from_pem(pem, &mut scratch).map_or_else(core_err, |t| {
-            let mut s = String::from(t.sha1_hex().as_str());
-            for x in [t.x5t(), t.x5t_s256()] {
-                s.push('\n');
-                s.push_str(x.as_str());
-            }
-            out(s.as_bytes())
-        })
+        bearerkit::CertificateThumbprints::from_pem(pem, &mut scratch)
+            .map_or_else(core_err, |t| thumbprints(&t))
     }))
+}
+
+/// `certificateThumbprints` of DER bytes: `sha1Hex\nx5t\nx5tS256`.
+#[cfg_attr(not(feature = "d1-only"), unsafe(no_mangle))]
+pub extern "C" fn certificate_thumbprints_der(p: *const u8, l: usize) -> u64 {
+    bearerkit::CertificateThumbprints::from_der(bytes(p, l).unwrap_or_default())
+        .map_or_else(core_err, |t| thumbprints(&t))
+}
+
+/// `sha1Hex\nx5t\nx5tS256`.
+fn thumbprints(t: &bearerkit::CertificateThumbprints) -> u64 {
+    let mut s = String::from(t.sha1_hex().as_str());
+    for x in [t.x5t(), t.x5t_s256()] {
+        s.push('\n');
+        s.push_str(x.as_str());
+    }
+    out(s.as_bytes())
 }
 
 /// `signClaims`: exactly the members given (`aud_one`: `aud` as a string).
