@@ -199,15 +199,20 @@ export function wrap(raw) {
 
   /** A token decoded WITHOUT verification: never trust its content. */
   class UnverifiedToken {
-    /** @param {string} joined header, claims and signature length, joined by U+001F */
-    constructor(joined) {
-      const [header, claims, length] = joined.split("\u001f");
+    /**
+     * @param {string} joined header and claims JSON, joined by U+001F (the module's answer)
+     * @param {string} token the token the module decoded
+     */
+    constructor(joined, token) {
+      const [header, claims] = joined.split("\u001f");
       /** The JOSE header (NOT verified). */
       this.header = JSON.parse(header);
       /** The claims (NOT verified). */
       this.claims = JSON.parse(claims);
       /** The signature's length in bytes (64 for ES256). */
-      this.signatureLength = Number(length);
+      // The module decoded the last segment as strict unpadded base64url: n characters are
+      // floor(3n/4) bytes.
+      this.signatureLength = Math.floor(((token.length - token.lastIndexOf(".") - 1) * 3) / 4);
     }
 
     [INSPECT]() {
@@ -279,7 +284,7 @@ export function wrap(raw) {
       ? raw._verifyClientAssertionWithKeySet(token, key, options) : raw._verifyClientAssertion(token, key, options)),
     decodeUnverified: (token) => {
       if (typeof token !== "string") throw typeError("decodeUnverified: token must be a string");
-      return new UnverifiedToken(raw._decodeUnverified(token));
+      return new UnverifiedToken(raw._decodeUnverified(token), token);
     },
   };
 }

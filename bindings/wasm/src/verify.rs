@@ -170,31 +170,14 @@ pub fn verify_client_assertion_with_key_set(
     client_assertion_any(token, Key::Set(keys), &options)
 }
 
-/// A token decoded WITHOUT verifying anything (format and JSON rules still apply): header,
-/// claims and the signature's length, joined by U+001F.
+/// A token decoded WITHOUT verifying anything (format and JSON rules still apply): header and
+/// claims, joined by U+001F (api.mjs's `UnverifiedToken` adds the signature's length, which the
+/// strict unpadded base64url of the last segment fixes).
 #[wasm_bindgen(js_name = _decodeUnverified, skip_typescript)]
 pub fn decode_unverified(token: &str) -> Result<String, JsValue> {
     let mut scratch = alloc::vec![0u8; token.len().saturating_add(16)];
     let t = dangerous::decode_unverified(token, &mut scratch).map_err(js::verify)?;
-    let mut len = [0u8; 20];
-    Ok(joined(&[t.header().as_json(), t.claims().as_json(), decimal(t.signature_len(), &mut len)]))
-}
-
-/// `n` in decimal, written into `buf` (no `core::fmt`: the module links no formatting code).
-fn decimal(mut n: usize, buf: &mut [u8; 20]) -> &str {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        // `n % 10` is below 10: the cast keeps it.
-        #[allow(clippy::cast_possible_truncation)]
-        let digit = (n % 10) as u8;
-        buf[i] = b'0' + digit;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    core::str::from_utf8(&buf[i..]).unwrap_or("0")
+    Ok(joined(&[t.header().as_json(), t.claims().as_json()]))
 }
 
 #[wasm_bindgen(typescript_custom_section)]

@@ -636,25 +636,12 @@ pub extern "C" fn verify_client_assertion(
     })())
 }
 
-/// `decodeUnverified`: `header\nclaims\nsignatureLength`.
+/// `decodeUnverified`: `header\nclaims` (the package's JavaScript adds the signature's length).
 #[cfg_attr(not(feature = "d1-only"), unsafe(no_mangle))]
 pub extern "C" fn decode_unverified(token: *const u8, token_l: usize) -> u64 {
     done(need(token, token_l).map(|token| {
         let mut scratch = alloc::vec![0u8; token.len().saturating_add(16)];
-        dangerous::decode_unverified(token, &mut scratch).map_or_else(core_err, |t| {
-            let mut s = String::from(t.header().as_json());
-            s.push('\n');
-            s.push_str(t.claims().as_json());
-            s.push('\n');
-            let (mut n, start) = (t.signature_len(), s.len());
-            loop {
-                s.insert(start, char::from(b'0' + (n % 10) as u8));
-                n /= 10;
-                if n == 0 {
-                    break;
-                }
-            }
-            out(s.as_bytes())
-        })
+        dangerous::decode_unverified(token, &mut scratch)
+            .map_or_else(core_err, |t| pair(t.header().as_json(), t.claims().as_json()))
     }))
 }
